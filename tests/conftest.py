@@ -1,0 +1,66 @@
+"""Shared fixtures. Integration tests talk to the real services started by
+``visio-archive services up`` (``bash infra/test.sh`` does it for you)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+# Never let a library reach a model hub or send telemetry from the tests.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+from visio_archive.settings import Settings  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    """A short unique tag so that parallel or repeated runs never see each other's data."""
+    return uuid.uuid4().hex[:8]
+
+
+@pytest.fixture(scope="session")
+def settings(run_id: str) -> Settings:
+    return Settings(index_prefix=f"test-{run_id}", bucket=f"test-{run_id}")
+
+
+@pytest.fixture(scope="session")
+def opensearch_client(settings: Settings) -> Iterator[object]:
+    from opensearchpy import OpenSearch
+
+    client = OpenSearch(hosts=[settings.opensearch_url], timeout=30)
+    try:
+        client.info()
+    except Exception as exc:  # pragma: no cover - environment problem, not a test result
+        pytest.fail(
+            f"OpenSearch is not answering at {settings.opensearch_url} ({exc}). "
+            "Start it with `visio-archive services up`."
+        )
+    yield client
+    client.indices.delete(index=f"{settings.index_prefix}-*", ignore_unavailable=True)
+
+
+@pytest.fixture(scope="session")
+def minio_client(settings: Settings) -> Iterator[object]:
+    from minio import Minio
+
+    client = Minio(
+        settings.s3_endpoint,
+        access_key=settings.s3_access_key,
+        secret_key=settings.s3_secret_key.get_secret_value(),
+        secure=settings.s3_secure,
+        region=settings.s3_region,
+    )
+    try:
+        client.list_buckets()
+    except Exception as exc:  # pragma: no cover
+        pytest.fail(
+            f"The S3 server is not answering at {settings.s3_endpoint} ({exc}). "
+            "Start it with `visio-archive services up`."
+        )
+    yield client

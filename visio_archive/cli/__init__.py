@@ -1,0 +1,15 @@
+"""Command-line entry point: ``visio-archive``. Each module below registers its commands on ``app``."""
+
+from __future__ import annotations
+
+from visio_archive.cli import (  # noqa: F401  (imported for their command registrations)
+    models_cmd,
+    redact_cmd,
+    services_cmd,
+    speech_cmd,
+)
+from visio_archive.cli.app import app
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,3 @@
+"""Commands of this stage are registered here."""
+
+from visio_archive.cli.app import app  # noqa: F401

@@ -19,3 +19,15 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
+) -> None:
+    """Turn recorded Visio meetings into a searchable, redacted archive."""
+    if version:
+        from visio_archive import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit()

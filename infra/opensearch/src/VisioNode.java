@@ -43,6 +43,15 @@ import org.opensearch.transport.Netty4Plugin;
  */
 public final class VisioNode {
 
+    /**
+     * The process's real stderr, kept because LogConfigurator redirects System.out/err into log4j:
+     * startup failures must still reach the caller's stderr in plain words.
+     */
+    private static final java.io.PrintStream REAL_STDERR = System.err;
+
+    /** Set once log4j is configured: from then on full stack traces go to the log file. */
+    private static volatile Logger logger;
+
     static final String CLUSTER_NAME = "visio-archive";
 
     /** The modules a plain distribution would load that the archive needs (HTTP, analysis, painless...). */
@@ -88,7 +97,6 @@ public final class VisioNode {
         final String nodeName = envOr("VISIO_OPENSEARCH_NODE_NAME", "visio-node-1");
 
         final Node node;
-        final Logger logger;
         try {
             Files.createDirectories(data);
             Files.createDirectories(logs);
@@ -125,6 +133,9 @@ public final class VisioNode {
 
             node = new EmbeddedNode(environment, PLUGINS);
         } catch (Throwable t) {
+            if (logger != null) {
+                logger.error("node failed to initialise", t);
+            }
             failStartup(t);
             return;
         }
@@ -177,12 +188,17 @@ public final class VisioNode {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        System.err.println("VisioNode: OpenSearch failed to start: " + t);
+        REAL_STDERR.println("VisioNode: OpenSearch failed to start: " + t);
         if (root != t) {
-            System.err.println("VisioNode: root cause: " + root);
+            REAL_STDERR.println("VisioNode: root cause: " + root);
         }
-        t.printStackTrace(System.err);
-        System.err.flush();
+        if (logger == null) {
+            t.printStackTrace(REAL_STDERR);  // logging not configured yet: this is the only trace
+        } else {
+            REAL_STDERR.println("VisioNode: full trace in the log file under LOGS_DIR");
+            Configurator.shutdown((LoggerContext) LogManager.getContext(false));  // flush the log
+        }
+        REAL_STDERR.flush();
         // halt, not exit: the shutdown hook would otherwise try to close a half-built node.
         Runtime.getRuntime().halt(1);
     }

@@ -45,8 +45,15 @@ class Settings(BaseSettings):
     compute_type: str = "int8"
     cpu_threads: int = 2
 
-    # Audio intake.
+    # Audio intake and speech.
     max_audio_hours: float = 4.0
+    language: str = "fr"  # "fr", "en" or "auto" (detected per recording)
+
+    # Flows: recordings processed at once (whisper and diarization each want both cores of a
+    # 2-core machine, so one at a time by default), and retries of transient S3/OpenSearch faults.
+    max_concurrent_recordings: int = Field(default=1, ge=1)
+    retry_attempts: int = Field(default=3, ge=0)
+    retry_base_delay: float = Field(default=2.0, ge=0.0)
 
     # Redaction: key for keyed HMAC pseudonyms and for encrypting the pseudonym mapping.
     redaction_key: SecretStr = SecretStr("visio-local-redaction-key-change-me")

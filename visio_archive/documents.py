@@ -1,0 +1,60 @@
+"""From a redacted transcript to the documents the index holds. Pure functions.
+
+Only redacted text ever reaches the index: a viewer's search results, snippets, highlights and
+facets are built from these documents, so they cannot show what redaction removed.
+"""
+
+from __future__ import annotations
+
+from visio_archive.models import MeetingDocument, RedactedTranscript, SegmentDocument
+
+
+def speaker_names(redacted: RedactedTranscript) -> dict[str, str]:
+    return {speaker.label: speaker.name for speaker in redacted.speakers}
+
+
+def build_documents(
+    redacted: RedactedTranscript,
+    *,
+    series: str | None = None,
+    etag: str | None = None,
+    legal_hold: bool = False,
+) -> tuple[MeetingDocument, list[SegmentDocument]]:
+    """One meeting document and one document per segment, keyed so that re-indexing overwrites."""
+    names = speaker_names(redacted)
+    participant_ids = {speaker.label: speaker.participant_id for speaker in redacted.speakers}
+    segments = [
+        SegmentDocument(
+            meeting_id=redacted.meeting_id,
+            segment_index=segment.index,
+            start=segment.start,
+            end=segment.end,
+            speaker=names.get(segment.speaker or "", segment.speaker),
+            participant_id=participant_ids.get(segment.speaker or ""),
+            text=segment.text,
+            language=redacted.language,
+            meeting_title=redacted.title,
+            series=series,
+            started_at=redacted.started_at,
+        )
+        for segment in redacted.segments
+        if segment.text.strip()
+    ]
+    # Participants who actually spoke, in order of first appearance.
+    spoken: dict[str, None] = {}
+    for document in segments:
+        if document.speaker:
+            spoken.setdefault(document.speaker, None)
+    meeting = MeetingDocument(
+        meeting_id=redacted.meeting_id,
+        title=redacted.title,
+        series=series,
+        language=redacted.language,
+        started_at=redacted.started_at,
+        duration=redacted.duration,
+        participants=list(spoken),
+        segment_count=len(segments),
+        legal_hold=legal_hold,
+        etag=etag,
+    )
+    return meeting, segments

@@ -1,0 +1,506 @@
+"""Search over redacted segments: one query builder shared by the CLI, the JSON API and the pages.
+
+The user's query string goes through a small parser of our own (never OpenSearch's
+``query_string`` syntax), so that no input can produce a parse error on the server:
+
+* ``"mots entre guillemets"``: a phrase (``match_phrase`` on ``text.exact``, then on ``text``);
+  an unbalanced quote closes at the end of the input;
+* ``AND`` / ``OR`` / ``NOT`` (also ``ET`` / ``OU`` / ``SAUF``), ``-mot`` and ``+mot``, parentheses;
+  terms side by side are all required (implicit AND);
+* a bare term is a ``match`` with ``fuzziness: AUTO`` (typo tolerance) on the French-analysed ``text``;
+* any other punctuation is a separator; input longer than ``MAX_QUERY_CHARS`` or with more than
+  ``MAX_TERMS`` terms is refused with :class:`QueryError` (a 4xx for the API).
+
+Highlights come back with private-use sentinels that :func:`render_highlight` turns into
+``<mark>…</mark>`` after escaping the text, so a snippet is always safe to put in a page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 32
+MAX_DEPTH = 8
+MAX_PAGE_SIZE = 100
+MAX_RESULT_WINDOW = 10_000  # OpenSearch's default index.max_result_window
+
+_HL_PRE = "\ue000"
+_HL_POST = "\ue001"
+
+Sort = Literal["relevance", "date", "date_asc"]
+
+
+class QueryError(ValueError):
+    """The user's query or filters cannot be searched; the message is safe to show."""
+
+
+class SearchUnavailable(RuntimeError):
+    """The search service did not answer; the message is safe to show."""
+
+
+# ---------------------------------------------------------------- query parser
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+
+
+@dataclass(frozen=True)
+class Not:
+    child: Node
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple[Node, ...]
+
+
+Node = Term | Phrase | Not | And | Or
+
+_OPERATORS = {"AND": "AND", "ET": "AND", "OR": "OR", "OU": "OR", "NOT": "NOT", "SAUF": "NOT"}
+# A "word": letters, digits, apostrophes and hyphens inside words (aujourd'hui, peut-être, 2026-03).
+_WORD = re.compile(r"[\w]+(?:['’\-][\w]+)*", re.UNICODE)
+
+
+@dataclass
+class _Token:
+    kind: str  # TERM PHRASE AND OR NOT LPAREN RPAREN
+    text: str = ""
+
+
+def _tokenize(query: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    i, n = 0, len(query)
+    while i < n:
+        ch = query[i]
+        if ch.isspace():
+            i += 1
+        elif ch in "\"«»“”":
+            closing = {"«": "»", "“": "”"}.get(ch, None)
+            j = i + 1
+            while j < n and query[j] not in ('"', "»", "”", closing or '"'):
+                j += 1
+            words = _WORD.findall(query[i + 1 : j])
+            if words:
+                tokens.append(_Token("PHRASE", " ".join(words)))
+            i = j + 1
+        elif ch == "(":
+            tokens.append(_Token("LPAREN"))
+            i += 1
+        elif ch == ")":
+            tokens.append(_Token("RPAREN"))
+            i += 1
+        elif ch == "-" and (i + 1 < n and not query[i + 1].isspace()) and (i == 0 or query[i - 1].isspace()
+                                                                           or query[i - 1] == "("):
+            tokens.append(_Token("NOT"))
+            i += 1
+        else:
+            match = _WORD.match(query, i)
+            if match:
+                word = match.group(0)
+                op = _OPERATORS.get(word) if word.isupper() else None
+                tokens.append(_Token(op, word) if op else _Token("TERM", word))
+                i = match.end()
+            else:  # any other character (+, *, :, \, /, ~, ^, {, ...) separates words
+                i += 1
+    return tokens
+
+
+class _Parser:
+    def __init__(self, tokens: list[_Token]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.depth = 0
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def parse(self) -> Node | None:
+        node = self.parse_or()
+        # Stray closing parentheses: skip them and keep going as an implicit AND.
+        while self.peek() is not None:
+            self.pos += 1
+            rest = self.parse_or()
+            if rest is not None:
+                node = rest if node is None else And((node, rest))
+        return node
+
+    def parse_or(self) -> Node | None:
+        children: list[Node] = []
+        first = self.parse_and()
+        if first is not None:
+            children.append(first)
+        while (tok := self.peek()) is not None and tok.kind == "OR":
+            self.pos += 1
+            nxt = self.parse_and()
+            if nxt is not None:
+                children.append(nxt)
+        if not children:
+            return None
+        return children[0] if len(children) == 1 else Or(tuple(children))
+
+    def parse_and(self) -> Node | None:
+        children: list[Node] = []
+        while (tok := self.peek()) is not None and tok.kind not in ("OR", "RPAREN"):
+            if tok.kind == "AND":
+                self.pos += 1
+                continue
+            node = self.parse_unary()
+            if node is not None:
+                children.append(node)
+        if not children:
+            return None
+        return children[0] if len(children) == 1 else And(tuple(children))
+
+    def parse_unary(self) -> Node | None:
+        tok = self.peek()
+        if tok is None:
+            return None
+        if tok.kind == "NOT":
+            self.pos += 1
+            child = self.parse_unary()
+            return Not(child) if child is not None else None
+        return self.parse_primary()
+
+    def parse_primary(self) -> Node | None:
+        tok = self.peek()
+        if tok is None:
+            return None
+        self.pos += 1
+        if tok.kind == "TERM":
+            return Term(tok.text)
+        if tok.kind == "PHRASE":
+            return Phrase(tok.text)
+        if tok.kind == "LPAREN":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QueryError(f"Trop de parenthèses imbriquées (maximum {MAX_DEPTH}).")
+            node = self.parse_or()
+            if (closing := self.peek()) is not None and closing.kind == "RPAREN":
+                self.pos += 1
+            self.depth -= 1
+            return node
+        return None  # a stray operator where a term was expected
+
+
+def parse_query(query: str) -> Node | None:
+    """Parse a user query; ``None`` means "no text condition" (browse with filters)."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"La requête est trop longue (maximum {MAX_QUERY_CHARS} caractères).")
+    tokens = _tokenize(query)
+    terms = sum(1 for t in tokens if t.kind == "TERM") + sum(
+        len(t.text.split()) for t in tokens if t.kind == "PHRASE"
+    )
+    if terms > MAX_TERMS:
+        raise QueryError(f"La requête contient trop de termes (maximum {MAX_TERMS}).")
+    return _Parser(tokens).parse()
+
+
+def _positive(node: Node) -> bool:
+    """Whether a node can match by itself (a lone NOT cannot)."""
+    if isinstance(node, Not):
+        return False
+    if isinstance(node, And):
+        return any(_positive(c) for c in node.children)
+    if isinstance(node, Or):
+        return all(_positive(c) for c in node.children)
+    return True
+
+
+def to_opensearch(node: Node) -> dict[str, Any]:
+    """Turn a parsed query into an OpenSearch query clause."""
+    if isinstance(node, Term):
+        return {
+            "bool": {
+                "should": [
+                    {"match": {"text": {"query": node.text, "fuzziness": "AUTO", "prefix_length": 1,
+                                        "max_expansions": 20}}},
+                    {"match": {"text.exact": {"query": node.text, "boost": 2.0}}},
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+    if isinstance(node, Phrase):
+        return {
+            "bool": {
+                "should": [
+                    {"match_phrase": {"text.exact": {"query": node.text, "boost": 2.0}}},
+                    {"match_phrase": {"text": {"query": node.text}}},
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+    if isinstance(node, Not):
+        return {"bool": {"must": [{"match_all": {}}], "must_not": [to_opensearch(node.child)]}}
+    if isinstance(node, And):
+        must = [to_opensearch(c) for c in node.children if not isinstance(c, Not)]
+        must_not = [to_opensearch(c.child) for c in node.children if isinstance(c, Not)]
+        if not must:
+            must = [{"match_all": {}}]
+        return {"bool": {"must": must, "must_not": must_not}}
+    return {"bool": {"should": [to_opensearch(c) for c in node.children], "minimum_should_match": 1}}
+
+
+def positive_terms(node: Node | None) -> list[str]:
+    """The words a user is looking for (used to describe the query)."""
+    if node is None or isinstance(node, Not):
+        return []
+    if isinstance(node, Term | Phrase):
+        return [node.text]
+    out: list[str] = []
+    for child in node.children:
+        out.extend(positive_terms(child))
+    return out
+
+
+# ---------------------------------------------------------------- request and response
+
+
+class SearchRequest(BaseModel):
+    q: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    participant: str | None = None
+    title: str | None = None
+    series: str | None = None
+    language: str | None = None
+    meeting_id: str | None = None
+    sort: Sort = "relevance"
+    page: int = Field(default=1, ge=1)
+    size: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE)
+    facets: bool = True
+
+
+class SearchHit(BaseModel):
+    meeting_id: str
+    segment_id: str
+    start: float
+    end: float
+    speaker: str | None = None
+    text: str
+    highlight: str  # HTML: escaped text with <mark>…</mark> around the matches
+    meeting_title: str | None = None
+    started_at: datetime | None = None
+    language: str | None = None
+    score: float | None = None
+
+
+class FacetValue(BaseModel):
+    value: str
+    count: int
+
+
+class SearchResult(BaseModel):
+    total: int
+    page: int
+    size: int
+    took_ms: int = 0
+    hits: list[SearchHit] = Field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = Field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, min((self.total + self.size - 1) // self.size, MAX_RESULT_WINDOW // self.size))
+
+
+def segments_alias(prefix: str) -> str:
+    return f"{prefix}-segments"
+
+
+def meetings_alias(prefix: str) -> str:
+    return f"{prefix}-meetings"
+
+
+def _clean_filter_value(value: str | None, limit: int = 200) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if len(value) > limit:
+        raise QueryError(f"Un filtre est trop long (maximum {limit} caractères).")
+    return value
+
+
+def build_body(request: SearchRequest) -> dict[str, Any]:
+    """The OpenSearch request body for one search. Raises QueryError on unusable input."""
+    node = parse_query(request.q)
+    if request.q.strip() and node is None and not _has_words(request.q):
+        node = None  # only punctuation: treat as "everything", like an empty query
+    if node is not None and not _positive(node):
+        node = And((node,))  # to_opensearch(And) adds match_all when only negations remain
+    must: list[dict[str, Any]] = [to_opensearch(node)] if node is not None else [{"match_all": {}}]
+
+    filters: list[dict[str, Any]] = []
+    if request.date_from or request.date_to:
+        if request.date_from and request.date_to and request.date_from > request.date_to:
+            raise QueryError("La date de début est postérieure à la date de fin.")
+        rng: dict[str, str] = {"format": "yyyy-MM-dd"}
+        if request.date_from:
+            rng["gte"] = request.date_from.isoformat()
+        if request.date_to:
+            rng["lte"] = request.date_to.isoformat()
+        filters.append({"range": {"started_at": rng}})
+    if participant := _clean_filter_value(request.participant):
+        filters.append({"term": {"speaker": participant}})
+    if series := _clean_filter_value(request.series):
+        filters.append({"term": {"series": series}})
+    if language := _clean_filter_value(request.language, 16):
+        filters.append({"term": {"language": language}})
+    if meeting_id := _clean_filter_value(request.meeting_id):
+        filters.append({"term": {"meeting_id": meeting_id}})
+    if title := _clean_filter_value(request.title):
+        filters.append({"match_phrase": {"meeting_title": {"query": title}}})
+
+    start = (request.page - 1) * request.size
+    if start + request.size > MAX_RESULT_WINDOW:
+        raise QueryError("Cette page est au-delà des résultats consultables ; affinez la recherche.")
+
+    if request.sort == "date" or (request.sort == "relevance" and node is None):
+        sort: list[Any] = [{"started_at": {"order": "desc", "missing": "_last"}}, {"meeting_id": "asc"},
+                           {"start": "asc"}]
+    elif request.sort == "date_asc":
+        sort = [{"started_at": {"order": "asc", "missing": "_last"}}, {"meeting_id": "asc"}, {"start": "asc"}]
+    else:
+        sort = ["_score", {"started_at": {"order": "desc", "missing": "_last"}}, {"start": "asc"}]
+
+    body: dict[str, Any] = {
+        "query": {"bool": {"must": must, "filter": filters}},
+        "from": start,
+        "size": request.size,
+        "sort": sort,
+        "track_total_hits": True,
+        "_source": ["meeting_id", "segment_index", "start", "end", "speaker", "text", "meeting_title",
+                    "started_at", "language"],
+        "highlight": {
+            "pre_tags": [_HL_PRE],
+            "post_tags": [_HL_POST],
+            "encoder": "default",
+            "number_of_fragments": 0,
+            "fields": {"text": {}, "text.exact": {}},
+        },
+    }
+    if request.facets:
+        body["aggs"] = {
+            "participants": {"terms": {"field": "speaker", "size": 20}},
+            "language": {"terms": {"field": "language", "size": 10}},
+            "month": {
+                "date_histogram": {
+                    "field": "started_at",
+                    "calendar_interval": "month",
+                    "format": "yyyy-MM",
+                    "min_doc_count": 1,
+                    "order": {"_key": "desc"},
+                }
+            },
+        }
+    return body
+
+
+def _has_words(text: str) -> bool:
+    return bool(_WORD.search(text))
+
+
+def render_highlight(fragment: str) -> str:
+    """Escape a highlighted fragment for HTML and turn the sentinels into <mark> tags."""
+    escaped = html.escape(fragment.replace(_HL_PRE, "\x00").replace(_HL_POST, "\x01"), quote=True)
+    return escaped.replace("\x00", "<mark>").replace("\x01", "</mark>")
+
+
+def _hit(raw: dict[str, Any]) -> SearchHit:
+    src = raw.get("_source", {})
+    hl = raw.get("highlight", {})
+    fragments = hl.get("text") or hl.get("text.exact")
+    text = str(src.get("text", ""))
+    highlight = render_highlight(fragments[0]) if fragments else html.escape(text)
+    meeting_id = str(src.get("meeting_id", ""))
+    index = int(src.get("segment_index", 0))
+    return SearchHit(
+        meeting_id=meeting_id,
+        segment_id=str(raw.get("_id") or f"{meeting_id}:{index:06d}"),
+        start=float(src.get("start", 0.0)),
+        end=float(src.get("end", 0.0)),
+        speaker=src.get("speaker"),
+        text=text,
+        highlight=highlight,
+        meeting_title=src.get("meeting_title"),
+        started_at=src.get("started_at"),
+        language=src.get("language"),
+        score=raw.get("_score"),
+    )
+
+
+def parse_response(request: SearchRequest, response: dict[str, Any]) -> SearchResult:
+    hits_block = response.get("hits", {})
+    total = hits_block.get("total", 0)
+    total_value = int(total.get("value", 0)) if isinstance(total, dict) else int(total)
+    facets: dict[str, list[FacetValue]] = {}
+    for name, agg in (response.get("aggregations") or {}).items():
+        facets[name] = [
+            FacetValue(value=str(b.get("key_as_string", b.get("key"))), count=int(b.get("doc_count", 0)))
+            for b in agg.get("buckets", [])
+        ]
+    return SearchResult(
+        total=total_value,
+        page=request.page,
+        size=request.size,
+        took_ms=int(response.get("took", 0)),
+        hits=[_hit(h) for h in hits_block.get("hits", [])],
+        facets=facets,
+    )
+
+
+def search(client: Any, prefix: str, request: SearchRequest) -> SearchResult:
+    """Run one search against ``{prefix}-segments``; never lets OpenSearch's error text through."""
+    from opensearchpy import exceptions as os_exc
+
+    body = build_body(request)
+    try:
+        response = client.search(index=segments_alias(prefix), body=body)
+    except os_exc.NotFoundError:
+        # No index yet: an empty archive, not an error.
+        return SearchResult(total=0, page=request.page, size=request.size)
+    except os_exc.RequestError as exc:  # 400 from OpenSearch: our query builder let something through
+        raise QueryError("Cette recherche n'a pas pu être interprétée ; simplifiez la requête.") from exc
+    except (os_exc.ConnectionError, os_exc.ConnectionTimeout) as exc:
+        raise SearchUnavailable("Le service de recherche ne répond pas ; réessayez dans un instant.") from exc
+    except os_exc.TransportError as exc:
+        raise SearchUnavailable("Le service de recherche a renvoyé une erreur ; réessayez plus tard.") from exc
+    return parse_response(request, response)
+
+
+def get_meeting(client: Any, prefix: str, meeting_id: str) -> dict[str, Any] | None:
+    """The meeting document from ``{prefix}-meetings`` (None when absent)."""
+    from opensearchpy import exceptions as os_exc
+
+    try:
+        response = client.search(
+            index=meetings_alias(prefix),
+            body={"query": {"term": {"meeting_id": meeting_id}}, "size": 1},
+        )
+    except os_exc.NotFoundError:
+        return None
+    except (os_exc.ConnectionError, os_exc.ConnectionTimeout) as exc:
+        raise SearchUnavailable("Le service de recherche ne répond pas ; réessayez dans un instant.") from exc
+    except os_exc.TransportError as exc:
+        raise SearchUnavailable("Le service de recherche a renvoyé une erreur ; réessayez plus tard.") from exc
+    hits = response.get("hits", {}).get("hits", [])
+    return dict(hits[0]["_source"]) if hits else None

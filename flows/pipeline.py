@@ -53,6 +53,7 @@ def transient_errors() -> tuple[type[BaseException], ...]:
 def bad_input_errors() -> tuple[type[BaseException], ...]:
     """Exceptions that say the recording itself is bad: quarantine, never retry."""
     from visio_archive.audio import AudioError
+
     from visio_archive.storage import MetadataError
 
     return (AudioError, MetadataError)
@@ -104,7 +105,7 @@ def load_checkpoint(ref: RecordingRef) -> Transcript | None:
 
     settings = get_settings()
     storage = Storage.from_settings(settings)
-    key = archive.restricted_key(settings, ref.recording_id, archive.CHECKPOINT)
+    key = storage.restricted_key(ref.recording_id, archive.CHECKPOINT)
     if not storage.exists(key):
         return None
     checkpoint = archive.Checkpoint.model_validate_json(storage.get_bytes(key))
@@ -140,7 +141,7 @@ def save_checkpoint(ref: RecordingRef, transcript: Transcript) -> None:
     storage = Storage.from_settings(settings)
     checkpoint = archive.Checkpoint(etag=ref.etag, transcript=transcript)
     storage.put_artifact(
-        archive.restricted_key(settings, ref.recording_id, archive.CHECKPOINT),
+        storage.restricted_key(ref.recording_id, archive.CHECKPOINT),
         checkpoint.model_dump_json().encode(),
         "application/json",
     )
@@ -166,7 +167,7 @@ def persist(
 
     settings = get_settings()
     storage = Storage.from_settings(settings)
-    previous = archive.read_info(storage, settings, ref.recording_id)
+    previous = archive.read_info(storage, ref.recording_id)
     info = archive.MeetingInfo(
         meeting_id=ref.recording_id,
         recording_key=ref.key,
@@ -177,7 +178,6 @@ def persist(
     )
     return archive.write_artifacts(
         storage,
-        settings,
         transcript=transcript,
         redacted=redacted,
         mapping=mapping,
@@ -193,7 +193,7 @@ def index_meeting(ref: RecordingRef, redacted: Any) -> int:
     from visio_archive.storage import Storage
 
     settings = get_settings()
-    info = archive.read_info(Storage.from_settings(settings), settings, ref.recording_id)
+    info = archive.read_info(Storage.from_settings(settings), ref.recording_id)
     meeting, segments = build_documents(
         redacted,
         series=info.series if info else None,

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from visio_archive.models import RedactedTranscript, Segment, Transcript, Word
 from visio_archive.settings import Settings
+from visio_archive.storage import Storage
 
 FULL_TRANSCRIPT = "transcript.json"
 MAPPING = "mapping.enc"
@@ -54,14 +55,6 @@ class Checkpoint(BaseModel):
     transcript: Transcript
 
 
-def artifact_key(settings: Settings, meeting_id: str, name: str) -> str:
-    return f"{settings.artifacts_prefix}{meeting_id}/{name}"
-
-
-def restricted_key(settings: Settings, meeting_id: str, name: str) -> str:
-    return f"{settings.restricted_prefix}{meeting_id}/{name}"
-
-
 def redacted_as_transcript(redacted: RedactedTranscript) -> Transcript:
     """The redacted text in the Transcript shape, so the subtitle writers serve both."""
     return Transcript(
@@ -85,8 +78,7 @@ def redacted_as_transcript(redacted: RedactedTranscript) -> Transcript:
 
 
 def write_artifacts(
-    storage: object,
-    settings: Settings,
+    storage: Storage,
     *,
     transcript: Transcript,
     redacted: RedactedTranscript,
@@ -100,39 +92,92 @@ def write_artifacts(
     meeting_id = transcript.meeting_id
     as_transcript = redacted_as_transcript(redacted)
     written: list[tuple[str, bytes | Path, str]] = [
-        (restricted_key(settings, meeting_id, FULL_TRANSCRIPT), _json(transcript), "application/json"),
-        (restricted_key(settings, meeting_id, MAPPING), mapping, "application/octet-stream"),
-        (artifact_key(settings, meeting_id, REDACTED_TRANSCRIPT), _json(redacted), "application/json"),
+        (storage.restricted_key(meeting_id, FULL_TRANSCRIPT), _json(transcript), "application/json"),
+        (storage.restricted_key(meeting_id, MAPPING), mapping, "application/octet-stream"),
+        (storage.artifact_key(meeting_id, REDACTED_TRANSCRIPT), _json(redacted), "application/json"),
         (
-            artifact_key(settings, meeting_id, REDACTED_VTT),
+            storage.artifact_key(meeting_id, REDACTED_VTT),
             subtitles.to_webvtt(as_transcript).encode(),
             "text/vtt; charset=utf-8",
         ),
         (
-            artifact_key(settings, meeting_id, REDACTED_SRT),
+            storage.artifact_key(meeting_id, REDACTED_SRT),
             subtitles.to_srt(as_transcript).encode(),
             "application/x-subrip; charset=utf-8",
         ),
     ]
     if redacted_audio is not None:
-        written.append((artifact_key(settings, meeting_id, REDACTED_AUDIO), redacted_audio, "audio/ogg"))
+        written.append((storage.artifact_key(meeting_id, REDACTED_AUDIO), redacted_audio, "audio/ogg"))
     # The meeting info goes last: its presence says the other artifacts were written.
-    written.append((artifact_key(settings, meeting_id, MEETING_INFO), _json(info), "application/json"))
+    written.append((storage.artifact_key(meeting_id, MEETING_INFO), _json(info), "application/json"))
     for key, data, content_type in written:
-        storage.put_artifact(key, data, content_type)  # type: ignore[attr-defined]
+        storage.put_artifact(key, data, content_type)
     return [key for key, _, _ in written]
 
 
-def read_redacted(storage: object, settings: Settings, meeting_id: str) -> RedactedTranscript:
-    data = storage.get_bytes(artifact_key(settings, meeting_id, REDACTED_TRANSCRIPT))  # type: ignore[attr-defined]
-    return RedactedTranscript.model_validate_json(data)
+def read_redacted(storage: Storage, meeting_id: str) -> RedactedTranscript:
+    return storage.get_json(storage.artifact_key(meeting_id, REDACTED_TRANSCRIPT), RedactedTranscript)
 
 
-def read_info(storage: object, settings: Settings, meeting_id: str) -> MeetingInfo | None:
-    key = artifact_key(settings, meeting_id, MEETING_INFO)
-    if not storage.exists(key):  # type: ignore[attr-defined]
+def read_full(storage: Storage, meeting_id: str) -> Transcript:
+    return storage.get_json(storage.restricted_key(meeting_id, FULL_TRANSCRIPT), Transcript)
+
+
+def read_info(storage: Storage, meeting_id: str) -> MeetingInfo | None:
+    key = storage.artifact_key(meeting_id, MEETING_INFO)
+    if not storage.exists(key):
         return None
-    return MeetingInfo.model_validate_json(storage.get_bytes(key))  # type: ignore[attr-defined]
+    return storage.get_json(key, MeetingInfo)
+
+
+def list_meetings(storage: Storage) -> list[str]:
+    """Meetings whose artifacts are complete (their meeting.json is written last)."""
+    prefix = storage.settings.artifacts_prefix
+    suffix = f"/{MEETING_INFO}"
+    return [key[len(prefix) : -len(suffix)] for key in storage.list_keys(prefix) if key.endswith(suffix)]
+
+
+def set_legal_hold(storage: Storage, meeting_id: str, hold: bool) -> bool:
+    """Record the hold in meeting.json (what retention reads) and in the index (what the UI shows)."""
+    from visio_archive import index
+
+    info = read_info(storage, meeting_id)
+    if info is None:
+        return False
+    info.legal_hold = hold
+    storage.put_json(storage.artifact_key(meeting_id, MEETING_INFO), info)
+    client = index.client_from_settings(storage.settings)
+    index.set_legal_hold(client, storage.settings.index_prefix, meeting_id, hold)
+    return True
+
+
+def delete_recording(storage: Storage, recording_id: str) -> int:
+    """The original recording(s) and metadata JSON of one id, every version."""
+    removed = 0
+    for key in storage.list_keys(f"{storage.settings.recordings_prefix}{recording_id}."):
+        removed += storage.delete(key, all_versions=True)
+    removed += storage.delete(storage.metadata_key(recording_id), all_versions=True)
+    return removed
+
+
+class ArchiveStats(BaseModel):
+    recordings_done: int
+    quarantined: int
+    meetings_indexed: int
+    segments_indexed: int
+
+
+def archive_stats(settings: Settings) -> ArchiveStats:
+    from visio_archive import index
+
+    storage = Storage.from_settings(settings)
+    client = index.client_from_settings(settings)
+    return ArchiveStats(
+        recordings_done=len(storage.ledger_all()),
+        quarantined=len(storage.quarantine_list()),
+        meetings_indexed=index.count_meetings(client, settings.index_prefix),
+        segments_indexed=index.count_segments(client, settings.index_prefix),
+    )
 
 
 def _json(model: BaseModel) -> bytes:

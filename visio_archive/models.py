@@ -85,14 +85,14 @@ class Segment(BaseModel):
 
 
 class Speaker(BaseModel):
-    label: str                       # the label used on segments and words
-    name: str                        # what people read: "Alice Martin", "Alice Martin (2)", "Intervenant 3"
+    label: str  # the label used on segments and words
+    name: str  # what people read: "Alice Martin", "Alice Martin (2)", "Intervenant 3"
     participant_id: str | None = None
     source: Literal["metadata", "diarization", "metadata+diarization"] = "diarization"
 
 
 class ModelInfo(BaseModel):
-    role: str                        # "asr", "vad", "segmentation", "embedding", "ner"
+    role: str  # "asr", "vad", "segmentation", "embedding", "ner"
     name: str
     sha256: str | None = None
 
@@ -114,9 +114,7 @@ class Transcript(BaseModel):
 
 # ---------------------------------------------------------------- redaction
 
-EntityLabel = Literal[
-    "PERSON", "EMAIL", "PHONE", "NIR", "IBAN", "PAYMENT_CARD", "ADDRESS", "LOCATION", "ORGANIZATION"
-]
+EntityLabel = Literal["PERSON", "EMAIL", "PHONE", "NIR", "IBAN", "PAYMENT_CARD", "ADDRESS", "LOCATION", "ORGANIZATION"]
 
 
 class Entity(BaseModel):
@@ -127,7 +125,7 @@ class Entity(BaseModel):
     label: str
     text: str
     score: float = 1.0
-    source: str = "pattern"   # "ner", "pattern", "gazetteer", "context"
+    source: str = "pattern"  # "ner", "pattern", "gazetteer", "context"
 
 
 class RedactedSegment(BaseModel):
@@ -135,11 +133,11 @@ class RedactedSegment(BaseModel):
     start: float
     end: float
     speaker: str | None = None
-    text: str                                  # redacted text
+    text: str  # redacted text
     entities: list[Entity] = Field(default_factory=list)  # offsets into the original segment text
     # Word-time intervals covered by redacted spans (for redacted audio).
     redacted_intervals: list[tuple[float, float]] = Field(default_factory=list)
-    words: list[Word] = Field(default_factory=list)       # redacted words, same times
+    words: list[Word] = Field(default_factory=list)  # redacted words, same times
 
 
 class RedactedTranscript(BaseModel):

@@ -36,17 +36,17 @@ class ServiceError(RuntimeError):
 class ServiceStatus(BaseModel):
     name: str
     url: str
-    managed: bool          # a pid file of ours names a live process
+    managed: bool  # a pid file of ours names a live process
     pid: int | None = None
     healthy: bool
-    detail: str = ""       # version, or why it is not healthy
+    detail: str = ""  # version, or why it is not healthy
     log: str
 
 
 @dataclass(frozen=True)
 class ServiceSpec:
     name: str
-    tools: tuple[str, ...]           # executables the install needs, with the apt package to get them
+    tools: tuple[str, ...]  # executables the install needs, with the apt package to get them
     install_script: Path
     run_script: Path
     run_args: Callable[[Settings, str], list[str]]  # (settings, install output) -> run.sh arguments
@@ -61,7 +61,7 @@ class ServiceSpec:
 def _http_get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
     request = urllib.request.Request(url, method="GET")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback only)
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:  # an HTTP answer, even 403, means the server is up
         return exc.code, exc.read()
@@ -218,14 +218,10 @@ def install(spec: ServiceSpec, settings: Settings, echo: Callable[[str], None] =
     settings.logs_dir.mkdir(parents=True, exist_ok=True)
     install_log = settings.logs_dir / f"{spec.name}-install.log"
     with install_log.open("ab") as log:
-        result = subprocess.run(
-            ["bash", str(spec.install_script)], stdout=subprocess.PIPE, stderr=log, check=False
-        )
+        result = subprocess.run(["bash", str(spec.install_script)], stdout=subprocess.PIPE, stderr=log, check=False)
     output = result.stdout.decode().strip().splitlines()
     if result.returncode != 0 or not output:
-        raise ServiceError(
-            f"installing {spec.name} failed (exit {result.returncode}); read {install_log.resolve()}"
-        )
+        raise ServiceError(f"installing {spec.name} failed (exit {result.returncode}); read {install_log.resolve()}")
     return output[-1]
 
 

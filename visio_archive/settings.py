@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     bucket: str = "visio"
     recordings_prefix: str = "recordings/"
     metadata_prefix: str = "metadata/"
-    artifacts_prefix: str = "archive/"       # redacted artifacts, readable by viewers
+    artifacts_prefix: str = "archive/"  # redacted artifacts, readable by viewers
     restricted_prefix: str = "restricted/"  # full transcripts, encrypted mappings
     quarantine_prefix: str = "quarantine/"
     ledger_prefix: str = "ledger/"
@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     max_concurrent_recordings: int = Field(default=1, ge=1)
     retry_attempts: int = Field(default=3, ge=0)
     retry_base_delay: float = Field(default=2.0, ge=0.0)
+
+    # Retention (the Visio transcript service keeps originals 31 days and results 365 days).
+    retention_recordings_days: int = Field(default=31, ge=1)
+    retention_results_days: int = Field(default=365, ge=1)
 
     # Redaction: key for keyed HMAC pseudonyms and for encrypting the pseudonym mapping.
     redaction_key: SecretStr = SecretStr("visio-local-redaction-key-change-me")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 
 import typer
 from rich.console import Console
@@ -15,7 +15,7 @@ from visio_archive.settings import get_settings
 console = Console(stderr=True)
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     up = "up"
     down = "down"
     status = "status"

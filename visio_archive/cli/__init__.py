@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from visio_archive.cli import (  # noqa: F401  (imported for their command registrations)
+    flows_cmd,
     models_cmd,
     redact_cmd,
     services_cmd,

@@ -31,6 +31,7 @@ import io
 import json
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -81,6 +82,42 @@ _TRANSIENT_CODES = frozenset(
 )
 _NOT_FOUND_CODES = frozenset({"NoSuchKey", "NoSuchVersion", "NoSuchObject", "ResourceNotFound"})
 _AUTH_CODES = frozenset({"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidSignature"})
+
+
+# ---------------------------------------------------------------- SDK/server compatibility
+
+_SUBMICROSECOND = re.compile(r"\.(\d{6})\d+Z$")
+
+
+def _install_minio_time_compat() -> None:
+    """Let the SDK parse versitygw's nanosecond timestamps.
+
+    versitygw v1.7.0 writes ``<DeleteMarker><LastModified>`` in ListObjectVersions as
+    RFC3339Nano (``2026-03-02T09:00:00.609881708Z``: its delete-marker type has no custom XML
+    marshaller, unlike objects and versions). minio-py parses with ``strptime("%f")``, which
+    takes at most 6 digits, so listing the versions of any key that has a delete marker raises
+    ValueError: erasure (delete_prefix) would break as soon as something was deleted once.
+    We truncate to microseconds before the SDK's own parser runs. Only the name the listing
+    parsers use (``minio.datatypes.from_iso8601utc``) is wrapped, once; accepted inputs are a
+    superset of before, so other users of the SDK in this process are unaffected.
+    """
+    import minio.datatypes as sdk_datatypes
+
+    original = getattr(sdk_datatypes, "from_iso8601utc", None)
+    if original is None or getattr(original, "_visio_compat", False):
+        return
+
+    def from_iso8601utc(value: str | None) -> datetime | None:
+        if value is not None:
+            value = _SUBMICROSECOND.sub(r".\1Z", value)
+        result: datetime | None = original(value)
+        return result
+
+    from_iso8601utc._visio_compat = True  # type: ignore[attr-defined]
+    sdk_datatypes.from_iso8601utc = from_iso8601utc
+
+
+_install_minio_time_compat()
 
 
 # ---------------------------------------------------------------- errors
@@ -329,9 +366,7 @@ class Storage:
 
     # ------------------------------------------------------------ Visio recordings
 
-    def list_recordings(
-        self, since: datetime | None = None, until: datetime | None = None
-    ) -> list[RecordingRef]:
+    def list_recordings(self, since: datetime | None = None, until: datetime | None = None) -> list[RecordingRef]:
         """Recordings under ``recordings/`` (any depth), oldest first.
 
         ``since`` is inclusive, ``until`` exclusive, both on the object's last-modified time.
@@ -463,8 +498,7 @@ class Storage:
             ) from exc
         if not isinstance(data, dict):
             raise MetadataError(
-                f"metadata for recording {recording_id!r} ({key}) must be a JSON object, "
-                f"got {type(data).__name__}",
+                f"metadata for recording {recording_id!r} ({key}) must be a JSON object, got {type(data).__name__}",
                 recording_id,
                 key,
             )
@@ -472,13 +506,11 @@ class Storage:
             return MeetingMetadata.model_validate(data)
         except ValidationError as exc:
             problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}"
-                for err in exc.errors()[:5]
+                f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}" for err in exc.errors()[:5]
             )
             more = f" (+{exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
             raise MetadataError(
-                f"metadata for recording {recording_id!r} ({key}) does not match the Visio format: "
-                f"{problems}{more}",
+                f"metadata for recording {recording_id!r} ({key}) does not match the Visio format: {problems}{more}",
                 recording_id,
                 key,
             ) from exc
@@ -706,9 +738,7 @@ class Storage:
 
     def ledger_all(self) -> list[LedgerEntry]:
         return [
-            self.get_json(k, LedgerEntry)
-            for k in self.list_keys(self.settings.ledger_prefix)
-            if k.endswith(".json")
+            self.get_json(k, LedgerEntry) for k in self.list_keys(self.settings.ledger_prefix) if k.endswith(".json")
         ]
 
     def is_done(self, ref: RecordingRef) -> bool:

@@ -1,0 +1,3 @@
+from visio_archive.cli import main
+
+main()

@@ -412,6 +412,9 @@ def test_ledger_round_trip(fresh_storage: Storage) -> None:
     assert not store.is_done(ref.model_copy(update={"etag": "e2"}))  # re-uploaded content
     store.ledger_mark_done(LedgerEntry(recording_id="led-2", etag="x"))
     assert [e.recording_id for e in store.ledger_all()] == ["led-1", "led-2"]
+    store.put_artifact(store.ledger_key("led-3"), b"{broken", "application/json")
+    assert [e.recording_id for e in store.ledger_all()] == ["led-1", "led-2"]  # damaged one skipped
+    store.delete(store.ledger_key("led-3"), all_versions=True)
     store.ledger_delete("led-1")
     assert store.ledger_get("led-1") is None
     assert [e.recording_id for e in store.ledger_all()] == ["led-2"]

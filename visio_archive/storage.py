@@ -274,7 +274,8 @@ class _Translator:
         except (urllib3.exceptions.HTTPError, ConnectionError, TimeoutError) as exc:
             # MaxRetryError (refused / DNS), ProtocolError (connection reset mid-body), timeouts.
             raise StorageUnavailable(
-                f"{op}: S3 server at {self.endpoint} is not reachable ({type(exc).__name__}); "
+                f"{op}: S3 server at {self.endpoint} is not reachable or keeps failing "
+                f"({type(exc).__name__}); "
                 "is it running? (`visio-archive services up`)"
             ) from exc
 
@@ -737,9 +738,8 @@ class Storage:
         self.delete(self.ledger_key(recording_id))
 
     def ledger_all(self) -> list[LedgerEntry]:
-        return [
-            self.get_json(k, LedgerEntry) for k in self.list_keys(self.settings.ledger_prefix) if k.endswith(".json")
-        ]
+        """Every ledger entry, sorted by recording id (unreadable entries are logged and skipped)."""
+        return self._read_all(self.settings.ledger_prefix, LedgerEntry)
 
     def is_done(self, ref: RecordingRef) -> bool:
         """Done AND the same content: a recording re-uploaded under the same id has a new ETag."""
@@ -761,11 +761,25 @@ class Storage:
             return None
 
     def quarantine_list(self) -> list[QuarantineRecord]:
-        return [
-            self.get_json(k, QuarantineRecord)
-            for k in self.list_keys(self.settings.quarantine_prefix)
-            if k.endswith(".json")
-        ]
+        """Every quarantined recording, sorted by id (unreadable records are logged and skipped)."""
+        return self._read_all(self.settings.quarantine_prefix, QuarantineRecord)
+
+    def _read_all(self, prefix: str, model: type[ModelT]) -> list[ModelT]:
+        # One damaged object (or one deleted between listing and reading) must not hide all the
+        # others from the pipeline or the operator.
+        items: list[ModelT] = []
+        for key in self.list_keys(prefix):
+            if not key.endswith(".json"):
+                continue
+            try:
+                items.append(self.get_json(key, model))
+            except ObjectNotFound:
+                continue
+            except StorageUnavailable:
+                raise
+            except StorageError as exc:
+                log.warning("skipping unreadable %s: %s", key, exc)
+        return items
 
     def is_quarantined(self, ref: RecordingRef) -> bool:
         """Quarantined for this very content (a re-upload with a new ETag gets another try)."""

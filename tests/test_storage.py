@@ -223,6 +223,13 @@ def test_list_recordings_pairs_metadata_and_filters(fresh_storage: Storage, tmp_
     assert b.key == "recordings/room-b.MP4" and b.size == 100 and b.metadata_key is None
     assert c.key == "recordings/2026/room-c.wav" and c.metadata_key is None
 
+    # Two files for one id: one is kept (the newest; listings have 1 s resolution, so a tie
+    # falls back to key order), the id stays unique.
+    store.put_artifact("recordings/room-a.mp4", b"\x00" * 10, "video/mp4")
+    dup = [r for r in store.list_recordings() if r.recording_id == "room-a"]
+    assert len(dup) == 1
+    store.delete("recordings/room-a.mp4", all_versions=True)
+
     now = datetime.now(UTC)
     assert store.list_recordings(since=now + timedelta(minutes=5)) == []
     assert store.list_recordings(until=now - timedelta(hours=1)) == []

@@ -198,6 +198,13 @@ def _as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+def _newest_first_key(ref: RecordingRef) -> tuple[datetime, str]:
+    return (ref.last_modified or _EPOCH, ref.key)
+
+
 def _strip_etag(etag: str | None) -> str:
     # The SDK returns ETags sometimes quoted (headers), sometimes not (listings).
     return (etag or "").strip().strip('"')
@@ -420,18 +427,15 @@ class Storage:
                     previous.key,
                     ref.key,
                 )
-                if (previous.last_modified or datetime.min.replace(tzinfo=UTC), previous.key) > (
-                    ref.last_modified or datetime.min.replace(tzinfo=UTC),
-                    ref.key,
-                ):
+                if _newest_first_key(previous) > _newest_first_key(ref):
                     continue
             by_id[recording_id] = ref
-        epoch = datetime.min.replace(tzinfo=UTC)
-        return sorted(by_id.values(), key=lambda r: (r.last_modified or epoch, r.recording_id))
+        return sorted(by_id.values(), key=lambda r: (r.last_modified or _EPOCH, r.recording_id))
 
     def download_recording(self, ref: RecordingRef, dest_dir: Path | str) -> Path:
         """Stream the recording to ``dest_dir/<file name>``; the final path appears only when
-        complete (temporary file in the same directory, fsync, rename).
+        complete (temporary file in the same directory, fsync, rename). The file is created
+        with mode 0600 (it holds personal data).
 
         Raises ObjectChanged when the object's ETag is no longer ``ref.etag`` (it was replaced
         since listing: processing it under the old ETag would corrupt the ledger).

@@ -34,11 +34,7 @@ def prefix(settings: Settings, opensearch_client: Any) -> Iterator[str]:
     value = f"{settings.index_prefix}-{uuid.uuid4().hex[:6]}"
     idx.ensure_indices(opensearch_client, value)
     yield value
-    opensearch_client.indices.delete(index=f"{value}-*", params={"ignore_unavailable": "true"})
-    for kind in idx.KINDS:
-        opensearch_client.indices.delete_index_template(
-            name=idx.template_name(value, kind), params={"ignore": "404"}
-        )
+    idx.delete_prefix(opensearch_client, value)
 
 
 def make_meeting(meeting_id: str, texts: list[str]) -> tuple[MeetingDocument, list[SegmentDocument]]:
@@ -83,6 +79,20 @@ def test_ensure_indices_is_idempotent(opensearch_client: Any, prefix: str) -> No
     index_settings = settings[f"{prefix}-segments-v1"]["settings"]["index"]
     assert index_settings["number_of_shards"] == "1"
     assert index_settings["number_of_replicas"] == "0"
+
+
+def test_prefix_is_checked(opensearch_client: Any) -> None:
+    with pytest.raises(ValueError):
+        idx.ensure_indices(opensearch_client, "Visio Archive")
+
+
+def test_delete_prefix(opensearch_client: Any, settings: Settings) -> None:
+    value = f"{settings.index_prefix}-{uuid.uuid4().hex[:6]}"
+    idx.ensure_indices(opensearch_client, value)
+    idx.delete_prefix(opensearch_client, value)
+    assert not opensearch_client.indices.exists(index=f"{value}-segments-v1")
+    assert not opensearch_client.indices.exists_index_template(name=idx.template_name(value, "segments"))
+    idx.delete_prefix(opensearch_client, value)  # nothing left: still fine
 
 
 def test_french_analysis(opensearch_client: Any, prefix: str) -> None:

@@ -64,6 +64,16 @@ def client_from_settings(settings: Settings, *, timeout: float = 30.0) -> OpenSe
     )
 
 
+_PREFIX_RE = re.compile(r"[a-z0-9][a-z0-9_.-]*")
+
+
+def check_prefix(prefix: str) -> str:
+    """Index names must be lowercase and free of ``*,/\\|"<>? #:``; fail early with a plain message."""
+    if not _PREFIX_RE.fullmatch(prefix) or len(prefix) > 200:
+        raise ValueError(f"index prefix {prefix!r} must be lowercase letters, digits, '-', '_' or '.'")
+    return prefix
+
+
 def alias_name(prefix: str, kind: Kind) -> str:
     """The name readers and writers use, e.g. ``visio-segments``."""
     return f"{prefix}-{kind}"
@@ -260,6 +270,7 @@ def ensure_indices(client: OpenSearch, prefix: str) -> dict[Kind, str]:
     Idempotent and cheap: templates are re-put (so a template fix reaches the next version), an
     existing alias is left alone whatever version it points to.
     """
+    check_prefix(prefix)
     put_templates(client, prefix)
     result: dict[Kind, str] = {}
     for kind in KINDS:
@@ -367,6 +378,17 @@ def reindex_to_new_version(
     if swap:
         swap_alias(client, alias_name(prefix, kind), target, delete_old=delete_old)
     return target
+
+
+def delete_prefix(client: OpenSearch, prefix: str) -> None:
+    """Drop every index, alias and template of ``prefix`` (tests and throw-away environments only)."""
+    check_prefix(prefix)
+    for kind in KINDS:
+        client.indices.delete(
+            index=f"{prefix}-{kind}-v*", params={"ignore_unavailable": "true", "expand_wildcards": "all"}
+        )
+        with contextlib.suppress(NotFoundError):
+            client.indices.delete_index_template(name=template_name(prefix, kind))
 
 
 # ---------------------------------------------------------------- writes

@@ -26,10 +26,14 @@ done
 java_major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
 java_major="${java_major#1.}"
 [[ "$java_major" =~ ^[0-9]+$ ]] || die "cannot tell the Java version ('java -version' failed?)"
-# OpenSearch 2.19 runs on Java 11 to 23 (not 24+: removed security manager APIs are still referenced).
-if (( java_major < 11 || java_major > 23 )); then
-    die "Java $java_major found; OpenSearch ${OPENSEARCH_VERSION} needs Java 11-23 (17 recommended):
+# OpenSearch 2.19 is built for Java 11+; it is tested here on 17. Java 24+ removed the security
+# manager, which 2.19 still references (the in-process launcher never installs it, but untested).
+if (( java_major < 11 )); then
+    die "Java $java_major found; OpenSearch ${OPENSEARCH_VERSION} needs Java 11 or later (17 recommended):
     apt-get install -y openjdk-17-jdk-headless maven"
+fi
+if (( java_major > 23 )); then
+    say "warning: Java $java_major is untested with OpenSearch ${OPENSEARCH_VERSION}; Java 17 is the tested one"
 fi
 
 inputs=("$HERE/pom.xml" "$HERE/src/VisioNode.java" "$HERE/config/log4j2.properties" "$HERE/install.sh")
@@ -53,6 +57,10 @@ if [[ -f "$DEST/.visio-install" && "$(cat "$DEST/.visio-install")" == "$marker_t
     echo "$DEST"
     exit 0
 fi
+# DEST is replaced wholesale below: never do that to a directory this script did not make.
+if [[ -e "$DEST" && ! -f "$DEST/.visio-install" && -n "$(ls -A "$DEST" 2>/dev/null)" ]]; then
+    die "$DEST exists, is not empty and holds no .visio-install marker; refusing to replace it"
+fi
 
 say "building OpenSearch ${OPENSEARCH_VERSION} node into $DEST"
 work="$(mktemp -d "$DEST.partial.XXXXXX")"
@@ -60,8 +68,9 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/lib" "$work/classes" "$work/config" "$work/plugins" "$work/modules"
 
 say "resolving jars with Maven (first run downloads ~80 MB from Maven Central)"
+# (sed: Maven 3.8 still prints colour resets in batch+quiet mode; keep the install log clean.)
 if ! mvn -B -q -Dstyle.color=never -f "$HERE/pom.xml" dependency:copy-dependencies \
-        -DincludeScope=runtime -DoutputDirectory="$work/lib" >&2; then
+        -DincludeScope=runtime -DoutputDirectory="$work/lib" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2; then
     die "Maven could not resolve the jars (network? ~/.m2 settings?); re-run with output above"
 fi
 

@@ -137,7 +137,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ),
     ServiceSpec(
         name="s3",
-        tools=("go:golang-go",),
+        # versitygw needs Go >= 1.25: Debian's golang-go is older, so point at go.dev instead.
+        tools=("go:Go >= 1.25 from https://go.dev/dl",),
         install_script=INFRA_DIR / "s3" / "install.sh",
         run_script=INFRA_DIR / "s3" / "run.sh",
         run_args=lambda s, installed: [
@@ -202,14 +203,17 @@ def _spec(name: str) -> ServiceSpec:
 
 
 def _check_tools(spec: ServiceSpec) -> None:
-    missing = [tool for tool in spec.tools if shutil.which(tool.split(":")[0]) is None]
-    if missing:
-        names = ", ".join(t.split(":")[0] for t in missing)
-        packages = " ".join(sorted({t.split(":")[1] for t in missing}))
-        raise ServiceError(
-            f"{spec.name} needs {names}, which is not on PATH. Install it with "
-            f"`apt-get install -y {packages}` (or run `bash infra/bootstrap.sh`)."
-        )
+    missing = [tool.split(":", 1) for tool in spec.tools if shutil.which(tool.split(":")[0]) is None]
+    if not missing:
+        return
+    names = ", ".join(name for name, _ in missing)
+    packages = sorted({where for _, where in missing if " " not in where})
+    others = sorted({where for _, where in missing if " " in where})
+    how = [f"`apt-get install -y {' '.join(packages)}`"] if packages else []
+    how += [f"install {where}" for where in others]
+    raise ServiceError(
+        f"{spec.name} needs {names}, which is not on PATH: {' and '.join(how)} (or run `bash infra/bootstrap.sh`)."
+    )
 
 
 def install(spec: ServiceSpec, settings: Settings, echo: Callable[[str], None] = print) -> str:

@@ -287,6 +287,8 @@ def ensure_indices(client: OpenSearch, prefix: str) -> dict[Kind, str]:
                 f"{alias} is a concrete index, not an alias; delete it (or reindex it into "
                 f"{versioned_index_name(prefix, kind, 1)}) and run ensure_indices again"
             )
+        # No alias but versions exist (alias removed by hand, or a crash between create and alias):
+        # re-attach the newest one rather than starting an empty v1 next to it.
         versions = existing_versions(client, prefix, kind)
         target = versioned_index_name(prefix, kind, versions[-1] if versions else 1)
         if not versions:
@@ -294,7 +296,8 @@ def ensure_indices(client: OpenSearch, prefix: str) -> dict[Kind, str]:
         try:
             client.indices.update_aliases(body={"actions": [{"add": {"index": target, "alias": alias}}]})
         except RequestError:
-            # Lost a race with another ensure_indices: fine if the alias now points somewhere.
+            # Concurrent ensure_indices calls add the same alias to the same index, which is not an
+            # error; anything else is, unless the alias ended up pointing somewhere anyway.
             if not indices_behind_alias(client, alias):
                 raise
         result[kind] = current_index(client, prefix, kind)
@@ -304,8 +307,9 @@ def ensure_indices(client: OpenSearch, prefix: str) -> dict[Kind, str]:
 def create_next_version(client: OpenSearch, prefix: str, kind: Kind) -> str:
     """Create ``{prefix}-{kind}-v{N+1}`` from the current template, with no alias; returns its name.
 
-    For rebuilds from the stored artifacts: fill the returned index (``bulk_load``/``index_meeting``
-    with ``target=``), then ``swap_alias(client, alias_name(prefix, kind), new_index)``.
+    For rebuilds from the stored artifacts: fill the returned index (``bulk_load``, or ``index_meeting``
+    with ``segments_index=``/``meetings_index=``), then
+    ``swap_alias(client, alias_name(prefix, kind), new_index)``.
     """
     put_templates(client, prefix)
     versions = existing_versions(client, prefix, kind)

@@ -42,7 +42,9 @@ def opensearch_client(settings: Settings) -> Iterator[object]:
             "Start it with `visio-archive services up`."
         )
     yield client
-    client.indices.delete(index=f"{settings.index_prefix}-*", ignore_unavailable=True)
+    from visio_archive import index
+
+    index.delete_prefix(client, settings.index_prefix)  # indices and their templates
 
 
 @pytest.fixture(scope="session")

@@ -586,3 +586,14 @@ def search_segments(client: OpenSearch, prefix: str, query: str, size: int = 10)
             )
         )
     return hits
+
+
+def set_legal_hold(client: OpenSearch, prefix: str, meeting_id: str, hold: bool) -> None:
+    """Flag a meeting document as under legal hold (a partial update; no-op if it is not indexed)."""
+    with contextlib.suppress(NotFoundError):
+        client.update(
+            index=alias_name(prefix, "meetings"),
+            id=meeting_id,
+            body={"doc": {"legal_hold": hold}},
+            params={"refresh": "true"},
+        )

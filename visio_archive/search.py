@@ -94,7 +94,7 @@ def _tokenize(query: str) -> list[_Token]:
         if ch.isspace():
             i += 1
         elif ch in "\"«»“”":
-            closing = {"«": "»", "“": "”"}.get(ch, None)
+            closing = {"«": "»", "“": "”"}.get(ch)
             j = i + 1
             while j < n and query[j] not in ('"', "»", "”", closing or '"'):
                 j += 1
@@ -504,3 +504,18 @@ def get_meeting(client: Any, prefix: str, meeting_id: str) -> dict[str, Any] | N
         raise SearchUnavailable("Le service de recherche a renvoyé une erreur ; réessayez plus tard.") from exc
     hits = response.get("hits", {}).get("hits", [])
     return dict(hits[0]["_source"]) if hits else None
+
+
+def open_client(settings: Any) -> Any:
+    """An OpenSearch client for ``settings`` (the index layer's when it offers one)."""
+    try:
+        from visio_archive.index import client_from_settings
+
+        return client_from_settings(settings)
+    except ImportError:
+        from opensearchpy import OpenSearch
+
+        auth = None
+        if settings.opensearch_user and settings.opensearch_password is not None:
+            auth = (settings.opensearch_user, settings.opensearch_password.get_secret_value())
+        return OpenSearch(hosts=[settings.opensearch_url], http_auth=auth, timeout=10, max_retries=1)

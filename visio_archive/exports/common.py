@@ -56,9 +56,10 @@ def _format_date(value: datetime | str | None) -> str:
         return "date inconnue"
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             return value
+        value = parsed
     suffix = " UTC" if value.utcoffset() is not None and value.utcoffset().total_seconds() == 0 else ""  # type: ignore[union-attr]
     return value.strftime("%Y-%m-%d %H:%M") + suffix
 

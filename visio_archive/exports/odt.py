@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from visio_archive.exports.common import NOTICE, MeetingInfo, header_info, header_lines, hms, turns
 from visio_archive.models import RedactedTranscript
@@ -51,7 +52,7 @@ def render_odt(transcript: RedactedTranscript, meeting: MeetingInfo | None = Non
     return buffer.getvalue()
 
 
-def _title_meta(title: str):  # type: ignore[no-untyped-def]
+def _title_meta(title: str) -> Any:
     from odf.dc import Title
 
     return Title(text=title)

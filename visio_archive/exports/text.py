@@ -20,9 +20,8 @@ from visio_archive.models import RedactedTranscript
 
 def _md_escape(text: str) -> str:
     # Keep the minutes readable while preventing accidental Markdown/HTML structure.
-    return text.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*").replace(
-        "_", "\\_"
-    )
+    # (intraword underscores, as in placeholders like [PERSONNE_1], are not emphasis in CommonMark)
+    return text.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*")
 
 
 def render_markdown(transcript: RedactedTranscript, meeting: MeetingInfo | None = None) -> bytes:

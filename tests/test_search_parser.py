@@ -1,0 +1,118 @@
+"""The query parser and body builder: pure logic, no server."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from visio_archive.search import (
+    MAX_QUERY_CHARS,
+    And,
+    Not,
+    Or,
+    Phrase,
+    QueryError,
+    SearchRequest,
+    Term,
+    build_body,
+    parse_query,
+    render_highlight,
+)
+
+
+def test_terms_are_and_by_default() -> None:
+    assert parse_query("budget réunion") == And((Term("budget"), Term("réunion")))
+
+
+def test_phrase_or_not_and_minus() -> None:
+    assert parse_query('"comité de pilotage"') == Phrase("comité de pilotage")
+    assert parse_query("budget OR élection") == Or((Term("budget"), Term("élection")))
+    assert parse_query("budget OU élection") == Or((Term("budget"), Term("élection")))
+    assert parse_query("budget -rapport") == And((Term("budget"), Not(Term("rapport"))))
+    assert parse_query("budget NOT rapport") == And((Term("budget"), Not(Term("rapport"))))
+    assert parse_query("(a OR b) c") == And((Or((Term("a"), Term("b"))), Term("c")))
+
+
+def test_lowercase_operators_are_words_and_hyphenated_words_stay_whole() -> None:
+    assert parse_query("or") == Term("or")
+    assert parse_query("peut-être aujourd'hui") == And((Term("peut-être"), Term("aujourd'hui")))
+
+
+def test_unbalanced_quotes_and_parentheses_close_at_the_end() -> None:
+    assert parse_query('"comité de') == Phrase("comité de")
+    assert parse_query("((budget") == Term("budget")
+    assert parse_query("budget))") == Term("budget")
+    assert parse_query("«comité»") == Phrase("comité")
+
+
+@pytest.mark.parametrize("query", ["", "   ", '"', '""', "()", "AND", "OR OR", "NOT", "-", "*", "\\", ":",
+                                   "&&", "||", "!", "~", "^", "{}", "[]", "/", "?"])
+def test_nothing_searchable_gives_none(query: str) -> None:
+    assert parse_query(query) is None
+
+
+@pytest.mark.parametrize("query", [
+    'text:foo', 'foo~2', 'a^3', '<script>alert(1)</script>', '\x00\x01', 'title:(a OR b)', 'a AND', 'NOT NOT a',
+    '"a" "b" -"c"', "-(a OR b)", "((((a))))", "a) OR (b", "é" * 200, "🙂 budget", "\u202ebudget",
+    "{\"query\": {\"match_all\": {}}}", "a\\\"b", "%27%22", "' OR 1=1 --",
+])
+def test_hostile_queries_build_a_valid_body(query: str) -> None:
+    body = build_body(SearchRequest(q=query))
+    json.dumps(body)  # serialisable
+    allowed = {"bool", "must", "must_not", "should", "filter", "minimum_should_match", "match", "match_phrase",
+               "match_all", "text", "text.exact", "query", "fuzziness", "prefix_length", "max_expansions", "boost"}
+    assert _keys(body["query"]) <= allowed  # never query_string, script, regexp, wildcard...
+
+
+def _keys(node: object) -> set[str]:
+    if isinstance(node, dict):
+        out = set(node)
+        for value in node.values():
+            out |= _keys(value)
+        return out
+    if isinstance(node, list):
+        return set().union(*(_keys(v) for v in node)) if node else set()
+    return set()
+
+
+def test_limits() -> None:
+    with pytest.raises(QueryError):
+        parse_query("x" * (MAX_QUERY_CHARS + 1))
+    with pytest.raises(QueryError):
+        parse_query(" ".join(["mot"] * 40))
+    with pytest.raises(QueryError):
+        parse_query("(" * 20 + "a")
+    with pytest.raises(QueryError):
+        build_body(SearchRequest(q="a", page=1000, size=100))
+    with pytest.raises(QueryError):
+        build_body(SearchRequest(q="a", date_from=date(2026, 5, 1), date_to=date(2026, 1, 1)))
+
+
+def test_only_negation_matches_everything_else() -> None:
+    body = build_body(SearchRequest(q="-budget"))
+    clause = body["query"]["bool"]["must"][0]["bool"]
+    assert clause["must"] == [{"match_all": {}}] and clause["must_not"]
+
+
+def test_filters_and_sort() -> None:
+    body = build_body(SearchRequest(q="budget", date_from=date(2026, 1, 1), participant="Alice Martin",
+                                    series="copil", language="fr", title="comité", sort="date", page=2, size=10))
+    filters = body["query"]["bool"]["filter"]
+    assert {"term": {"speaker": "Alice Martin"}} in filters
+    assert {"range": {"started_at": {"format": "yyyy-MM-dd", "gte": "2026-01-01"}}} in filters
+    assert body["from"] == 10 and body["size"] == 10
+    assert next(iter(body["sort"][0])) == "started_at"
+    assert set(body["aggs"]) == {"participants", "language", "month"}
+
+
+def test_fuzzy_terms_and_exact_phrases() -> None:
+    term = json.dumps(build_body(SearchRequest(q="bugdet"))["query"])
+    assert '"fuzziness": "AUTO"' in term
+    phrase = json.dumps(build_body(SearchRequest(q='"comité de pilotage"'))["query"])
+    assert "match_phrase" in phrase and "text.exact" in phrase and "fuzziness" not in phrase
+
+
+def test_highlight_is_escaped_before_marking() -> None:
+    assert render_highlight("<b>\ue000budget\ue001</b> & co") == "&lt;b&gt;<mark>budget</mark>&lt;/b&gt; &amp; co"

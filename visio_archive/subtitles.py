@@ -59,7 +59,8 @@ def _segment_cues(seg: Segment, name: str | None, max_chars: int, max_seconds: f
         if not token:
             continue
         candidate = " ".join([*cur, token])
-        if cur and (len(candidate) > max_chars or w.end - cur_start > max_seconds):
+        sentence_done = bool(cur) and cur[-1].endswith((".", "?", "!", "…")) and len(" ".join(cur)) >= max_chars // 2
+        if cur and (len(candidate) > max_chars or w.end - cur_start > max_seconds or sentence_done):
             cues.append(Cue(cur_start, max(cur_end, cur_start + 0.001), " ".join(cur), name))
             cur, cur_start = [], w.start
         cur.append(token)

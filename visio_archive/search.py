@@ -234,6 +234,9 @@ def to_opensearch(node: Node) -> dict[str, Any]:
                     {"match": {"text": {"query": node.text, "fuzziness": "AUTO", "prefix_length": 1,
                                         "max_expansions": 20}}},
                     {"match": {"text.exact": {"query": node.text, "boost": 2.0}}},
+                    # Typos on the unstemmed form too: stemming can move a misspelt word too far away.
+                    {"match": {"text.exact": {"query": node.text, "fuzziness": "AUTO", "prefix_length": 1,
+                                              "max_expansions": 20, "boost": 0.5}}},
                 ],
                 "minimum_should_match": 1,
             }

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Run a Prefect worker on the process work pool in the foreground: it polls the server and runs
+# each flow run as a child process of this machine, from this checkout.
+#
+#   bash infra/prefect/worker.sh
+#
+# Creates the work pool (type process) when it does not exist yet: safe to run again, and on
+# several machines at once. Environment: PREFECT_API_URL (default http://127.0.0.1:4200/api),
+# VISIO_WORK_POOL (default visio-process), VISIO_ARCHIVE_HOME (default this checkout: the
+# deployments' pull step changes into it), VISIO_WORKER_NAME (default visio-<host>; give each
+# worker of one machine its own), VISIO_WORKER_LIMIT (flow runs at once on this worker; default
+# no limit), VISIO_STATE_DIR / PREFECT_HOME as for server.sh. Extra arguments go to
+# `prefect worker start`. See docs/operations.md.
+set -euo pipefail
+# shellcheck source=infra/prefect/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+export PREFECT_API_URL="${PREFECT_API_URL:-http://127.0.0.1:4200/api}"
+export VISIO_ARCHIVE_HOME="${VISIO_ARCHIVE_HOME:-$VISIO_ROOT}"
+worker_name="${VISIO_WORKER_NAME:-visio-$(hostname -s)}"
+
+# Wait for the server (a worker unit may start before the server unit answers).
+wait_s="${VISIO_PREFECT_WAIT_SECONDS:-120}"
+deadline=$((SECONDS + wait_s))
+until "$VISIO_PYTHON" - "$PREFECT_API_URL" <<'PY' 2>/dev/null
+import sys, urllib.request
+with urllib.request.urlopen(sys.argv[1].rstrip("/") + "/health", timeout=3) as r:
+    sys.exit(0 if r.status == 200 else 1)
+PY
+do
+  if [ "$SECONDS" -ge "$deadline" ]; then
+    echo "error: no Prefect server answers at $PREFECT_API_URL after ${wait_s}s" \
+      "(start one with infra/prefect/server.sh, or set PREFECT_API_URL)" >&2
+    exit 2
+  fi
+  sleep 1
+done
+
+# The work pool, created once (idempotent; a concurrent creation by another worker is fine).
+if ! "$PREFECT_BIN" work-pool inspect "$VISIO_WORK_POOL" >/dev/null 2>&1; then
+  if ! "$PREFECT_BIN" work-pool create "$VISIO_WORK_POOL" --type process >/dev/null; then
+    "$PREFECT_BIN" work-pool inspect "$VISIO_WORK_POOL" >/dev/null
+  fi
+  echo "work pool $VISIO_WORK_POOL created (type process)" >&2
+fi
+
+limit_args=()
+if [ -n "${VISIO_WORKER_LIMIT:-}" ]; then
+  limit_args=(--limit "$VISIO_WORKER_LIMIT")
+fi
+echo "prefect worker $worker_name: pool $VISIO_WORK_POOL at $PREFECT_API_URL, runs flows from $VISIO_ARCHIVE_HOME" >&2
+exec "$PREFECT_BIN" worker start --pool "$VISIO_WORK_POOL" --type process --name "$worker_name" \
+  --install-policy never --no-create-pool-if-not-found "${limit_args[@]}" "$@"

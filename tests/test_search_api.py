@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from test_search_fixtures import (
     PASSWORD,
     SECRETS,
@@ -25,6 +24,7 @@ from test_search_fixtures import (
     make_audio,
     ui_settings,
 )
+
 from visio_archive.auth import AuthSettings
 from visio_archive.settings import Settings
 
@@ -116,7 +116,7 @@ def test_openapi_description(app_client: TestClient) -> None:
 
 
 def test_search_highlights_facets_and_french_analysis(app_client: TestClient, meetings: list[MeetingFixture]) -> None:
-    copil, ca, steer = (m.meeting_id for m in meetings)
+    copil, ca, _steer = (m.meeting_id for m in meetings)
     result = api(app_client, "viewer", q="budget")
     assert result["total"] >= 3
     assert any("<mark>budget</mark>" in h["highlight"] for h in result["hits"])
@@ -283,7 +283,7 @@ def _export_text(fmt: str, data: bytes) -> str:
 def test_viewer_finds_no_personal_data_anywhere(app_client: TestClient, meetings: list[MeetingFixture]) -> None:
     seen: list[str] = []
     h = auth_header("viewer")
-    for secret in SECRETS + ["Jean", "dupont", "example.fr", "0612345678"]:
+    for secret in [*SECRETS, "Jean", "dupont", "example.fr", "0612345678"]:
         result = api(app_client, "viewer", q=secret)
         assert result["total"] == 0 or all(secret.lower() not in json.dumps(x, ensure_ascii=False).lower()
                                            for x in result["hits"]), secret

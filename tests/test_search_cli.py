@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from test_search_fixtures import MeetingFixture, corpus, load_archive
+
 from visio_archive.models import RedactedSegment, RedactedTranscript, Transcript
 from visio_archive.settings import Settings
 
@@ -75,9 +75,11 @@ def test_export_command(settings: Settings, loaded: list[MeetingFixture], tmp_pa
 
 
 VISIO_JSON = {"segments": [
-    {"start": 0.5, "end": 3.0, "text": " Bonjour, ici Jean Dupont pour le conseil de quartier.", "speaker": "SPEAKER_00",
+    {"start": 0.5, "end": 3.0, "text": " Bonjour, ici Jean Dupont pour le conseil de quartier.",
+     "speaker": "SPEAKER_00",
      "words": [{"word": w, "start": 0.5 + i * 0.3, "end": 0.7 + i * 0.3, "score": 0.9, "speaker": "SPEAKER_00"}
-               for i, w in enumerate("Bonjour, ici Jean Dupont pour le conseil de quartier.".split())]},
+               for i, w in enumerate(
+                   ["Bonjour,", "ici", "Jean", "Dupont", "pour", "le", "conseil", "de", "quartier."])]},
     {"start": 3.2, "end": 5.0, "text": " Le budget participatif est adopté.", "speaker": "SPEAKER_01", "words": []},
 ]}
 VTT = """WEBVTT
@@ -143,7 +145,7 @@ def test_import_refuses_without_redaction_engine_or_bad_input(settings: Settings
                  "--started-at", "2026-01-01T10:00:00")
     assert result.returncode == 2 and "segments" in result.stderr
     try:
-        from visio_archive.redaction import redact_transcript  # type: ignore[attr-defined]  # noqa: F401
+        from visio_archive.redaction import redact_transcript  # noqa: F401
     except ImportError:
         good = tmp_path / "t.vtt"
         good.write_text(VTT)

@@ -164,3 +164,19 @@ def test_vtt_and_visio_json_parsers() -> None:
     assert segments[0].words[2].word == "Jean" and segments[1].text == "Le budget participatif est adopté."
     with pytest.raises(ValueError):
         parse_visio_json({"segments": "no"})
+
+
+@pytest.mark.models
+def test_import_transcript_cli_with_the_real_redaction_engine(settings: Settings, opensearch_client: Any,
+                                                              minio_client: Any, run_id: str, tmp_path: Path) -> None:
+    pytest.importorskip("spacy")
+    source = tmp_path / "t.vtt"
+    source.write_text(VTT.replace("quartier.", "quartier, mon numéro est le 06 12 34 56 78."))
+    meeting_id = f"import-cli-{run_id}"
+    result = cli(settings, tmp_path, "import-transcript", str(source), "--meeting-id", meeting_id,
+                 "--title", "Conseil de quartier", "--started-at", "2026-06-01T18:00:00")
+    assert result.returncode == 0, result.stderr
+    found = cli(settings, tmp_path, "search", "quartier", "--json")
+    hits = [h for h in json.loads(found.stdout)["hits"] if h["meeting_id"] == meeting_id]
+    assert len(hits) == 1 and hits[0]["speaker"] == "Alice Martin"
+    assert "Dupont" not in found.stdout and "06 12" not in found.stdout

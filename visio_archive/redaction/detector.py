@@ -11,7 +11,9 @@ from visio_archive.redaction.numbers_fr import fold
 from visio_archive.redaction.patterns import find_structured
 from visio_archive.redaction.person import (
     Gazetteer,
+    capitalised_names,
     civility_names,
+    cue_names,
     clean_person,
     first_name_names,
 )
@@ -27,7 +29,28 @@ DEFAULT_LABELS = frozenset(ALL_LABELS[:7])
 
 _PRIORITY = {"EMAIL": 0, "IBAN": 1, "NIR": 1, "PAYMENT_CARD": 1, "PHONE": 2, "ADDRESS": 3, "PERSON": 4,
              "LOCATION": 5, "ORGANIZATION": 6}
+_TRIM = " \t\n\r\u00a0\u202f,;:.!?«»\"[]/"
 _NER_MAP = {"PER": "PERSON", "PERSON": "PERSON", "LOC": "LOCATION", "GPE": "LOCATION", "ORG": "ORGANIZATION"}
+
+
+_WORDCHAR = re.compile(r"[\w'’\-]")
+_PERSON_GAP = re.compile(r"(?:[ \t]+|[ \t]*-[ \t]*)(?:(?:de|du|des|de la|le|la|d'|d’|van|von|ben|el)[ \t]*)?",
+                         re.IGNORECASE)
+
+
+def _widen(text: str, e: Entity) -> Entity:
+    """A PERSON span ends on word boundaries ("Martin" inside "Martin-Dupuis" takes the whole word)."""
+    s, t = e.start, e.end
+    while s > 0 and _WORDCHAR.match(text[s - 1]) and text[s - 1] not in "'’":
+        s -= 1
+    if s >= 2 and text[s - 1] in "'’" and text[s - 2].lower() in "dl" and (s < 3 or not text[s - 3].isalnum()):
+        s -= 2  # d'Estaing
+    while t < len(text) and _WORDCHAR.match(text[t]) and not (text[t] in "'’-" and (
+            t + 1 >= len(text) or not text[t + 1].isalpha())):
+        t += 1
+    if (s, t) == (e.start, e.end):
+        return e
+    return e.model_copy(update={"start": s, "end": t, "text": text[s:t]})
 
 
 def merge_entities(text: str, ents: Iterable[Entity]) -> list[Entity]:
@@ -36,13 +59,17 @@ def merge_entities(text: str, ents: Iterable[Entity]) -> list[Entity]:
     by_label: dict[str, list[Entity]] = {}
     for e in ents:
         if e.end > e.start:
+            if e.label == "PERSON":
+                e = _widen(text, e)
             by_label.setdefault(e.label, []).append(e)
     joined: list[Entity] = []
     for label, lst in by_label.items():
         lst.sort(key=lambda e: (e.start, -e.end))
         cur: Entity | None = None
         for e in lst:
-            if cur is not None and e.start < cur.end:
+            adjacent = (cur is not None and label == "PERSON" and e.start >= cur.end
+                        and _PERSON_GAP.fullmatch(text, cur.end, e.start) is not None)
+            if cur is not None and (e.start < cur.end or adjacent):
                 if e.end > cur.end:
                     cur = cur.model_copy(update={"end": e.end, "text": text[cur.start:e.end]})
                 cur = cur.model_copy(update={"score": max(cur.score, e.score)}) if e.score > cur.score else cur
@@ -70,9 +97,9 @@ def merge_entities(text: str, ents: Iterable[Entity]) -> list[Entity]:
                         nxt.append((b, t))
             pieces = nxt
         for s, t in pieces:
-            while s < t and not text[s].isalnum():
+            while s < t and (text[s] in _TRIM or (text[s] in "()'’-" and e.label != "PHONE")):
                 s += 1
-            while t > s and not text[t - 1].isalnum():
+            while t > s and text[t - 1] in _TRIM + "(-'’":
                 t -= 1
             if t > s and re.search(r"\w", text[s:t]):
                 out.append(e.model_copy(update={"start": s, "end": t, "text": text[s:t]}))
@@ -98,6 +125,7 @@ class Detector:
             ents += civility_names(text, folded, self.common)
             if self.lang == "fr":
                 ents += first_name_names(text, folded, self.common)
+                ents += cue_names(text, folded, self.common)
             if gaz is not None:
                 ents += gaz.find(text, folded)
         return ents
@@ -115,6 +143,10 @@ class Detector:
             folded = fold(text)
             ents = self._rules(text, folded, gaz)
             if doc is not None:
+                if "PERSON" in self.labels and self.lang == "fr":
+                    skip = [(x.start_char, x.end_char) for x in doc.ents if x.label_ not in ("PER", "PERSON")]
+                    skip += [(x.start, x.end) for x in ents]
+                    ents += capitalised_names(text, folded, self.common, skip)
                 for ent in doc.ents:
                     label = _NER_MAP.get(ent.label_)
                     if label is None or label not in self.labels:

@@ -32,6 +32,52 @@ thierry thomas timothee tristan valentin valerie vanessa veronique victor victoi
 viviane xavier yannick yann yasmine yves yvette yvonne zoe youssef nour sofiane ibrahim moussa amadou
 mamadou aminata awa kenza ines lou jules gaspard louison maël mael nolan mathis evan timeo lenny noah
 baptiste gauthier gautier eloi ambroise hortense domitille eugene marius leandre sacha albane ombeline
+
+abel achille adelaide adelie adele adrienne agnes aimee alba albane albertine aldo alexandrine alfred alix
+alphonse amaury ambre amedee amelia anatole andrea ange angele angelina anissa annabelle annaelle anne-laure
+anne-marie anne-sophie anthime antonia apolline ariane aristide arlette armelle arnold astrid audren auguste
+augustine aure aurore axelle aymeric aziz barnabe basile baudouin beatrix benedict benoite berenice bernadette
+berthe bertille blaise boris brice brieuc brigitte calixte candice capucine carla carmen cassandre cecilia
+celestin celestine cesar chantal charlene charline christian christophe clarisse claudine clelia clementine
+clothilde clotilde colombe come constant cyprien cyrielle daphne delphin desire diego dimitri dina dolores
+donatien dorothee edgar edmond edwige eglantine eleonore eliott elie elina eline eliott ella elliot eloane
+elouan eloise elvire emilien emilienne emmy enguerrand eole ernest erwan erwann esteban estelle ethel eudes
+eugenie eulalie evan evelyne fabienne faustine felicie felicien felix ferdinand fernand fernande flavie
+flavien flora flore florian florine fortune francine franck frida gabin gaelle gaetane gaspard gauthier
+gautier genevieve geraldine germain germaine gervais ghislain gildas gisele gladys gregoire gregory guenole
+guillemette gustave gwenaelle gwendal gwenola gwladys hector helena heloise henriette herminie hippolyte
+honore honorine hortense huguette ignace ilan ilona ingrid irene iris isaac isidore ivan jacky jacob jasmine
+jean-baptiste jean-charles jean-christophe jean-claude jean-francois jean-jacques jean-louis jean-luc
+jean-marc jean-marie jean-michel jean-noel jean-paul jean-philippe jean-pierre jean-yves jeannine jessica
+joachim joan joanna jocelyne johanna jonas josephine josselin judith jules julia julian juliane juliette
+justin kelly killian kylian laetitia lambert laurene laurine lazare leandre leane leila leonard leonce
+leonie leopold lilian liliane lilou line lise lorraine lou-anne louise-marie louisette luc lucette ludivine
+lydia lyna maddalena madeleine maelys maeva mahaut maia malo marcelle marcelin margaux margot marie-anne
+marie-agnes marie-christine marie-claire marie-france marie-helene marie-laure marie-louise marie-noelle
+marie-pierre marie-therese marina marius marjorie marthe martial martin maryse mathias mathurin maud
+maximilien maxence mederic melaine melodie melvin mickael milo mireille modeste morgan murielle nadege
+naelle naomi narcisse nathan nelly nestor nina ninon noa noelie noemie norbert octave odilon ophelie
+oriane orlane oscar osvaldo ouarda pacome paloma paul-henri pauline penelope perrine philibert philomene
+pierre-alain pierre-antoine pierre-louis pierre-yves placide primael priscilla prosper prune quitterie
+rachel raoul raphaelle raymonde rebecca regis reine remi renee roch rodrigue romane romeo ronan rosalie
+rosine roxane ruben sabine sacha salome samson sandrine sarah sebastien segolene serena servane severin
+sibylle sidonie sixtine soizic solenn sonia stanislas sybille sylvestre tatiana teddy tessa thaddee
+thelma theodore theophile theotime thibaud tiphaine titouan toinette ulysse urbain valentine valere
+valery vianney victoria victorine violaine violette virgile vivien wandrille wilfried william wladimir
+xaviere yoann yolande yohan youna yvelise zacharie zelie zephyrin aissatou fatoumata adama bintou aminata
+mariama kadiatou oumou djeneba hawa ramatoulaye souleymane ousmane boubacar seydou cheikh abdoulaye
+ibrahima lamine modibo issa idrissa khalil nabil nordine rachida zinedine walid yacine yassine bilal
+hamza ayoub anas ilyes imane nawel sabrina sarah soraya wassila yanis rayan amine mohammed mohamed
+malika nadia naima samira zohra farida fatiha houria jamila karima latifa leila meriem ouarda rania
+salima siham souad wahiba hakima djamila kamel mourad rachid said salim tarek toufik yazid abdel
+abdelkrim abdellah abderrahmane adel ali amar hocine kader lakhdar mehdi mustapha nacer omar reda
+slimane youcef zakaria thi thanh minh linh huong lan mai nguyet anh tuan quang hung duc van long
+giovanni giuseppe lorenzo marco matteo paolo francesco antonio carlos jose manuel miguel pedro rafael
+sergio ana beatriz carolina elena isabel lucia sofia teresa pablo alejandro javier joao rui tiago
+kevin dylan jordan bryan jason steven brandon cindy jennifer stephanie audrey elodie emilie laura
+kylian lenny loris lorenzo mael maelle marceau matheo mathys nael nathanael noam sohan timeo tom
+valentin warren yannis zayn alya ambre anaelle apolline assia capucine elsa emy giulia inaya jade
+kaina lana lena lina lise louane luna mila mya nour olivia rose sofia thais victoire yasmine zelie
 """
 
 # First names that are also ordinary words: only taken when capitalised or followed by a surname.
@@ -91,6 +137,12 @@ va vais vont fait faire dit dire peut peux veux veut avez avons ai as sera serai
 plus moins trop peu beaucoup chaque autre autres quel quelle quels quelles dont lorsque parce car sans
 sous vers hier demain aujourd aujourdhui maintenant ok okay euh hum ben bah hein allez voici
 excusez pardon svp s'il stp point rue avenue boulevard place chemin
+""".split())
+
+# Words that NER sometimes takes for a name, and that never are one in a meeting.
+NON_NAMES = frozenset(fold(w) for w in """
+iban rib bic nir cb insee secu tel mail email courriel visio zoom teams ok merci bonjour bonsoir salut
+monsieur madame messieurs mesdames allo allô voila voilà euh hum bah ben ordre jour compte rendu
 """.split())
 
 PUBLIC_BODIES = frozenset(fold(w) for w in """

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
     from visio_archive.settings import Settings
 
-from visio_archive.redaction.numbers_fr import fold
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +34,7 @@ _cache: dict[tuple[str, str], Any] = {}
 
 
 class CommonWords:
-    """Ordinary words of the language (from the model's lemmatizer tables), to tell names apart."""
+    """Ordinary words (lower case, accents kept: "montagné" is not "montagne"), from the model's lemmatizer tables."""
 
     def __init__(self, folded: frozenset[str] = frozenset(), table: Any = None) -> None:
         self.folded = folded
@@ -44,7 +43,7 @@ class CommonWords:
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
             return False
-        if fold(word) in self.folded:
+        if word.lower() in self.folded:
             return True
         return self.table is not None and word.lower() in self.table
 
@@ -102,14 +101,14 @@ def _common_words(path: Path) -> CommonWords:
         table = None
         if lookups.has_table("lemma_index"):
             for v in lookups.get_table("lemma_index").values():
-                words.update(fold(w) for w in v)
+                words.update(w.lower() for w in v)
         if lookups.has_table("lemma_lookup"):
             table = lookups.get_table("lemma_lookup")
             for v in table.values():
                 if isinstance(v, list):
-                    words.update(fold(w) for w in v)
+                    words.update(w.lower() for w in v)
                 elif isinstance(v, str):
-                    words.add(fold(v))
+                    words.add(v.lower())
         return CommonWords(frozenset(words), table)
     except Exception:  # pragma: no cover
         log.exception("could not read the lemmatizer tables of %s", path)

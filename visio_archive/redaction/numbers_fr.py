@@ -253,13 +253,15 @@ def numeric_runs(text: str, folded: str | None = None) -> list[list[Unit]]:
             prev_end = e
             i += 1
             continue
-        if cur and len(tok) == 1 and tok in "ABab" and cur[-1].digits == "2":
+        if (cur and len(tok) == 1 and tok in "ABab" and cur[-1].digits.endswith("2")
+                and (cur[-1].digits == "2" or (cur[-1].end == s and e < len(text) and text[e:e + 1].isdigit()))):
             cur.append(Unit(tok.upper(), s, e, "letter"))
             prev_end = e
             i += 1
             continue
-        if (cur and cur[0].kind == "country" and tok.isupper() and tok.isalpha() and len(tok) <= 4
-                and cur[-1].kind == "digits"):
+        if (cur and cur[0].kind == "country" and tok.isalpha() and len(tok) <= 4 and cur[-1].kind == "digits"
+                and (tok.isupper() or len(cur) == 2 or cur[-1].end == s
+                     or (e < len(text) and text[e:e + 1].isdigit()))):
             # letters inside a written IBAN's BBAN ("GB82 WEST 1234 ...")
             cur.append(Unit(tok, s, e, "letter"))
             prev_end = e
@@ -275,3 +277,37 @@ def numeric_runs(text: str, folded: str | None = None) -> list[list[Unit]]:
         i += 1
     flush()
     return runs
+
+
+_W0 = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze",
+       "treize", "quatorze", "quinze", "seize"]
+_TENS = {20: "vingt", 30: "trente", 40: "quarante", 50: "cinquante", 60: "soixante"}
+
+
+def number_to_words(n: int) -> str:
+    """French words for 0 <= n < 1_000_000 (traditional spelling with hyphens)."""
+    if n < 0 or n >= 1_000_000:
+        raise ValueError(n)
+    if n <= 16:
+        return _W0[n]
+    if n < 20:
+        return "dix-" + _W0[n - 10]
+    if n < 70:
+        t, u = divmod(n, 10)
+        base = _TENS[t * 10]
+        if u == 0:
+            return base
+        return f"{base} et un" if u == 1 else f"{base}-{_W0[u]}"
+    if n < 80:
+        return "soixante et onze" if n == 71 else "soixante-" + number_to_words(n - 60)
+    if n < 100:
+        return "quatre-vingts" if n == 80 else "quatre-vingt-" + number_to_words(n - 80)
+    if n < 1000:
+        h, r = divmod(n, 100)
+        head = "cent" if h == 1 else f"{_W0[h]} cent"
+        if r == 0:
+            return head + ("s" if h > 1 else "")
+        return f"{head} {number_to_words(r)}"
+    th, r = divmod(n, 1000)
+    head = "mille" if th == 1 else f"{number_to_words(th)} mille"
+    return head if r == 0 else f"{head} {number_to_words(r)}"

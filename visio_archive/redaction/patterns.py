@@ -41,7 +41,7 @@ _TLDS = (
 _SEP_LOCAL = r"(?:\s*[._-]\s*|\s+(?:point|dot|tiret(?:\s+(?:bas|du\s+(?:bas|six|8|huit)))?|underscore|trait\s+d['’]union|under\s+score|dash)\s+)"
 _TOK = r"[^\W_][\w'’]*"
 _SPOKEN_EMAIL_RE = re.compile(
-    rf"(?<![\w@]){_TOK}(?:{_SEP_LOCAL}{_TOK}){{0,5}}"
+    rf"(?<![\w@]){_TOK}(?:(?:{_SEP_LOCAL}|\s+(?=\d)){_TOK}){{0,5}}"
     rf"\s*(?:@|\s(?:arobase|arrobase|arobas|arrobas|at)\s)\s*"
     rf"{_TOK}(?:\s*(?:-|\s+tiret\s+)\s*{_TOK})*(?:(?:\s*\.\s*|\s+(?:point|dot)\s+){_TOK}(?:\s*-\s*{_TOK})*){{0,4}}"
     rf"(?:\s*\.\s*|\s+(?:point|dot)\s+)(?:{_TLDS})(?![\w@])",
@@ -70,6 +70,7 @@ _NEG_CTX = re.compile(
     r"\baction\b|deliberation|circulaire|ordonnance|\bbop\b|\bcode\b|\brna\b|\bfiness\b|marche public|"
     r"\bmarche\b|affaire|requete|\bacte\b|\bnor\b|convention|facture|commande|bordereau|registre)"
 )
+_SERVICE_CTX = re.compile(r"(numero (?:vert|azur|indigo|cristal|gratuit|unique|special)|service client|\bsvi\b)")
 _NIR_CTX = re.compile(r"(secu|securite sociale|\bnir\b|insee|carte vitale|immatriculation|assure social)")
 _CARD_CTX = re.compile(r"(carte|\bcb\b|visa|mastercard|master card|american express|amex|bancaire|credit)")
 
@@ -109,7 +110,8 @@ def _classify(units: list[Unit], folded: str) -> tuple[str, float, str] | None:
     if len(body) == 15 and nir_shape_ok(body):
         if nir_key_ok(body):
             return "NIR", 1.0, "pattern"
-        return "NIR", 0.5, "shape"
+        if not (card_iin_ok(body) and luhn_ok(body)):
+            return "NIR", 0.5, "shape"
     if not body.isdigit():
         return None
     ctx = _ctx(folded, start)
@@ -126,6 +128,8 @@ def _classify(units: list[Unit], folded: str) -> tuple[str, float, str] | None:
         return "PHONE", 1.0, "pattern"
     if kind == "national" and _grouping_ok_for_phone(units):
         near = ctx[-22:]
+        if body.startswith("08") and _SERVICE_CTX.search(near):
+            return None  # "numéro vert 0 800 ...": a public service line, not personal data
         if _NEG_CTX.search(near) and not _PHONE_CTX.search(near):
             return None
         return "PHONE", 1.0, "pattern"
@@ -166,8 +170,8 @@ _STREET_TYPES = (
     "hameau|parvis|montee|venelle|traverse|rampe|sente|domaine|clos|lieu-dit|chaussee|carrefour|galerie|"
     "parc|mail|cour|square|vc|zac|za|zi|route departementale|rd|rn"
 )
-_AMBIGUOUS_TYPES = frozenset("place cours cour voie parc mail domaine clos passage route villa chemin galerie "
-                             "rampe traverse za zi rd rn vc av".split())
+_AMBIGUOUS_TYPES = frozenset("voie parc mail domaine clos passage villa galerie rampe traverse za zi rd rn vc av"
+                             .split())
 _NUMW = "|".join(sorted((w for w in NUMBER_WORDS if w not in ("un", "une", "et", "zero")), key=len, reverse=True))
 _ADDR_HEAD_RE = re.compile(
     rf"(?<![\w,.])(\d{{1,4}}(?:\s?[-/]\s?\d{{1,4}})?|(?:{_NUMW})(?:[\s-](?:{_NUMW}|et|un|une))*)"
@@ -202,11 +206,11 @@ def _take_name(text: str, folded: str, pos: int, ambiguous: bool) -> int | None:
         tok = t.group()
         ftok = folded[t.start():t.end()].rstrip(".")
         base = ftok.split("'")[0].split("’")[0]
-        is_particle = ftok in _ADDR_PARTICLES or base in ("d", "l") and ("'" in tok or "’" in tok)
+        is_particle = ftok in _ADDR_PARTICLES or (base in ("d", "l") and len(ftok) == 2)
         if not is_particle:
             if ftok in _ADDR_STOP or ftok in STREET_WORDS:
                 break
-            if tok[0].isdigit() and real > 0:
+            if (tok[0].isdigit() or ftok.split("-")[0] in UNITS) and real > 0:
                 break
             cap = tok[0].isupper() or tok[0].isdigit()
             if capitalised is None:

@@ -14,6 +14,7 @@ from visio_archive.models import Entity
 from visio_archive.redaction.lexicon import (
     AMBIGUOUS_FIRST,
     FIRST_NAMES,
+    NON_NAMES,
     PARTICLES,
     PUBLIC_BODIES,
     STOP,
@@ -40,12 +41,16 @@ def _is_cap(tok: str) -> bool:
 
 def _surname_like(tok: str, ftok: str, common: Container[str]) -> bool:
     """Could this lower-case token be a surname? (not a function word, title or common word)."""
-    if len(ftok) < 2 or ftok in STOP or ftok in TITLES or ftok in PUBLIC_BODIES:
+    if len(ftok) < 2 or ftok in STOP or ftok in TITLES or ftok in PUBLIC_BODIES or ftok in NON_NAMES:
         return False
     if ftok in SURNAMES or ftok in FIRST_NAMES:
         return True
+    if "-" in ftok:
+        parts = [p for p in ftok.split("-") if p]
+        if any(p in SURNAMES or p in FIRST_NAMES for p in parts):
+            return True
     parts = re.split(r"[-'’]", tok.lower())
-    return not any(p in common for p in parts if p) and tok.lower() not in common
+    return not any(p in common for p in parts if len(p) > 1) and tok.lower() not in common
 
 
 def _extend_name(text: str, folded: str, pos: int, common: Container[str], *, lower_ok: bool,
@@ -104,14 +109,14 @@ def civility_names(text: str, folded: str, common: Container[str]) -> list[Entit
         civ = m.group(1)
         orig = text[m.start():m.end()]
         if civ in _CIV_ABBR:
-            if not _is_cap(orig):
+            if not _is_cap(orig) and civ in ("me", "mr", "mrs", "ms"):
                 continue
             if civ == "m" and m.group(2) != ".":
                 continue
         start = m.end()
         sm = re.compile(r"[ \t]+").match(text, start)
         name_start = sm.end() if sm else start
-        lower_ok = civ not in _CIV_ABBR or civ in ("mme", "mlle")
+        lower_ok = civ not in ("me", "mr", "mrs", "ms")
         end = _extend_name(text, folded, start, common, lower_ok=lower_ok)
         if end is None or end <= name_start:
             continue
@@ -136,8 +141,6 @@ def first_name_names(text: str, folded: str, common: Container[str]) -> list[Ent
         if end is None:
             if any(p in AMBIGUOUS_FIRST for p in parts) or tok.lower() in common:
                 continue
-            if not cap and len(parts) == 1 and ftok in SURNAMES:
-                continue  # "thomas", "martin": too often a common surname-or-word alone
             end = t.end()
         out.append(Entity(start=t.start(), end=end, label="PERSON", text=text[t.start():end],
                           score=0.8, source="lexicon"))
@@ -194,6 +197,75 @@ class Gazetteer:
         return out
 
 
+_CUE_RE = re.compile(
+    r"(?<!\w)(je suis|je m'appelle|je m appelle|moi c'est|ici|c'est|merci|bonjour|bonsoir|salut|parole a|"
+    r"de la part de|comme l'a dit|comme l a dit|comme le disait|comme le dit|j'ai eu|j ai eu|selon|d'apres|"
+    r"transmets? (?:le dossier |cela |ca )?a|retour de|avec|et pour|a l'attention de|au nom de)(?=\s)"
+)
+
+
+def cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
+    """A name-like word after a conversational cue: "c'est sixtine", "je suis montagné", "merci kerleroux"."""
+    out: list[Entity] = []
+    for m in _CUE_RE.finditer(folded):
+        sm = re.compile(r"[ \t]+").match(text, m.end())
+        start = sm.end() if sm else m.end()
+        t = _WORD_RE.match(text, start)
+        if not t:
+            continue
+        tok, ftok = t.group(), folded[t.start():t.end()]
+        if ftok in ("le", "la", "de", "du", "des") or (ftok in PARTICLES and _is_cap(tok)):
+            # "et pour le gall", "c'est De Villepin": a particle followed by a name-like word
+            t2 = _WORD_RE.match(text, t.end() + 1) if text[t.end():t.end() + 1] == " " else None
+            if t2 is None:
+                continue
+            tok2, ftok2 = t2.group(), folded[t2.start():t2.end()]
+            if ftok2 in FIRST_NAMES or ftok2 in PARTICLES or not _surname_like(tok2, ftok2, common):
+                continue
+            if tok2.isupper() and len(tok2) > 1:
+                continue
+            out.append(Entity(start=start, end=t2.end(), label="PERSON", text=text[start:t2.end()], score=0.6,
+                              source="context"))
+            continue
+        if ftok in PARTICLES or ftok in STOP or ftok in TITLES or ftok in NON_NAMES or ftok in PUBLIC_BODIES:
+            continue
+        if not (ftok in FIRST_NAMES or ftok in SURNAMES or _surname_like(tok, ftok, common)):
+            continue
+        if tok.isupper() and len(tok) > 1:
+            continue  # an acronym
+        end = _extend_name(text, folded, start, common, lower_ok=not _is_cap(tok), max_tokens=3)
+        if end is None:
+            continue
+        out.append(Entity(start=start, end=end, label="PERSON", text=text[start:end], score=0.7, source="context"))
+    return out
+
+
+_CAP_RE = re.compile(r"(?<![\w'’\-])[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)*(?![\w'’])")
+
+
+def capitalised_names(text: str, folded: str, common: Container[str],
+                      skip: list[tuple[int, int]]) -> list[Entity]:
+    """A capitalised word inside a sentence that is no ordinary word: "comme l'a dit Delaunay"."""
+    out: list[Entity] = []
+    for m in _CAP_RE.finditer(text):
+        s, e = m.start(), m.end()
+        before = text[:s].rstrip()
+        if not before or before[-1] in ".!?:;…\"«-—(" or before.endswith("\n"):
+            continue
+        if any(a < e and b > s for a, b in skip):
+            continue
+        f = folded[s:e]
+        parts = f.split("-")
+        if any(p in STOP or p in TITLES or p in PUBLIC_BODIES or p in NON_NAMES for p in parts):
+            continue
+        if f in FIRST_NAMES or f in SURNAMES:
+            pass
+        elif any(p in common for p in m.group().lower().split("-")) or m.group().lower() in common:
+            continue
+        out.append(Entity(start=s, end=e, label="PERSON", text=text[s:e], score=0.6, source="shape"))
+    return out
+
+
 def participant_names(participants: Sequence[str]) -> list[str]:
     return [p for p in participants if p and not _GENERIC_SPEAKER.match(p.strip())]
 
@@ -215,10 +287,26 @@ def clean_person(text: str, folded: str, start: int, end: int, common: Container
         end -= 1
     if end <= start:
         return None
+    # trim words that are never part of a name at either end ("IBAN CH23", "merci Claire")
+    toks = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", folded[start:end])]
+
+    def junk(a: int, b: int) -> bool:
+        w = folded[a:b].strip(".,;:!?")
+        return (w in NON_NAMES or w in STOP or w in TITLES or any(c.isdigit() for c in w)) and w not in PARTICLES
+
+    while toks and junk(*toks[0]):
+        toks.pop(0)
+    while toks and junk(*toks[-1]):
+        toks.pop()
+    if not toks:
+        return None
+    start, end = toks[0][0], toks[-1][1]
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
     words = [w for w in re.split(r"[\s\-'’]+", folded[start:end]) if w]
     if not words:
         return None
-    if all(w in STOP or w in TITLES or w in PARTICLES for w in words):
+    if all(w in STOP or w in TITLES or w in PARTICLES or w in NON_NAMES for w in words):
         return None
     if any(w in PUBLIC_BODIES for w in words) and not any(w in FIRST_NAMES for w in words):
         return None

@@ -144,11 +144,13 @@ def with_pool(project: dict[str, Any], pool: str) -> dict[str, Any]:
     return project
 
 
-def run_prefect_deploy(project: dict[str, Any], prefect_file: Path, api_url: str, *, verbose: bool) -> None:
-    """`prefect deploy --all` on ``project`` (written next to nothing: a temporary copy when changed)."""
+def run_prefect_deploy(
+    project: dict[str, Any], prefect_file: Path, root: Path, api_url: str, *, verbose: bool
+) -> None:
+    """`prefect deploy --all` on ``project`` (read from ``prefect_file``, maybe changed since) from ``root``,
+    the directory that its entrypoints are relative to. The file itself is never rewritten."""
     import yaml
 
-    root = prefect_file.parent
     with tempfile.TemporaryDirectory(prefix="visio-deploy-") as tmp:
         effective = Path(tmp) / "prefect.yaml"
         effective.write_text(yaml.safe_dump(project, sort_keys=False))
@@ -352,11 +354,12 @@ def deploy(
             if ensure_pool(client, url, pool):
                 console.print(f"created work pool {pool} (type process)")
             project = with_pool(load_project(project_file), pool)
-            run_prefect_deploy(project, project_file, url, verbose=verbose)
+            root = project_file.parent
+            run_prefect_deploy(project, project_file, root, url, verbose=verbose)
             projects = [project]
             if check:
-                checkup = with_pool(load_project(project_file.parent / HEALTHCHECK_FILE), pool)
-                run_prefect_deploy(checkup, project_file.parent / HEALTHCHECK_FILE, url, verbose=verbose)
+                checkup = with_pool(load_project(root / HEALTHCHECK_FILE), pool)
+                run_prefect_deploy(checkup, root / HEALTHCHECK_FILE, root, url, verbose=verbose)
                 projects.append(checkup)
             registered = [r for p in projects for r in registered_deployments(client, p)]
             workers = online_workers(client, pool)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from itertools import pairwise
 from pathlib import Path
 
 import jiwer
@@ -10,7 +11,7 @@ import pytest
 
 from visio_archive.asr import compression_ratio, hallucination_reason
 
-SAMPLE_DIR = Path(__import__("pyannote.audio", fromlist=["x"]).__file__).parent / "sample"
+SAMPLE_DIR = Path(str(__import__("pyannote.audio", fromlist=["x"]).__file__)).parent / "sample"
 
 # ---------------------------------------------------------------- hallucination guard (pure)
 
@@ -70,7 +71,7 @@ NORM = jiwer.Compose(
 
 
 @pytest.fixture(scope="module")
-def store():  # type: ignore[no-untyped-def]
+def store():
     from visio_archive.modelstore import ModelStore, install
     from visio_archive.settings import Settings
 
@@ -80,7 +81,7 @@ def store():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def transcriber(store):  # type: ignore[no-untyped-def]
+def transcriber(store):
     from visio_archive.asr import Transcriber
 
     tr = Transcriber(store=store, cpu_threads=min(2, os.cpu_count() or 1))
@@ -89,7 +90,7 @@ def transcriber(store):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.models
-def test_sample_transcription_quality_and_word_times(store, transcriber) -> None:  # type: ignore[no-untyped-def]
+def test_sample_transcription_quality_and_word_times(store, transcriber) -> None:
     from visio_archive.asr import transcribe_audio
     from visio_archive.audio import load_audio
 
@@ -106,7 +107,7 @@ def test_sample_transcription_quality_and_word_times(store, transcriber) -> None
     words = [w for s in result.segments for w in s.words]
     assert len(words) >= 65
     assert all(0.0 <= w.start <= w.end <= 30.01 for w in words)
-    assert all(a.start <= b.start for a, b in zip(words, words[1:], strict=False))
+    assert all(a.start <= b.start for a, b in pairwise(words))
     # Word times against the reference turns: "Hello?" 6.68, "Sheila" around 14.4-15.
     first = words[0]
     assert abs(first.start - 6.68) < 0.6
@@ -116,7 +117,7 @@ def test_sample_transcription_quality_and_word_times(store, transcriber) -> None
 
 
 @pytest.mark.models
-def test_vad_finds_no_speech_in_noise(transcriber) -> None:  # type: ignore[no-untyped-def]
+def test_vad_finds_no_speech_in_noise(transcriber) -> None:
     import numpy as np
 
     rng = np.random.default_rng(0)

@@ -20,7 +20,7 @@ from visio_archive.audio import (
     ZeroDuration,
 )
 
-SAMPLE = Path(__import__("pyannote.audio", fromlist=["x"]).__file__).parent / "sample" / "sample.wav"
+SAMPLE = Path(str(__import__("pyannote.audio", fromlist=["x"]).__file__)).parent / "sample" / "sample.wav"
 
 
 def ffmpeg(*args: str) -> None:
@@ -68,7 +68,7 @@ def test_formats_decode_to_16k_mono_float32(media: dict[str, Path], kind: str) -
         assert d.samples.dtype == np.float32 and d.samples.ndim == 1
         assert d.duration == pytest.approx(30.0, abs=0.15)
         assert 0.1 < audio.peak_level(d.samples) <= 1.0
-        tmp = Path(d.samples.filename)
+        tmp = Path(str(getattr(d.samples, "filename", "")))
         assert tmp.exists()
     assert not tmp.exists()  # the temp file goes with the context
 
@@ -84,7 +84,7 @@ def test_decoded_matches_reference_samples(media: dict[str, Path]) -> None:
 
 
 def test_no_audio_stream(media: dict[str, Path]) -> None:
-    with pytest.raises(NoAudioStream, match="no audio stream.*video"):
+    with pytest.raises(NoAudioStream, match=r"no audio stream.*video"):
         audio.open_audio(media["video_only"])
 
 
@@ -152,6 +152,6 @@ def test_iter_chunks_too_long(media: dict[str, Path]) -> None:
 
 def test_open_audio_uses_given_tmp_dir(media: dict[str, Path], tmp_path: Path) -> None:
     with audio.open_audio(media["ogg"], tmp_dir=tmp_path) as d:
-        assert Path(d.samples.filename).parent.parent == tmp_path
+        assert Path(str(getattr(d.samples, "filename", ""))).parent.parent == tmp_path
         assert len(os.listdir(tmp_path)) == 1
     assert os.listdir(tmp_path) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 from visio_archive.models import Transcript, Word
 from visio_archive.speech import build_segments
 
-SAMPLE = Path(__import__("pyannote.audio", fromlist=["x"]).__file__).parent / "sample" / "sample.wav"
+SAMPLE = Path(str(__import__("pyannote.audio", fromlist=["x"]).__file__)).parent / "sample" / "sample.wav"
 
 
 # ---------------------------------------------------------------- pure logic
@@ -72,14 +73,14 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture()
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from visio_archive.cli import app
     from visio_archive.settings import get_settings
 
     get_settings.cache_clear()
     runner = CliRunner()
 
-    def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    def invoke(*args: str, env: dict[str, str] | None = None):
         get_settings.cache_clear()
         return runner.invoke(app, list(args), env={"COLUMNS": "200", **(env or {})})
 
@@ -95,7 +96,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
         ("silence", "silent"),
     ],
 )
-def test_cli_audio_errors_are_one_clean_line(cli, media, tmp_path: Path, kind: str, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_cli_audio_errors_are_one_clean_line(cli, media, tmp_path: Path, kind: str, message: str) -> None:
     r = cli("transcribe", str(media[kind]), "--out", str(tmp_path / "out"))
     assert r.exit_code == 1
     assert "Traceback" not in r.output
@@ -104,18 +105,19 @@ def test_cli_audio_errors_are_one_clean_line(cli, media, tmp_path: Path, kind: s
     assert not (tmp_path / "out" / "transcript.json").exists()
 
 
-def test_cli_too_long(cli, media, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_too_long(cli, media, tmp_path: Path) -> None:
     r = cli("transcribe", str(media["ogg"]), "--out", str(tmp_path), env={"VISIO_MAX_AUDIO_HOURS": "0.001"})
     assert r.exit_code == 1 and "VISIO_MAX_AUDIO_HOURS" in r.output and "Traceback" not in r.output
 
 
-def test_cli_missing_model_store(cli, media, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    r = cli("transcribe", str(media["ogg"]), "--out", str(tmp_path / "o"), env={"VISIO_MODEL_STORE": str(tmp_path / "nostore")})
+def test_cli_missing_model_store(cli, media, tmp_path: Path) -> None:
+    env = {"VISIO_MODEL_STORE": str(tmp_path / "nostore")}
+    r = cli("transcribe", str(media["ogg"]), "--out", str(tmp_path / "o"), env=env)
     assert r.exit_code == 1
     assert "visio-archive models install" in r.output and "Traceback" not in r.output
 
 
-def test_cli_bad_language(cli, media, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_bad_language(cli, media, tmp_path: Path) -> None:
     r = cli("transcribe", str(media["ogg"]), "--out", str(tmp_path), "--language", "de")
     assert r.exit_code == 2 and "fr, en or auto" in r.output
 
@@ -131,7 +133,7 @@ def installed_store() -> Path:
 
 
 @pytest.mark.models
-def test_cli_transcribes_the_sample(cli, media, installed_store: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_transcribes_the_sample(cli, media, installed_store: Path, tmp_path: Path) -> None:
     meta = tmp_path / "meeting-metadata.json"
     meta.write_text(
         json.dumps(
@@ -173,7 +175,7 @@ def test_cli_transcribes_the_sample(cli, media, installed_store: Path, tmp_path:
 
 
 @pytest.mark.models
-def test_windowed_asr_matches_single_pass(installed_store: Path, media) -> None:  # type: ignore[no-untyped-def]
+def test_windowed_asr_matches_single_pass(installed_store: Path, media) -> None:
     """Windows of 12 s on a 30 s file: cuts fall in pauses, no word is lost or doubled."""
     from visio_archive.settings import Settings
     from visio_archive.speech import run_pipeline
@@ -184,7 +186,7 @@ def test_windowed_asr_matches_single_pass(installed_store: Path, media) -> None:
         diarization=False, window_seconds=12.0,
     )
     words = [w for s in res.transcript.segments for w in s.words]
-    assert all(a.start <= b.start for a, b in zip(words, words[1:], strict=False))
+    assert all(a.start <= b.start for a, b in pairwise(words))
     text = " ".join(w.word for w in words).lower()
     for phrase in ("neither did i", "new jersey", "originally from chicago", "yankee"):
         assert phrase in text.replace(",", "").replace(".", "")

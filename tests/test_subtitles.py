@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from visio_archive.models import Segment, Speaker, SpeakerTurn, Transcript, Word
 from visio_archive.subtitles import (
     cues,
@@ -77,7 +79,7 @@ def test_long_segment_is_cut_into_readable_cues() -> None:
     assert len(out) > 3
     assert all(len(c.text) <= 42 and c.end - c.start <= 7.0 + 1e-6 for c in out)
     assert " ".join(c.text for c in out) == text
-    assert all(a.end <= b.start for a, b in zip(out, out[1:], strict=False))
+    assert all(a.end <= b.start for a, b in pairwise(out))
 
 
 def test_rttm_from_segments_and_turns() -> None:

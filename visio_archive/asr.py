@@ -22,13 +22,14 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
 from visio_archive.audio import SAMPLE_RATE
-from visio_archive.modelstore import ModelStore, align_model_name, whisper_model_name
 from visio_archive.models import ModelInfo, Segment, TimestampMethod, Word
+from visio_archive.modelstore import ModelStore, align_model_name, whisper_model_name
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def hallucination_reason(text: str) -> str | None:
     """Why this text looks like a decoding loop, or None. Pure function of the text."""
     tokens = _tokens(text)
     run = 1
-    for prev, cur in zip(tokens, tokens[1:], strict=False):
+    for prev, cur in pairwise(tokens):
         run = run + 1 if cur == prev else 1
         if run > WORD_RUN_MAX:
             return f"repeated word: {cur!r} more than {WORD_RUN_MAX} times in a row"
@@ -292,9 +293,9 @@ class Transcriber:
             ]
             by_start.setdefault(round(float(a["start"]) + offset, 1), []).extend(words)
         for seg, _ in keep:
-            words = by_start.get(round(seg.start, 1))
-            if words:
-                seg.words = words
+            aligned_words = by_start.get(round(seg.start, 1))
+            if aligned_words:
+                seg.words = aligned_words
         return segs
 
 

@@ -191,9 +191,9 @@ class DecodedAudio:
         return np.asarray(self.samples[a:b])
 
     def close(self) -> None:
-        samples = self.samples
-        if isinstance(samples, np.memmap) and samples._mmap is not None:
-            samples._mmap.close()
+        mm = getattr(self.samples, "_mmap", None)
+        if mm is not None:
+            mm.close()
         self.samples = np.zeros(0, dtype=np.float32)
         if self._tmpdir is not None:
             shutil.rmtree(self._tmpdir, ignore_errors=True)

@@ -17,8 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from visio_archive.audio import NoSpeechFound, check_not_silent, no_speech, open_audio
+from visio_archive.models import (
+    MeetingMetadata,
+    ModelInfo,
+    Segment,
+    Speaker,
+    SpeakerTurn,
+    TimestampMethod,
+    Transcript,
+    Word,
+)
 from visio_archive.modelstore import ModelStore
-from visio_archive.models import MeetingMetadata, ModelInfo, Segment, Speaker, SpeakerTurn, Transcript, Word
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +218,7 @@ def run_pipeline(
         tr.load()
         lang: str | None = None if language == "auto" else language
         segments: list[Segment] = []
-        method = "whisper"
+        method: TimestampMethod = "whisper"
         speech_seconds = 0.0
         a = 0.0
         while a < duration - 0.05:
@@ -224,10 +233,10 @@ def run_pipeline(
                 lang, _prob = tr.detect_language(window, chunks)
             if chunks:
                 assert lang is not None
-                segs, method = tr.transcribe_chunks(
-                    window, chunks, lang, offset=a,
-                    progress=lambda f, a=a: _report(progress, "asr", min(1.0, (a + f * (b - a)) / duration)),
-                )
+                def asr_progress(f: float, a: float = a, b: float = b) -> None:
+                    _report(progress, "asr", min(1.0, (a + f * (b - a)) / duration))
+
+                segs, method = tr.transcribe_chunks(window, chunks, lang, offset=a, progress=asr_progress)
                 segments.extend(segs)
                 speech_seconds += sum(c.end - c.start for c in chunks)
             next_a = a + chunks[-1].end if (chunks and not last) else b
@@ -236,7 +245,7 @@ def run_pipeline(
             _report(progress, "asr", min(1.0, a / duration))
         if speech_seconds == 0.0 or lang is None:
             raise no_speech(path)
-        models: list[ModelInfo] = tr.model_infos(method, lang)  # type: ignore[arg-type]
+        models: list[ModelInfo] = tr.model_infos(method, lang)
         if own_transcriber:
             del tr  # free the ASR model before diarization loads its own
         timings["asr"] = time.perf_counter() - t1
@@ -285,7 +294,7 @@ def run_pipeline(
         started_at=started_at,
         title=metadata.title if metadata else None,
         models=models,
-        timestamp_method=method,  # type: ignore[arg-type]
+        timestamp_method=method,
         speakers=speakers,
         segments=out_segments,
     )

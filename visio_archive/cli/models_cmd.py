@@ -15,7 +15,7 @@ models_app = typer.Typer(
 app.add_typer(models_app, name="models")
 
 
-def _store():  # type: ignore[no-untyped-def]
+def _store():
     from visio_archive.modelstore import ModelStore
     from visio_archive.settings import get_settings
 
@@ -29,7 +29,7 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def _bytes_progress():  # type: ignore[no-untyped-def]
+def _bytes_progress():
     from rich.progress import (
         BarColumn,
         DownloadColumn,

@@ -41,8 +41,8 @@ def transcribe_cmd(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from visio_archive.audio import AudioError
-    from visio_archive.modelstore import ModelStoreError
     from visio_archive.models import MeetingMetadata
+    from visio_archive.modelstore import ModelStoreError
     from visio_archive.settings import get_settings
 
     err = Console(stderr=True)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from visio_archive.cli import (  # noqa: F401  (imported for their command registrations)
+    demo_cmd,
+    deploy_cmd,
     flows_cmd,
     models_cmd,
     redact_cmd,
     services_cmd,
     speech_cmd,
+    ui_cmd,
 )
 from visio_archive.cli.app import app
 

@@ -381,6 +381,90 @@ CTX = {
 CIVS = ["M. ", "Mme ", "Monsieur ", "Madame ", "Maître ", "Docteur ", "Dr ", "Mademoiselle "]
 
 
+# Hand-written meeting phrasing.  [[LABEL:text]] is a gold entity, [[LABEL]] is filled by the
+# generator (valid checksums), {{text}} must survive.
+HANDWRITTEN = """
+Pouvez-vous noter mon numéro : [[PHONE:06.45.78.12.90]] ?
+Je suis joignable au [[PHONE:01 42 75 80 00]] poste 1234, sinon par mail.
+mon numéro c'est le [[PHONE:zéro sept quatre-vingt-dix-neuf zéro zéro zéro un trente-quatre]] voilà
+alors mon portable [[PHONE:zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit]] d'accord
+Vous pouvez appeler [[PERSON:Karine]] directement au [[PHONE:+33612345678]].
+le numéro de [[PERSON:madame bouvier]] c'est le [[PHONE:zéro un quarante-cinq soixante-sept quatre-vingt-neuf dix]]
+Envoyez tout à [[EMAIL:marie-claire.dubois@culture.gouv.fr]] avant {{le 3 février}}.
+son mail c'est [[EMAIL:J.DUPONT@INTERIEUR.GOUV.FR]] en majuscules
+écrivez à [[EMAIL:contact arobase mairie tiret lyon point fr]] pour les inscriptions
+tu peux lui écrire sur [[EMAIL:p point lefranc at gmail point com]] je pense
+le courriel de [[PERSON:Ahmed Benali]] est [[EMAIL:ahmed.benali@ars.sante.fr]]
+Mon numéro de sécurité sociale : [[NIR]], je vous l'envoie aussi par courrier.
+euh le numéro de sécu de l'agent c'est [[NIR]] voilà
+Pour le remboursement, mon IBAN est [[IBAN]] et mon BIC {{BNPAFRPP}}.
+le rib de [[PERSON:monsieur kowalski]] [[IBAN]]
+J'ai réglé avec ma carte [[PAYMENT_CARD]] qui expire fin {{2026}}.
+le numéro de la carte c'est [[PAYMENT_CARD]] et le cryptogramme je ne le donne pas
+Le courrier doit partir au [[ADDRESS:5, rue de la Paix]] à Paris.
+Mon adresse : [[ADDRESS:3 allée des Peupliers, 44300 Nantes]].
+elle habite [[ADDRESS:quarante-deux avenue du maréchal leclerc]] à rennes depuis {{deux mille dix-huit}}
+le dossier de [[PERSON:Mme Dubois-Martin]] sera examiné par le {{comité du 14 mars}}.
+Nous avons reçu le [[PERSON:docteur Nguyen]] et [[PERSON:Maître Kowalski]].
+je laisse la parole au [[PERSON:professeur lévy]] pour la suite
+Merci à [[PERSON:Marie-Laure]] et à [[PERSON:Thomas]] pour le travail sur le {{programme 354}}.
+merci à [[PERSON:marie-laure]] et à [[PERSON:thomas]] pour le travail sur le {{programme 354}}
+[[PERSON:Mohamed El Amrani]] représente la {{préfecture de la Gironde}} aujourd'hui.
+oui alors [[PERSON:jean-claude van damme]] c'est un exemple mais bon
+Bonjour, [[PERSON:Sébastien Le Goff]], {{direction interministérielle du numérique}}.
+[[PERSON:Florence Parly]] a signé l'{{arrêté du 23 mai 2023}}.
+on a eu un échange avec [[PERSON:Mme Rousseau]] et [[PERSON:M. Haddad]] hier soir
+alors [[PERSON:gérard]] tu peux partager ton écran s'il te plaît
+[[PERSON:Ségolène]], tu nous entends ? on ne t'entend plus
+je donne la parole à [[PERSON:anne-sophie de montalembert]] de la {{dgfip}}
+Le {{1er trimestre 2025}} affiche un budget de {{12,4 M€}} sur le {{chapitre 011}}.
+la {{délibération n° 2024-056}} a été adoptée à {{9 h}}.
+Le {{numéro de dossier 123456789}} est à rappeler dans l'objet.
+L'{{ANCT}}, {{Santé publique France}} et {{France Travail}} sont associés.
+En cas de violences, le {{3919}} est gratuit, tout comme le {{119}}.
+Le serveur {{192.168.1.10}} tourne en {{version 2.3.1}}.
+on se retrouve {{mardi 14 h}} salle {{B204}} au {{deuxième étage}}
+les {{150 000 €}} ont été engagés sur la {{ligne 6111}}
+la {{caf}} et l'{{urssaf}} ont répondu le {{vingt-deux avril}}
+rendez-vous au [[ADDRESS:20 avenue de Ségur]] pour les agents, c'est l'adresse du ministère
+le taux passe de {{0,5 %}} à {{1,2 %}} au {{premier janvier}}
+il y avait {{trois cent quarante}} personnes au {{séminaire du 12}}
+la {{circulaire 6404/SG}} du Premier ministre encadre l'usage
+Le {{SIREN 130 025 265}} correspond à la DINUM.
+contactez le standard du {{CNRS}} si besoin, {{Madame la Directrice}} a validé
+M. le Préfet et {{Madame la Secrétaire générale}} étaient présents.
+elle a été recrutée le {{12/09/2021}} au grade d'attachée
+Le {{décret n° 2021-1234}} et l'{{article R. 123-4}} s'appliquent.
+il faut saisir le {{code 4521}} à l'entrée du bâtiment
+j'ai vu [[PERSON:Lucie Martin]] au {{ministère des Armées}} ce matin
+la fille de [[PERSON:M. Garnier]] est hospitalisée, on lui a envoyé des fleurs au [[ADDRESS:18 rue Pasteur, 69007 Lyon]]
+on peut le joindre au [[PHONE:04 78 12 34 56]] ou sur [[EMAIL:g.garnier@free.fr]]
+[[PERSON:Paul-Henri]] tu as l'adresse de [[PERSON:Claire Lefebvre]] ? c'est [[ADDRESS:7 impasse des Tilleuls]] je crois
+l'iban de [[PERSON:madame traoré]] est [[IBAN]] c'est noté
+""".strip()
+
+
+def handwritten(rng: random.Random) -> list[dict[str, Any]]:
+    fill = {"NIR": gen_nir, "IBAN": gen_iban, "PAYMENT_CARD": gen_card}
+    out = []
+    for line in HANDWRITTEN.splitlines():
+        c = Case("handwritten")
+        pos = 0
+        for m in re.finditer(r"\[\[([A-Z_]+)(?::(.*?))?\]\]|\{\{(.*?)\}\}", line):
+            c.t(line[pos:m.start()])
+            if m.group(3) is not None:
+                c.k(m.group(3))
+            else:
+                label, txt = m.group(1), m.group(2)
+                if txt is None:
+                    txt = fill[label](rng)[0]
+                c.e(txt, label)
+            pos = m.end()
+        c.t(line[pos:])
+        out.append(c.done(False))
+    return out
+
+
 def generate(n_per: int = 42, seed: int = 20261126) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     cases: list[dict[str, Any]] = []
@@ -395,9 +479,8 @@ def generate(n_per: int = 42, seed: int = 20261126) -> list[dict[str, Any]]:
             elif label == "PERSON":
                 val = gen_name(rng, asr)
                 spoken = False
-                if rng.random() < 0.4:
-                    civ = rng.choice(CIVS)
-                    pre = pre + civ
+                if rng.random() < 0.4:  # the civility is part of the redacted span
+                    val = rng.choice(CIVS) + val
                 if rng.random() < 0.25:
                     c.participants = [val if " " in val else f"{rng.choice(FIRST)} {val}",
                                       f"{rng.choice(FIRST)} {rng.choice(LAST)}"]
@@ -409,7 +492,7 @@ def generate(n_per: int = 42, seed: int = 20261126) -> list[dict[str, Any]]:
                     a, k, b = rng.choice(NEG)
                     c.t(" ; " + a).k(k).t(b)
                 else:
-                    c.t(", et pour " + rng.choice(["", "M. ", "Mme "])).e(gen_name(rng, asr), "PERSON")
+                    c.t(", et pour ").e(rng.choice(["", "M. ", "Mme "]) + gen_name(rng, asr), "PERSON")
             cases.append(c.done(asr and not spoken or (asr and rng.random() < 0.5)))
     # look-alikes with a bad checksum: still redacted (documented policy)
     for i in range(12):
@@ -454,10 +537,11 @@ def generate(n_per: int = 42, seed: int = 20261126) -> list[dict[str, Any]]:
             v, sp = gen_email(rng)
             c.t(". Mon adresse est ").e(v, "EMAIL")
         else:
-            c.t(". Je transmets le dossier à ").t(rng.choice(["Mme ", "M. ", "Madame "])).e(
-                rng.choice(LAST), "PERSON")
+            c.t(". Je transmets le dossier à ").e(rng.choice(["Mme ", "M. ", "Madame "]) + rng.choice(LAST),
+                                                   "PERSON")
         c.t(rng.choice([".", " merci.", " voilà."]))
         cases.append(c.done(asr))
+    cases += handwritten(rng)
     for j, case in enumerate(cases):
         case["id"] = f"fr-{j:04d}"
     return cases

@@ -38,9 +38,20 @@ _PERSON_GAP = re.compile(r"(?:[ \t]+|[ \t]*-[ \t]*)(?:(?:de|du|des|de la|le|la|d
                          re.IGNORECASE)
 
 
+_CIVILITY_BEFORE = re.compile(
+    r"(?<![\w.])(?:monsieur|madame|mademoiselle|ma[iî]tre|docteur|professeur|mme|mlle|m\.|mr\.?|dr\.?|pr\.?"
+    r"|Me)[ \t]+$",
+    re.IGNORECASE,
+)
+
+
 def _widen(text: str, e: Entity) -> Entity:
-    """A PERSON span ends on word boundaries ("Martin" inside "Martin-Dupuis" takes the whole word)."""
+    """A PERSON span ends on word boundaries ("Martin" inside "Martin-Dupuis" takes the whole word) and
+    takes in a civility just before it ("M. Dupont", "madame Le Gall"): the civility is redacted too."""
     s, t = e.start, e.end
+    m = _CIVILITY_BEFORE.search(text, max(0, s - 16), s)
+    if m and (m.group().strip().lower() != "me" or m.group()[0] == "M"):
+        s = m.start()
     while s > 0 and _WORDCHAR.match(text[s - 1]) and text[s - 1] not in "'’":
         s -= 1
     if s >= 2 and text[s - 1] in "'’" and text[s - 2].lower() in "dl" and (s < 3 or not text[s - 3].isalnum()):

@@ -243,14 +243,20 @@ def cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
 _CAP_RE = re.compile(r"(?<![\w'’\-])[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)*(?![\w'’])")
 
 
+# Sentence-initial words outside the dictionary that are still no names (interjections, English).
+_INITIAL_OK = frozenset("""ok okay bref voila voilà euh hum bon bah ben allo allô hello sorry yes so well thanks
+alright right enfin bonjour merci""".split())
+
+
 def capitalised_names(text: str, folded: str, common: Container[str],
                       skip: list[tuple[int, int]]) -> list[Entity]:
     """A capitalised word inside a sentence that is no ordinary word: "comme l'a dit Delaunay"."""
     out: list[Entity] = []
     for m in _CAP_RE.finditer(text):
         s, e = m.start(), m.end()
-        before = text[:s].rstrip()
-        if not before or before[-1] in ".!?:;…\"«-—(" or before.endswith("\n"):
+        before = text[max(0, s - 3):s].rstrip()
+        initial = not before or before[-1] in ".!?:;…\"«-—(\n"
+        if initial and len(m.group()) < 4:
             continue
         if any(a < e and b > s for a, b in skip):
             continue
@@ -262,7 +268,10 @@ def capitalised_names(text: str, folded: str, common: Container[str],
             pass
         elif any(p in common for p in m.group().lower().split("-")) or m.group().lower() in common:
             continue
-        out.append(Entity(start=s, end=e, label="PERSON", text=text[s:e], score=0.6, source="shape"))
+        if initial and f not in FIRST_NAMES and f not in SURNAMES and fold(m.group()) in _INITIAL_OK:
+            continue
+        out.append(Entity(start=s, end=e, label="PERSON", text=text[s:e], score=0.5 if initial else 0.6,
+                          source="shape"))
     return out
 
 

@@ -53,7 +53,6 @@ def transient_errors() -> tuple[type[BaseException], ...]:
 def bad_input_errors() -> tuple[type[BaseException], ...]:
     """Exceptions that say the recording itself is bad: quarantine, never retry."""
     from visio_archive.audio import AudioError
-
     from visio_archive.storage import MetadataError
 
     return (AudioError, MetadataError)
@@ -153,6 +152,9 @@ def redact(transcript: Transcript, audio_path: Path, workdir: str) -> tuple[Any,
 
     settings = get_settings()
     redacted, mapping = redact_transcript(transcript, settings=settings)
+    for segment in redacted.segments:
+        if segment.index < len(transcript.segments):
+            segment.flagged = transcript.segments[segment.index].flagged
     intervals = [interval for segment in redacted.segments for interval in segment.redacted_intervals]
     audio_out = Path(workdir) / "audio.redacted.ogg"
     bleep_audio(audio_path, intervals, audio_out)

@@ -38,7 +38,9 @@ def build_documents(
             started_at=redacted.started_at,
         )
         for segment in redacted.segments
-        if segment.text.strip()
+        # A segment flagged by the hallucination guard stays in the stored transcript for review,
+        # but its text is never searchable.
+        if segment.text.strip() and not segment.flagged
     ]
     # Participants who actually spoke, in order of first appearance.
     spoken: dict[str, None] = {}

@@ -138,6 +138,7 @@ class RedactedSegment(BaseModel):
     # Word-time intervals covered by redacted spans (for redacted audio).
     redacted_intervals: list[tuple[float, float]] = Field(default_factory=list)
     words: list[Word] = Field(default_factory=list)  # redacted words, same times
+    flagged: str | None = None  # copied from the source segment: hallucination suspected, never indexed
 
 
 class RedactedTranscript(BaseModel):

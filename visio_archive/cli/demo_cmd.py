@@ -52,10 +52,10 @@ def demo() -> None:
         if existing:
             console.print(f"{recording.recording_id}: already in the bucket ({existing[0]})")
             continue
-        key = storage.put_recording(
+        ref = storage.put_recording(
             recording.audio, recording.recording_id, metadata=recording.metadata, started_at=recording.started_at
         )
-        console.print(f"{recording.recording_id}: uploaded {key} ({recording.description})")
+        console.print(f"{recording.recording_id}: uploaded {ref.key} ({recording.description})")
 
     console.rule("4/4 nightly flow")
     from visio_archive.cli.flows_cmd import _prefect_env, _print_run

@@ -144,8 +144,11 @@ def upload_recording(
 
     storage = Storage.from_settings(get_settings())
     storage.ensure_bucket()
-    key = storage.put_recording(file, recording_id, metadata=metadata, started_at=started_at)
-    console.print(f"uploaded {file} as {key}" + (f" with {metadata.name}" if metadata else ""))
+    ref = storage.put_recording(file, recording_id, metadata=metadata, started_at=started_at)
+    console.print(
+        f"uploaded {file} as s3://{storage.bucket}/{ref.key} (ETag {ref.etag})"
+        + (f" with {ref.metadata_key}" if ref.metadata_key else " (no metadata JSON: speakers will be unnamed)")
+    )
 
 
 @app.command()

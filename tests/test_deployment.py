@@ -234,6 +234,19 @@ def test_deploy_registers_schedules_and_a_worker_runs_a_deployment(prefect_stack
         assert f"cwd={ROOT}" in line.split(), f"healthcheck log: {messages}"
         assert f"visio_archive_home={ROOT}" in line.split()
 
+    # worker.sh again, for a second worker: the pool exists now, which must not be an error.
+    second = subprocess.run(
+        ["bash", "infra/prefect/worker.sh", "--run-once"],
+        cwd=ROOT,
+        env={**stack.env, "VISIO_WORKER_NAME": "second"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "created" not in second.stderr and "Worker 'second' started!" in second.stdout + second.stderr
+
     worker_log = (stack.logs / "worker.log").read_text(errors="replace")
     assert "from-test" in worker_log and f"Worker '{stack.env['VISIO_WORKER_NAME']}'" in worker_log
     print(f"deploy --check: {deploy_seconds:.1f}s; triggered run to Completed: {run_seconds:.1f}s")

@@ -36,12 +36,14 @@ do
   sleep 1
 done
 
-# The work pool, created once (idempotent; a concurrent creation by another worker is fine).
-if ! "$PREFECT_BIN" work-pool inspect "$VISIO_WORK_POOL" >/dev/null 2>&1; then
-  if ! "$PREFECT_BIN" work-pool create "$VISIO_WORK_POOL" --type process >/dev/null; then
-    "$PREFECT_BIN" work-pool inspect "$VISIO_WORK_POOL" >/dev/null
-  fi
+# The work pool, created once (idempotent: "already exists" is success, so several workers may race).
+# --type is always given: without it the CLI would look the worker types up on the internet.
+if pool_out="$(COLUMNS=500 "$PREFECT_BIN" work-pool create "$VISIO_WORK_POOL" --type process 2>&1)"; then
   echo "work pool $VISIO_WORK_POOL created (type process)" >&2
+elif ! grep -q "already exists" <<<"$pool_out"; then
+  echo "error: cannot create work pool $VISIO_WORK_POOL:" >&2
+  echo "$pool_out" >&2
+  exit 2
 fi
 
 limit_args=()

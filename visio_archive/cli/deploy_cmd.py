@@ -144,9 +144,7 @@ def with_pool(project: dict[str, Any], pool: str) -> dict[str, Any]:
     return project
 
 
-def run_prefect_deploy(
-    project: dict[str, Any], prefect_file: Path, root: Path, api_url: str, *, verbose: bool
-) -> None:
+def run_prefect_deploy(project: dict[str, Any], prefect_file: Path, root: Path, api_url: str, *, verbose: bool) -> None:
     """`prefect deploy --all` on ``project`` (read from ``prefect_file``, maybe changed since) from ``root``,
     the directory that its entrypoints are relative to. The file itself is never rewritten."""
     import yaml

@@ -34,6 +34,7 @@ def _merge(intervals: Iterable[tuple[float, float]], pad: float) -> list[tuple[f
 
 def build_filtergraph(intervals: list[tuple[float, float]], mode: str = "tone", *,
                       frequency: float = 1000.0, level: float = 0.25) -> str:
+    """The ``-filter_complex`` graph; ``level`` is the tone's peak amplitude (full scale = 1)."""
     base = f"[0:a]aformat=sample_fmts=fltp:sample_rates={SAMPLE_RATE}:channel_layouts=mono," \
            f"asetnsamples=n={FRAME}:p=0"
     if not intervals:
@@ -47,7 +48,7 @@ def build_filtergraph(intervals: list[tuple[float, float]], mode: str = "tone", 
     return (
         f"{muted}[m];"
         f"sine=frequency={frequency}:sample_rate={SAMPLE_RATE},asetnsamples=n={FRAME}:p=0,"
-        f"volume={level},volume=0:enable='not({expr})'[t];"
+        f"volume={level * 8:g},volume=0:enable='not({expr})'[t];"  # ffmpeg's sine has amplitude 1/8
         f"[m][t]amix=inputs=2:duration=first:dropout_transition=0:normalize=0[out]"
     )
 

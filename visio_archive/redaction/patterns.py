@@ -55,6 +55,8 @@ def find_emails(text: str) -> list[Entity]:
         out.append(Entity(start=m.start(), end=m.end(), label="EMAIL", text=m.group(), source="pattern"))
     if re.search(r"arr?obase|@|\bat\b", text, re.IGNORECASE):
         for m in _SPOKEN_EMAIL_RE.finditer(text):
+            if any(e.start <= m.start() and m.end() <= e.end for e in out):
+                continue
             out.append(Entity(start=m.start(), end=m.end(), label="EMAIL", text=m.group(), source="pattern"))
     return out
 
@@ -305,6 +307,8 @@ def find_addresses(text: str, folded: str | None = None) -> list[Entity]:
         if name_end is None:
             continue
         end = _take_postal_city(text, f, name_end)
+        if text[end - 1] == "." and not re.search(r"(?<![\w.])\w{1,3}\.$", text[m.start():end]):
+            end -= 1
         st = m.start()
         out.append(Entity(start=st, end=end, label="ADDRESS", text=text[st:end], source="pattern"))
     return out

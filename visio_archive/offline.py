@@ -1,0 +1,24 @@
+"""Sovereignty guard: nothing leaves the machine but calls to the configured S3 and OpenSearch.
+
+Libraries in the stack phone home unless told not to: Prefect's server sends usage telemetry,
+pyannote.audio sends OpenTelemetry metrics, Hugging Face libraries try the model hub. These
+variables switch all of that off. They are forced (not defaults) because no configuration of
+this product may turn them back on; models come from the local, hash-checked model store only.
+"""
+
+from __future__ import annotations
+
+import os
+
+OFFLINE_ENVIRONMENT: dict[str, str] = {
+    "HF_HUB_OFFLINE": "1",                     # huggingface_hub: never contact the hub
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "PYANNOTE_METRICS_ENABLED": "false",        # pyannote.audio 4 OpenTelemetry usage metrics
+    "DO_NOT_TRACK": "1",                        # Prefect client analytics (and other tools honouring it)
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # Prefect server telemetry service
+}
+
+
+def enforce_offline() -> None:
+    os.environ.update(OFFLINE_ENVIRONMENT)

@@ -1,3 +1,4 @@
+# ruff: noqa: SIM905  (word lists are written as whitespace-separated strings)
 """Redaction benchmark on a labelled French set (written and ASR-style spoken forms).
 
     .venv/bin/python benchmarks/redaction.py                # evaluate benchmarks/data/redaction_fr.jsonl
@@ -493,7 +494,7 @@ def generate(n_per: int = 42, seed: int = 20261126) -> list[dict[str, Any]]:
                     c.t(" ; " + a).k(k).t(b)
                 else:
                     c.t(", et pour ").e(rng.choice(["", "M. ", "Mme "]) + gen_name(rng, asr), "PERSON")
-            cases.append(c.done(asr and not spoken or (asr and rng.random() < 0.5)))
+            cases.append(c.done((asr and not spoken) or (asr and rng.random() < 0.5)))
     # look-alikes with a bad checksum: still redacted (documented policy)
     for i in range(12):
         c = Case("lookalike")
@@ -531,10 +532,10 @@ def generate(n_per: int = 42, seed: int = 20261126) -> list[dict[str, Any]]:
         c.t(". " + a[:1].upper() + a[1:]).k(k).t(b)
         r = rng.random()
         if r < 0.33:
-            v, sp = gen_phone(rng)
+            v, _ = gen_phone(rng)
             c.t(". Pour me joindre : ").e(v, "PHONE")
         elif r < 0.66:
-            v, sp = gen_email(rng)
+            v, _ = gen_email(rng)
             c.t(". Mon adresse est ").e(v, "EMAIL")
         else:
             c.t(". Je transmets le dossier à ").e(rng.choice(["Mme ", "M. ", "Madame "]) + rng.choice(LAST),
@@ -551,10 +552,7 @@ def generate(n_per: int = 42, seed: int = 20261126) -> list[dict[str, Any]]:
 
 
 def _covered(spans: list[tuple[int, int]], text: str, s: int, e: int) -> bool:
-    for i in range(s, e):
-        if text[i].isalnum() and not any(a <= i < b for a, b in spans):
-            return False
-    return True
+    return all(not text[i].isalnum() or any(a <= i < b for a, b in spans) for i in range(s, e))
 
 
 def evaluate(cases: list[dict[str, Any]], show_errors: bool = False, repeat_for_speed: int = 3) -> dict[str, Any]:
@@ -631,7 +629,8 @@ def report(r: dict[str, Any]) -> bool:
         rec = a / g if g else float("nan")
         tgt = TARGETS[lab]
         ok &= rec >= tgt
-        print(f"{lab:14}{g:6d}{rec:9.3f}{(x / g if g else float('nan')):13.3f}{tgt:8.2f}{'' if rec >= tgt else '  BELOW'}")
+        flag = "" if rec >= tgt else "  BELOW"
+        print(f"{lab:14}{g:6d}{rec:9.3f}{(x / g if g else float('nan')):13.3f}{tgt:8.2f}{flag}")
     print(f"recall (all labels): {r['recall_all']:.3f}")
     print(f"precision:           {r['precision']:.3f}")
     print(f"F2:                  {r['f2']:.3f}")

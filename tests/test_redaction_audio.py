@@ -75,7 +75,7 @@ def test_bleeped_intervals_match_redacted_words(tmp_path: Path, mode: str) -> No
     tr = Transcript(meeting_id="m-audio", language="fr", duration=wlist[-1].end + 0.3,
                     speakers=[Speaker(label="S0", name="Jean Dupont", source="metadata")],
                     segments=[Segment(start=0.0, end=wlist[-1].end, text=text, speaker="S0", words=wlist)])
-    red, _ = redact_transcript(tr, settings=Settings(redaction_key="k"))  # type: ignore[arg-type]
+    red, _ = redact_transcript(tr, settings=Settings(redaction_key="k"))
     ivs = red.segments[0].redacted_intervals
     assert ivs == [(wlist[1].start, wlist[2].end)]  # "Jean Dupont," and nothing else
 

@@ -6,6 +6,7 @@ spaCy is loaded once for the session (module-level cache in ``get_detector``).
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -14,8 +15,8 @@ from visio_archive.redaction import decrypt_mapping, detect, detect_many, redact
 from visio_archive.settings import Settings
 
 
-def found(text: str, **kw: object) -> list[tuple[str, str]]:
-    return [(e.label, e.text) for e in detect(text, **kw)]  # type: ignore[arg-type]
+def found(text: str, **kw: Any) -> list[tuple[str, str]]:
+    return [(e.label, e.text) for e in detect(text, **kw)]
 
 
 def test_person_ner_civility_and_lowercase() -> None:
@@ -71,7 +72,7 @@ def _transcript() -> Transcript:
 
 
 def test_redact_transcript() -> None:
-    s = Settings(redaction_key="test-key")  # type: ignore[arg-type]
+    s = Settings(redaction_key="test-key")
     red, blob = redact_transcript(_transcript(), settings=s)
     seg = red.segments[0]
     assert seg.text == "Bonjour [PERSONNE_1], rappelez-moi au [TÉLÉPHONE_1]."

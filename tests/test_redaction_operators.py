@@ -75,14 +75,14 @@ def test_normalize_value() -> None:
 
 
 def test_mapping_encryption_round_trip() -> None:
-    s = Settings(redaction_key="k-1")  # type: ignore[arg-type]
+    s = Settings(redaction_key="k-1")
     mapping = {"pseudonyms": {"[PERSONNE_1]": {"label": "PERSON", "values": ["Élise Durand"]}}}
     blob = encrypt_mapping(mapping, s)
     assert b"Durand" not in blob and "Élise".encode() not in blob
     assert decrypt_mapping(blob, s) == mapping
     assert encrypt_mapping(mapping, s) != blob  # fresh salt and nonce
     with pytest.raises(ValueError):
-        decrypt_mapping(blob, Settings(redaction_key="k-2"))  # type: ignore[arg-type]
+        decrypt_mapping(blob, Settings(redaction_key="k-2"))
     tampered = blob[:-1] + bytes([blob[-1] ^ 1])
     with pytest.raises(ValueError):
         decrypt_mapping(tampered, s)

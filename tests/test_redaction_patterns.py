@@ -61,7 +61,7 @@ def test_nir_written_spoken_corsica_and_lookalike() -> None:
         "1": "un"}.get(nir[13:], "")
     # a spoken NIR with a wrong key is still redacted, as a look-alike (score 0.5)
     ents = find_numbers(spoken + " voilà")
-    assert ents and ents[0].label == "NIR" or ents == []
+    assert (ents and ents[0].label == "NIR") or ents == []
     bad = nir[:-2] + f"{nir_key(body) % 97 + 1:02d}"
     (e,) = find_numbers(f"numéro {bad}")
     assert (e.label, e.score, e.source) == ("NIR", 0.5, "shape")
@@ -85,7 +85,8 @@ def test_iban_and_card() -> None:
         ("Je réside au 23 bis avenue Jean Jaurès, 75011 Paris depuis 2010.", "23 bis avenue Jean Jaurès, 75011 Paris"),
         ("j'habite au douze rue des lilas à lyon", "douze rue des lilas"),
         ("son adresse : 5, rue de la Paix.", "5, rue de la Paix"),
-        ("au 104 rue léon blum treize zéro zéro huit marseille ; ok", "104 rue léon blum treize zéro zéro huit marseille"),
+        ("au 104 rue léon blum treize zéro zéro huit marseille ; ok",
+         "104 rue léon blum treize zéro zéro huit marseille"),
         ("courrier au 11 boulevard de l'Église 29200 Brest Cedex merci", "11 boulevard de l'Église 29200 Brest Cedex"),
     ],
 )

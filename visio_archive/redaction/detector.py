@@ -13,8 +13,8 @@ from visio_archive.redaction.person import (
     Gazetteer,
     capitalised_names,
     civility_names,
-    cue_names,
     clean_person,
+    cue_names,
     first_name_names,
 )
 
@@ -144,11 +144,9 @@ class Detector:
     def detect_many(self, texts: Sequence[str], participants: Sequence[str] = (), *,
                     batch_size: int = 128) -> list[list[Entity]]:
         gaz = Gazetteer(participants, self.common) if participants else None
-        docs: Iterable[Any]
-        if self.nlp is not None:
-            docs = self.nlp.pipe(texts, batch_size=batch_size)
-        else:
-            docs = (None for _ in texts)
+        docs: Iterable[Any] = (
+            self.nlp.pipe(texts, batch_size=batch_size) if self.nlp is not None else (None for _ in texts)
+        )
         results: list[list[Entity]] = []
         for text, doc in zip(texts, docs, strict=True):
             folded = fold(text)

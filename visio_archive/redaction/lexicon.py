@@ -1,3 +1,4 @@
+# ruff: noqa: SIM905  (word lists are written as whitespace-separated strings)
 """Word lists used by the rule layer (all folded: lower case, no accents)."""
 
 from __future__ import annotations

@@ -124,7 +124,7 @@ def load_pipeline(lang: str = "fr", size: str = "md", settings: Settings | None 
     key = (lang, size)
     with _lock:
         if key in _cache:
-            return _cache[key]  # type: ignore[no-any-return]
+            return _cache[key]  # type: ignore[no-any-return,unused-ignore]
         result: tuple[Language | None, CommonWords] = (None, CommonWords())
         errors = []
         for name in names:

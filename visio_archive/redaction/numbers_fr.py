@@ -1,3 +1,4 @@
+# ruff: noqa: SIM905  (word lists are written as whitespace-separated strings)
 """French spoken-number parsing with character offsets.
 
 ASR writes identifiers as a mix of digits and French number words

@@ -1,3 +1,4 @@
+# ruff: noqa: SIM905  (word lists are written as whitespace-separated strings)
 """Pattern recognizers for structured identifiers: EMAIL, PHONE, NIR, IBAN, PAYMENT_CARD, ADDRESS.
 
 Every recognizer takes the original text (and its accent-folded copy of the same length) and
@@ -38,7 +39,10 @@ _TLDS = (
     "fr|com|org|net|eu|gouv|io|info|be|ch|de|lu|ca|uk|es|it|nl|edu|int|biz|re|mq|gp|gf|yt|nc|pf|pm|wf|"
     "bzh|paris|corsica|alsace|co|me|tv|us|ma|tn|dz|sn|ci|cm|pro|name|mobi|online|tech|app"
 )
-_SEP_LOCAL = r"(?:\s*[._-]\s*|\s+(?:point|dot|tiret(?:\s+(?:bas|du\s+(?:bas|six|8|huit)))?|underscore|trait\s+d['’]union|under\s+score|dash)\s+)"
+_SEP_LOCAL = (
+    r"(?:\s*[._-]\s*|\s+(?:point|dot|tiret(?:\s+(?:bas|du\s+(?:bas|six|8|huit)))?|underscore"
+    r"|trait\s+d['’]union|under\s+score|dash)\s+)"
+)
 _TOK = r"[^\W_][\w'’]*"
 _SPOKEN_EMAIL_RE = re.compile(
     rf"(?<![\w@]){_TOK}(?:(?:{_SEP_LOCAL}|\s+(?=\d)){_TOK}){{0,5}}"
@@ -232,7 +236,7 @@ def _take_name(text: str, folded: str, pos: int, ambiguous: bool) -> int | None:
     return end
 
 
-STREET_WORDS = frozenset()  # filled below (street types inside a name stop nothing)
+STREET_WORDS: frozenset[str] = frozenset()  # street types inside a name stop nothing
 
 
 def _take_postal_city(text: str, folded: str, pos: int) -> int:

@@ -1,3 +1,4 @@
+# ruff: noqa: SIM905  (word lists are written as whitespace-separated strings)
 """PERSON rules that complement spaCy's NER: civility context, participant gazetteer, first names.
 
 ASR output is often lower case and unpunctuated ("donc jean dupont va présenter"), where a
@@ -322,8 +323,7 @@ def clean_person(text: str, folded: str, start: int, end: int, common: Container
     if folded[start:end] in ("monsieur", "madame", "bonjour", "merci", "salut", "bonsoir", "au revoir"):
         return None
     orig = text[start:end]
-    if orig.islower():
-        # lower-case NER hits are kept only when something in them looks like a name
-        if all(w in common and w not in FIRST_NAMES and w not in SURNAMES for w in words):
-            return None
+    # lower-case NER hits are kept only when something in them looks like a name
+    if orig.islower() and all(w in common and w not in FIRST_NAMES and w not in SURNAMES for w in words):
+        return None
     return start, end

@@ -17,6 +17,7 @@ replicas; both are restored afterwards.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -209,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(index_prefix=args.prefix)
     client = index_mod.client_from_settings(settings, timeout=120)
     info = client.info()
-    print(f"OpenSearch {info['version']['number']} at {settings.opensearch_url}; prefix {args.prefix}")
+    print(f"OpenSearch {info['version']['number']} at {settings.opensearch_url}; prefix {args.prefix}; "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     rng = random.Random(args.seed)
     meeting_list = meetings(args.meetings, rng)
     alias = segments_alias(args.prefix)
@@ -259,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"reusing {client.count(index=alias)['count']:,} segments")
 
+    print(f"load average before the queries: {os.getloadavg()[0]:.1f} (other processes compete for the CPUs)")
     requests = query_mix(args.warmup + args.queries, meeting_list)
     for req in requests[: args.warmup]:
         client.search(index=alias, body=build_body(req))

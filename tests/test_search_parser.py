@@ -116,3 +116,9 @@ def test_fuzzy_terms_and_exact_phrases() -> None:
 
 def test_highlight_is_escaped_before_marking() -> None:
     assert render_highlight("<b>\ue000budget\ue001</b> & co") == "&lt;b&gt;<mark>budget</mark>&lt;/b&gt; &amp; co"
+
+
+def test_exclusions_are_not_fuzzy() -> None:
+    clause = build_body(SearchRequest(q="budget -rapport"))["query"]["bool"]["must"][0]["bool"]
+    assert clause["must_not"] == [{"match": {"text": {"query": "rapport"}}}]
+    assert "fuzziness" in json.dumps(clause["must"])

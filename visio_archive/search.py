@@ -225,8 +225,14 @@ def _positive(node: Node) -> bool:
     return True
 
 
-def to_opensearch(node: Node) -> dict[str, Any]:
-    """Turn a parsed query into an OpenSearch query clause."""
+def to_opensearch(node: Node, *, exclusion: bool = False) -> dict[str, Any]:
+    """Turn a parsed query into an OpenSearch query clause.
+
+    Under NOT (``exclusion``) terms are not fuzzy: "-rapport" excludes rapport/rapports, not every
+    word one typo away (and exclusions stay cheap).
+    """
+    if isinstance(node, Term) and exclusion:
+        return {"match": {"text": {"query": node.text}}}
     if isinstance(node, Term):
         # Inflections through the stemmed field, exact wording boosted, typos on the unstemmed form
         # (fuzzy on stems misses misspellings that stemming moves away; one fuzzy clause keeps it fast).
@@ -252,14 +258,16 @@ def to_opensearch(node: Node) -> dict[str, Any]:
             }
         }
     if isinstance(node, Not):
-        return {"bool": {"must": [{"match_all": {}}], "must_not": [to_opensearch(node.child)]}}
+        return {"bool": {"must": [{"match_all": {}}],
+                         "must_not": [to_opensearch(node.child, exclusion=not exclusion)]}}
     if isinstance(node, And):
-        must = [to_opensearch(c) for c in node.children if not isinstance(c, Not)]
-        must_not = [to_opensearch(c.child) for c in node.children if isinstance(c, Not)]
+        must = [to_opensearch(c, exclusion=exclusion) for c in node.children if not isinstance(c, Not)]
+        must_not = [to_opensearch(c.child, exclusion=not exclusion) for c in node.children if isinstance(c, Not)]
         if not must:
             must = [{"match_all": {}}]
         return {"bool": {"must": must, "must_not": must_not}}
-    return {"bool": {"should": [to_opensearch(c) for c in node.children], "minimum_should_match": 1}}
+    return {"bool": {"should": [to_opensearch(c, exclusion=exclusion) for c in node.children],
+                     "minimum_should_match": 1}}
 
 
 def positive_terms(node: Node | None) -> list[str]:

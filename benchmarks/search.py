@@ -29,10 +29,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from visio_archive import index as index_mod  # noqa: E402
-from visio_archive.models import segment_doc_id  # noqa: E402
-from visio_archive.search import SearchRequest, build_body, segments_alias  # noqa: E402
-from visio_archive.settings import Settings  # noqa: E402
+from visio_archive import index as index_mod
+from visio_archive.models import segment_doc_id
+from visio_archive.search import SearchRequest, build_body, segments_alias
+from visio_archive.settings import Settings
 
 # ---------------------------------------------------------------- a French meeting vocabulary
 

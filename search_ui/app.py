@@ -669,7 +669,7 @@ def create_app(
             "can_reveal": user.can(Permission.REVEAL),
             "can_legal": user.can(Permission.LEGAL_EXPORT),
             "start": _float_or_none(request.query_params.get("t")),
-            "q": _clean(request.query_params.get("q"), search_mod.MAX_QUERY_CHARS) or "",
+            "q": _CONTROL.sub(" ", request.query_params.get("q") or "")[: search_mod.MAX_QUERY_CHARS],
         })
 
     @app.post("/meetings/{meeting_id}/reveal", response_class=HTMLResponse, include_in_schema=False)

@@ -438,7 +438,7 @@ def import_transcript_file(
     )
     if redactor is None:
         try:
-            from visio_archive.redaction import redact_transcript  # type: ignore[attr-defined]
+            from visio_archive.redaction import redact_transcript
         except ImportError as exc:
             raise RuntimeError("the redaction engine (visio_archive.redaction.redact_transcript) is not "
                                "available; nothing was stored or indexed") from exc

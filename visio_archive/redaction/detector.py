@@ -142,10 +142,13 @@ class Detector:
         return ents
 
     def detect_many(self, texts: Sequence[str], participants: Sequence[str] = (), *,
-                    batch_size: int = 128) -> list[list[Entity]]:
+                    batch_size: int = 128, n_process: int = 1) -> list[list[Entity]]:
+        """Entities for each text.  ``n_process`` > 1 runs the NER in worker processes (spaCy's
+        multiprocessing) while this process runs the rules: worth it for thousands of texts."""
         gaz = Gazetteer(participants, self.common) if participants else None
         docs: Iterable[Any] = (
-            self.nlp.pipe(texts, batch_size=batch_size) if self.nlp is not None else (None for _ in texts)
+            self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process) if self.nlp is not None
+            else (None for _ in texts)
         )
         results: list[list[Entity]] = []
         for text, doc in zip(texts, docs, strict=True):
@@ -194,8 +197,9 @@ def detect(text: str, *, lang: str = "fr", participants: Sequence[str] = (),
 
 
 def detect_many(texts: Sequence[str], *, lang: str = "fr", participants: Sequence[str] = (),
-                labels: Iterable[str] | None = None, batch_size: int = 128) -> list[list[Entity]]:
+                labels: Iterable[str] | None = None, batch_size: int = 128, n_process: int = 1,
+                ) -> list[list[Entity]]:
     det = get_detector(lang)
     if labels is not None and frozenset(labels) != det.labels:
         det = Detector(det.nlp, det.common, lang=det.lang, labels=labels, min_score=det.min_score)
-    return det.detect_many(list(texts), participants, batch_size=batch_size)
+    return det.detect_many(list(texts), participants, batch_size=batch_size, n_process=n_process)

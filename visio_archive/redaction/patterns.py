@@ -139,6 +139,12 @@ def _classify(units: list[Unit], folded: str) -> tuple[str, float, str] | None:
         if _NEG_CTX.search(near) and not _PHONE_CTX.search(near):
             return None
         return "PHONE", 1.0, "pattern"
+    if len(body) == 9 and body[0] != "0":
+        # "le six douze trente-quatre ...": a French number said without its leading zero
+        near = ctx[-40:]
+        spoken = all(u.kind == "words" for u in units)
+        if _PHONE_CTX.search(near) or (spoken and "numero" in near and not _NEG_CTX.search(near)):
+            return "PHONE", 0.8, "context"
     return None
 
 

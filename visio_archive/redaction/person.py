@@ -22,7 +22,7 @@ from visio_archive.redaction.lexicon import (
     SURNAMES,
     TITLES,
 )
-from visio_archive.redaction.numbers_fr import fold
+from visio_archive.redaction.numbers_fr import NUMBER_WORDS, fold
 
 __all__ = ["Gazetteer", "civility_names", "clean_person", "first_name_names", "participant_names"]
 
@@ -42,7 +42,8 @@ def _is_cap(tok: str) -> bool:
 
 def _surname_like(tok: str, ftok: str, common: Container[str]) -> bool:
     """Could this lower-case token be a surname? (not a function word, title or common word)."""
-    if len(ftok) < 2 or ftok in STOP or ftok in TITLES or ftok in PUBLIC_BODIES or ftok in NON_NAMES:
+    if (len(ftok) < 2 or ftok in STOP or ftok in TITLES or ftok in PUBLIC_BODIES or ftok in NON_NAMES
+            or ftok in NUMBER_WORDS):
         return False
     if ftok in SURNAMES or ftok in FIRST_NAMES:
         return True
@@ -76,6 +77,8 @@ def _extend_name(text: str, folded: str, pos: int, common: Container[str], *, lo
             if base in ("d", "l") and len(ftok) > 2:
                 # d'Estaing: the particle is glued to the name
                 rest = tok[2:]
+                if ftok[2:] in PUBLIC_BODIES or ftok[2:] in STOP:
+                    break
                 if _is_cap(rest) or (lower_ok and _surname_like(rest, ftok[2:], common)):
                     end = t.end()
                     real += 1

@@ -44,7 +44,7 @@ from visio_archive.auth import (
     users_file,
 )
 from visio_archive.exports import FORMATS, export_filename, export_transcript
-from visio_archive.exports.common import hms
+from visio_archive.exports.common import format_date, hms
 from visio_archive.models import RedactedTranscript, Transcript
 from visio_archive.settings import Settings
 
@@ -480,6 +480,7 @@ def create_app(
             "title": transcript.title or doc.get("title") or f"Réunion {meeting_id}",
             "started_at": transcript.started_at or doc.get("started_at"),
             "duration": transcript.duration or doc.get("duration") or 0.0,
+            "date_label": format_date(transcript.started_at or doc.get("started_at")),
             "duration_hms": hms(transcript.duration or float(doc.get("duration") or 0.0)),
             "language": transcript.language,
             "series": doc.get("series"),

@@ -51,7 +51,7 @@ def vtt_ts(seconds: float) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
-def _format_date(value: datetime | str | None) -> str:
+def format_date(value: datetime | str | None) -> str:
     if value is None:
         return "date inconnue"
     if isinstance(value, str):
@@ -86,7 +86,7 @@ def header_info(transcript: RedactedTranscript, meeting: MeetingInfo | None = No
     return Header(
         meeting_id=transcript.meeting_id,
         title=transcript.title or meta.get("title") or f"Réunion {transcript.meeting_id}",
-        date=_format_date(transcript.started_at or meta.get("started_at")),
+        date=format_date(transcript.started_at or meta.get("started_at")),
         participants=participants,
         duration=hms(transcript.duration or float(meta.get("duration") or 0.0)),
         language=transcript.language,

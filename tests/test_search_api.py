@@ -363,3 +363,15 @@ def test_search_is_audited(app_client: TestClient, ui_state: Path) -> None:
     api(app_client, "viewer", q="audit-marker-xyz")
     log = [json.loads(line) for line in (ui_state / "audit.log").read_text().splitlines()]
     assert any(e["action"] == "search" and e["details"].get("q") == "audit-marker-xyz" for e in log)
+
+
+def test_search_service_down_is_a_clean_503(settings: Settings, tmp_path: Path) -> None:
+    from search_ui.app import create_app
+
+    down = settings.model_copy(update={"opensearch_url": "http://127.0.0.1:9", "state_dir": tmp_path})
+    app = create_app(down, authenticator=authenticator(), auth_settings=AuthSettings(session_secret="d" * 40))
+    with TestClient(app) as client:
+        response = client.get("/api/search", params={"q": "budget"}, headers=auth_header("viewer"))
+        assert response.status_code == 503 and "ne répond pas" in response.json()["detail"]
+        page = client.get("/", params={"q": "budget"}, headers=auth_header("viewer"))
+        assert page.status_code == 503 and 'role="alert"' in page.text and "9200" not in page.text

@@ -156,7 +156,7 @@ class Detector:
             ents = self._rules(text, folded, gaz)
             if doc is not None:
                 if "PERSON" in self.labels and self.lang == "fr":
-                    skip = [(x.start_char, x.end_char) for x in doc.ents if x.label_ not in ("PER", "PERSON")]
+                    skip = [(x.start_char, x.end_char) for x in doc.ents if x.label_ in ("LOC", "ORG", "GPE")]
                     skip += [(x.start, x.end) for x in ents]
                     ents += capitalised_names(text, folded, self.common, skip)
                 for ent in doc.ents:

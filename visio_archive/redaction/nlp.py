@@ -109,6 +109,15 @@ def _common_words(path: Path) -> CommonWords:
                     words.update(w.lower() for w in v)
                 elif isinstance(v, str):
                     words.add(v.lower())
+        try:  # function words ("selon", "parmi" ...) are in no lemma index
+            from spacy.util import get_lang_class
+
+            import json
+
+            lang = json.loads((path / "meta.json").read_text(encoding="utf-8"))["lang"]
+            words.update(w.lower() for w in get_lang_class(lang).Defaults.stop_words)
+        except Exception:  # pragma: no cover
+            pass
         return CommonWords(frozenset(words), table)
     except Exception:  # pragma: no cover
         log.exception("could not read the lemmatizer tables of %s", path)

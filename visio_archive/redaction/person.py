@@ -47,6 +47,9 @@ def _surname_like(tok: str, ftok: str, common: Container[str]) -> bool:
         return False
     if ftok in SURNAMES or ftok in FIRST_NAMES:
         return True
+    el = re.match(r"(?:m|t|s|n|j|c|qu)['’](.*)", tok.lower())
+    if el and (len(el.group(1)) < 2 or el.group(1) in common or fold(el.group(1)) in STOP):
+        return False  # "m'a", "c'est", "qu'il", "n'est": elided words, never a name ("N'Diaye" is one)
     if "-" in ftok:
         parts = [p for p in ftok.split("-") if p]
         if any(p in SURNAMES or p in FIRST_NAMES for p in parts):
@@ -244,7 +247,10 @@ def cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
     return out
 
 
-_CAP_RE = re.compile(r"(?<![\w'’\-])[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)*(?![\w'’])")
+_CAP_RE = re.compile(
+    r"(?<![\w'’\-])(?:(?:Le|La|De|Du|Des|Van|Von|Di|Da|Del|Mac|Mc)[ \t]+)?"
+    r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)*(?![\w'’])"
+)
 
 
 # Sentence-initial words outside the dictionary that are still no names (interjections, English).
@@ -265,12 +271,19 @@ def capitalised_names(text: str, folded: str, common: Container[str],
         if any(a < e and b > s for a, b in skip):
             continue
         f = folded[s:e]
+        word = m.group()
+        particle = " " in word  # "Le Bras", "Van Damme": a capitalised particle inside a sentence
+        if particle:
+            if initial:
+                continue
+            f = f.split()[-1]
+            word = word.split()[-1]
         parts = f.split("-")
         if any(p in STOP or p in TITLES or p in PUBLIC_BODIES or p in NON_NAMES for p in parts):
             continue
-        if f in FIRST_NAMES or f in SURNAMES:
+        if f in FIRST_NAMES or f in SURNAMES or particle:
             pass
-        elif any(p in common for p in m.group().lower().split("-")) or m.group().lower() in common:
+        elif any(p in common for p in word.lower().split("-")) or word.lower() in common:
             continue
         if initial and f not in FIRST_NAMES and f not in SURNAMES and fold(m.group()) in _INITIAL_OK:
             continue

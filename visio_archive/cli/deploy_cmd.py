@@ -8,6 +8,7 @@ by VISIO_ARCHIVE_HOME. Works offline; telemetry is off.
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import subprocess
@@ -109,9 +110,13 @@ def check_server(api_url: str, timeout: float = 5.0) -> str:
         "start one with infra/prefect/server.sh (or `systemctl start visio-prefect-server`), "
         "then set PREFECT_API_URL or pass --api-url"
     )
+    headers = {}
+    if os.environ.get("PREFECT_API_AUTH_STRING"):  # a server started with PREFECT_SERVER_API_AUTH_STRING
+        token = base64.b64encode(os.environ["PREFECT_API_AUTH_STRING"].encode()).decode()
+        headers["Authorization"] = f"Basic {token}"
     try:
-        health = httpx.get(f"{api_url}/health", timeout=timeout)
-        version = httpx.get(f"{api_url}/admin/version", timeout=timeout)
+        health = httpx.get(f"{api_url}/health", timeout=timeout, headers=headers)
+        version = httpx.get(f"{api_url}/admin/version", timeout=timeout, headers=headers)
     except httpx.HTTPError as exc:
         raise DeployError(f"no Prefect server answers at {api_url} ({type(exc).__name__}: {exc}): {hint}") from None
     if health.status_code != 200:
@@ -142,6 +147,18 @@ def with_pool(project: dict[str, Any], pool: str) -> dict[str, Any]:
         work_pool["name"] = pool
         deployment["work_pool"] = work_pool
     return project
+
+
+def with_healthcheck(project: dict[str, Any], checkup: dict[str, Any]) -> dict[str, Any]:
+    """``project`` plus the healthcheck deployment(s), deployed in the same `prefect deploy` call."""
+    import copy
+
+    merged = copy.deepcopy(project)
+    for deployment in copy.deepcopy(checkup["deployments"]):
+        if checkup.get("pull") != project.get("pull"):
+            deployment["pull"] = checkup.get("pull") or []
+        merged["deployments"].append(deployment)
+    return merged
 
 
 def run_prefect_deploy(project: dict[str, Any], prefect_file: Path, root: Path, api_url: str, *, verbose: bool) -> None:
@@ -353,13 +370,10 @@ def deploy(
                 console.print(f"created work pool {pool} (type process)")
             project = with_pool(load_project(project_file), pool)
             root = project_file.parent
-            run_prefect_deploy(project, project_file, root, url, verbose=verbose)
-            projects = [project]
             if check:
-                checkup = with_pool(load_project(root / HEALTHCHECK_FILE), pool)
-                run_prefect_deploy(checkup, root / HEALTHCHECK_FILE, root, url, verbose=verbose)
-                projects.append(checkup)
-            registered = [r for p in projects for r in registered_deployments(client, p)]
+                project = with_healthcheck(project, with_pool(load_project(root / HEALTHCHECK_FILE), pool))
+            run_prefect_deploy(project, project_file, root, url, verbose=verbose)
+            registered = registered_deployments(client, project)
             workers = online_workers(client, pool)
             for item in registered:
                 print(

@@ -347,10 +347,11 @@ def deploy(
 ) -> None:
     """Register the deployments of prefect.yaml (nightly, backfill, reindex, retention) on the Prefect server.
 
-    Idempotent: running it again updates the deployments in place (schedules included). Creates the
-    process work pool when missing. Nothing is built or pushed: workers run the flows from their
-    checkout (VISIO_ARCHIVE_HOME, set by infra/prefect/worker.sh). Needs a running server:
-    infra/prefect/server.sh. See docs/operations.md.
+    Idempotent: a rerun updates them in place (schedules included). Creates the process work pool if missing.
+
+    Nothing is built or pushed: workers run the flows from their checkout (VISIO_ARCHIVE_HOME).
+
+    Needs a running server: infra/prefect/server.sh. See docs/operations.md.
     """
     for key, value in OFFLINE_ENV.items():
         os.environ.setdefault(key, value)

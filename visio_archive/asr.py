@@ -279,23 +279,45 @@ class Transcriber:
             )
         model, metadata = self._align[language]
         keep = [(seg, r) for seg, r in zip(segs, raw, strict=True) if not seg.flagged]
-        aligned = whisperx.align(
-            [r for _, r in keep], model, metadata, np.ascontiguousarray(audio, dtype=np.float32), "cpu",
-            return_char_alignments=False,
-        )
-        by_start: dict[float, list[Word]] = {}
+        # whisperX splits sentences with NLTK's punkt data, and downloads it when missing: give it an
+        # untrained Punkt splitter instead (we only use the words), so that nothing reaches the network.
+        from unittest import mock
+
+        import whisperx.alignment
+        from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+        with mock.patch.object(whisperx.alignment, "nltk_load", lambda *_a, **_k: PunktSentenceTokenizer()):
+            aligned = whisperx.align(
+                [r for _, r in keep], model, metadata, np.ascontiguousarray(audio, dtype=np.float32), "cpu",
+                return_char_alignments=False,
+            )
+        # whisperX re-cuts segments at sentence ends: gather its words in order and give them back to
+        # our segments by time. Words it could not align (digits, symbols) keep their text and take
+        # the previous word's end as their time, so the searchable text is never shortened.
+        flat: list[Word] = []
         for a in aligned.get("segments", []):
-            words = [
-                Word(word=str(w["word"]).strip(), start=round(float(w["start"]) + offset, 3),
-                     end=round(float(w["end"]) + offset, 3), score=round(float(w.get("score", 0.0)), 3))
-                for w in a.get("words", [])
-                if "start" in w and "end" in w and str(w.get("word", "")).strip()
-            ]
-            by_start.setdefault(round(float(a["start"]) + offset, 1), []).extend(words)
-        for seg, _ in keep:
-            aligned_words = by_start.get(round(seg.start, 1))
-            if aligned_words:
-                seg.words = aligned_words
+            prev_end = float(a.get("start", 0.0))
+            for w in a.get("words", []):
+                text = str(w.get("word", "")).strip()
+                if not text:
+                    continue
+                start = float(w["start"]) if "start" in w else prev_end
+                end = float(w["end"]) if "end" in w else start
+                prev_end = end
+                flat.append(
+                    Word(word=text, start=round(start + offset, 3), end=round(end + offset, 3),
+                         score=round(float(w["score"]), 3) if "score" in w else None)
+                )
+        kept = [seg for seg, _ in keep]
+        for seg in kept:
+            seg.words = []
+        for w in flat:
+            mid = (w.start + w.end) / 2
+
+            def distance(sg: Segment, mid: float = mid) -> float:
+                return 0.0 if sg.start <= mid <= sg.end else min(abs(mid - sg.start), abs(mid - sg.end))
+
+            min(kept, key=distance).words.append(w)
         return segs
 
 

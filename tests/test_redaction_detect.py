@@ -117,3 +117,33 @@ def test_cli_contract(tmp_path: pytest.TempPathFactory) -> None:
     assert "error" in out[1] and out[1]["id"] is None
     assert out[2] == {"id": "c", "redacted_text": "le budget 2024 est de 3 millions", "entities": []}
     assert "error" in out[3]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("comme l'a dit Delaunay tout à l'heure", "Delaunay"),
+        ("j'ai vu Dupuis-Morizeau et Le Bras hier", "Le Bras"),
+        ("oui c'est sixtine du ministère", "sixtine"),
+        ("et pour le gall c'est validé", "le gall"),
+        ("écrivez à la fille de M. N'Diaye", "M. N'Diaye"),
+        ("j'ai parlé avec benoît-xavier d'hérouville ce matin", "benoît-xavier d'hérouville"),
+    ],
+)
+def test_person_rules(text: str, name: str) -> None:
+    assert ("PERSON", name) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prochaine réunion le mardi 12 novembre à 10 h, la DINUM et l'ANSSI seront là.",
+        "le mail de gaspard m'a été transféré",
+        "Selon l'INSEE, le taux de chômage est de 7,3 % au deuxième trimestre 2024.",
+        "merci beaucoup pour ces éléments est-ce qu'il y a des questions",
+    ],
+)
+def test_no_spurious_names(text: str) -> None:
+    assert all(lab == "PERSON" and "m'a" not in t for lab, t in found(text))
+    if "gaspard" not in text:
+        assert found(text) == []

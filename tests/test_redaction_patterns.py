@@ -83,7 +83,7 @@ def test_iban_and_card() -> None:
     ("text", "address"),
     [
         ("Je réside au 23 bis avenue Jean Jaurès, 75011 Paris depuis 2010.", "23 bis avenue Jean Jaurès, 75011 Paris"),
-        ("j'habite au douze rue des lilas à lyon", "douze rue des lilas"),
+        ("j'habite au douze rue des lilas à lyon", "douze rue des lilas à lyon"),
         ("son adresse : 5, rue de la Paix.", "5, rue de la Paix"),
         ("au 104 rue léon blum treize zéro zéro huit marseille ; ok",
          "104 rue léon blum treize zéro zéro huit marseille"),
@@ -113,3 +113,20 @@ def test_address(text: str, address: str) -> None:
 )
 def test_must_survive(text: str) -> None:
     assert find_structured(text) == []
+
+
+def test_spoken_phone_without_leading_zero_needs_context() -> None:
+    spoken = "six douze trente-quatre cinquante-six soixante-dix-huit"
+    assert labels(f"son numéro c'est le {spoken}") == [("PHONE", spoken)]
+    assert labels(f"le dossier {spoken}") == []
+    assert labels("le numéro de dossier 123456789 est à rappeler") == []
+
+
+def test_iban_country_spelt_letter_by_letter() -> None:
+    assert labels("iban F R 76 3000 6000 0112 3456 7890 189 merci") == [
+        ("IBAN", "F R 76 3000 6000 0112 3456 7890 189")]
+
+
+def test_two_phones_in_one_run() -> None:
+    got = labels("tél. 06 12 34 56 78 / 07 98 76 54 32")
+    assert got == [("PHONE", "06 12 34 56 78"), ("PHONE", "07 98 76 54 32")]

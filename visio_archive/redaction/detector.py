@@ -15,6 +15,7 @@ from visio_archive.redaction.person import (
     civility_names,
     clean_person,
     cue_names,
+    subject_names,
     first_name_names,
 )
 
@@ -137,6 +138,7 @@ class Detector:
             if self.lang == "fr":
                 ents += first_name_names(text, folded, self.common)
                 ents += cue_names(text, folded, self.common)
+                ents += subject_names(text, folded, self.common)
             if gaz is not None:
                 ents += gaz.find(text, folded)
         return ents

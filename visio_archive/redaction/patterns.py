@@ -304,6 +304,40 @@ def _take_postal_city(text: str, folded: str, pos: int) -> int:
     return cend
 
 
+_NOT_CITY = frozenset("""
+gauche droite cote pied partir peu cause moins plus nouveau chaque fois quelques demain hier lundi mardi
+mercredi jeudi vendredi samedi dimanche midi minuit l la le les un une mon ma mes son sa ses notre votre leur
+cet cette ce proximite cote-la pres travers terme priori peine propos condition savoir domicile pied-a-terre
+""".split())
+_CITY_AFTER_RE = re.compile(r"(?:[ \t]*,[ \t]*|[ \t]+(?:à|a)[ \t]+)")
+
+
+def _take_city_after(text: str, folded: str, pos: int) -> int:
+    """", Lyon" or "à lyon" right after a street address (no postal code): the city is part of it."""
+    m = _CITY_AFTER_RE.match(folded, pos)
+    if not m:
+        return pos
+    t = _CITY_TOKEN_RE.match(text, m.end())
+    if not t:
+        return pos
+    tok, ft = t.group(), folded[t.start():t.end()]
+    comma = "," in m.group()
+    if comma and not tok[0].isupper():
+        return pos
+    if ft in _ADDR_STOP or ft in _NOT_CITY or ft.split("-")[0] in _NOT_CITY or len(ft) < 2:
+        return pos
+    if tok[0].isupper():
+        end = t.end()
+        # "Boulogne Billancourt", "Saint Denis": more capitalised words
+        while True:
+            t2 = _CITY_TOKEN_RE.match(text, end + 1) if text[end:end + 1] == " " else None
+            if t2 is None or not t2.group()[0].isupper():
+                break
+            end = t2.end()
+        return end
+    return t.end()
+
+
 def find_addresses(text: str, folded: str | None = None) -> list[Entity]:
     f = folded if folded is not None else fold(text)
     out: list[Entity] = []
@@ -317,6 +351,8 @@ def find_addresses(text: str, folded: str | None = None) -> list[Entity]:
         if name_end is None:
             continue
         end = _take_postal_city(text, f, name_end)
+        if end == name_end:
+            end = _take_city_after(text, f, name_end)
         if text[end - 1] == "." and not re.search(r"(?<![\w.])\w{1,3}\.$", text[m.start():end]):
             end -= 1
         st = m.start()

@@ -247,6 +247,28 @@ def cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
     return out
 
 
+_SUBJECT_RE = re.compile(
+    r"(?:^|(?<=[.!?,;:]\s)|(?<=\bet\s)|(?<=\bmais\s)|(?<=\bdonc\s)|(?<=\balors\s))([^\W\d_][\w'’\-]{2,})"
+    r"(?=\s+(?:va|vient|est|a|nous|vous|peut|doit|pourra|pourrait|presente|dit|disait|fait|etait|sera|avait|"
+    r"devait|voulait|souhaite|propose|confirme|rappelle|precise|indique|demande|repond|explique)\b)"
+)
+
+
+def subject_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
+    """An unknown word that opens a clause before a verb: "kerleroux va nous présenter les chiffres"."""
+    out: list[Entity] = []
+    for m in _SUBJECT_RE.finditer(folded):
+        s, e = m.start(1), m.end(1)
+        tok, ftok = text[s:e], folded[s:e]
+        if "'" in tok or "’" in tok or ftok in PUBLIC_BODIES:
+            continue
+        if ftok in FIRST_NAMES or ftok in SURNAMES or _surname_like(tok, ftok, common):
+            if tok.isupper() and len(tok) > 1:
+                continue
+            out.append(Entity(start=s, end=e, label="PERSON", text=tok, score=0.5, source="context"))
+    return out
+
+
 _CAP_RE = re.compile(
     r"(?<![\w'’\-])(?:(?:Le|La|De|Du|Des|Van|Von|Di|Da|Del|Mac|Mc)[ \t]+)?"
     r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)*(?![\w'’])"

@@ -620,7 +620,8 @@ def evaluate(cases: list[dict[str, Any]], show_errors: bool = False, repeat_for_
 
     return {"cases": len(cases), "per_label": per, "recall_all": rec_all, "precision": prec, "f2": f2,
             "leaks": leaks, "keep_ok": keep_ok, "keep_total": keep_total, "words": words, "seconds": dt,
-            "wps": words / dt, "wps_cpu": words / max(cpu, 1e-9), "load_s": load_s, "errors": errors if show_errors else len(errors),
+            "wps": words / dt, "wps_cpu": words / max(cpu, 1e-9), "load_s": load_s,
+            "errors": errors if show_errors else len(errors),
             "pipes": det.nlp.pipe_names if det.nlp is not None else [],
             "model": det.nlp.meta.get("name") if det.nlp is not None else None}
 

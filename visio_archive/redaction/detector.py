@@ -15,8 +15,8 @@ from visio_archive.redaction.person import (
     civility_names,
     clean_person,
     cue_names,
-    subject_names,
     first_name_names,
+    subject_names,
 )
 
 if TYPE_CHECKING:

@@ -110,9 +110,9 @@ def _common_words(path: Path) -> CommonWords:
                 elif isinstance(v, str):
                     words.add(v.lower())
         try:  # function words ("selon", "parmi" ...) are in no lemma index
-            from spacy.util import get_lang_class
-
             import json
+
+            from spacy.util import get_lang_class
 
             lang = json.loads((path / "meta.json").read_text(encoding="utf-8"))["lang"]
             words.update(w.lower() for w in get_lang_class(lang).Defaults.stop_words)

@@ -269,7 +269,8 @@ def numeric_runs(text: str, folded: str | None = None) -> list[list[Unit]]:
             i += 1
             continue
         if (len(tok) == 1 and tok.isalpha() and i + 2 < n and toks[i + 1][1] - toks[i + 1][0] == 1
-                and text[e:toks[i + 1][0]] in (" ", ".", ". ") and (tok + text[toks[i + 1][0]]).upper() in IBAN_COUNTRIES
+                and text[e:toks[i + 1][0]] in (" ", ".", ". ")
+                and (tok + text[toks[i + 1][0]]).upper() in IBAN_COUNTRIES
                 and (text[toks[i + 2][0]].isdigit() or f[toks[i + 2][0]:toks[i + 2][1]] in UNITS)):
             # "F R 76 ...", "f. r. soixante-seize ...": a country code spelt letter by letter
             flush()

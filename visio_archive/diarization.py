@@ -9,12 +9,13 @@ embedding step than pyannote's own pipeline):
 2. **Embeddings**: the Resemblyzer GE2E encoder (256-d). The mel spectrogram of the whole recording is
    computed once; for each (chunk, local speaker) the mel frames where that speaker talks *alone* are
    gathered and cut into 1.6 s partials, all partials of the recording go through the LSTM in batches.
-3. **Global clustering**, without needing the number of speakers: average-linkage agglomerative
-   clustering on cosine distance cut at a tuned threshold, then clusters holding too little speech
-   are folded into their nearest large cluster. A hint (participants who spoke, from the Visio
-   metadata) bounds the count: see :func:`estimate_clusters`. Memory stays bounded: at most
-   ``max_cluster_items`` embeddings are clustered (the longest ones), the others join the nearest
-   centroid.
+3. **Global clustering**, without needing the number of speakers: spectral clustering whose
+   number of clusters is the eigengap of the pruned cosine affinity, then clusters holding too
+   little speech are folded into their nearest large cluster and clusters with near-identical
+   centroids are merged. A hint (participants who spoke, from the Visio metadata) bounds the count:
+   see :func:`estimate_clusters`. Memory stays bounded: at most ``max_cluster_items`` embeddings
+   (the ones with the most speech) are clustered, the others join the nearest centroid; the
+   affinity matrix is at most ``max_cluster_items``^2 doubles (72 MB).
 4. **Reconstruction**: each chunk's local speakers get a global cluster (Hungarian assignment, two
    voices of one chunk never share a cluster), and pyannote's overlap-aware reconstruction turns
    chunk activations plus the frame-level speaker count into turns.
@@ -65,15 +66,22 @@ class DiarizationConfig:
     min_any_s: float = 0.25
     # Step between partials (mel frames) when cutting the gathered speech.
     partial_step: int = 80
-    # Average-linkage cosine-distance threshold for a new speaker.
-    threshold: float = 0.35
+    # Spectral clustering: share of nearest neighbours kept per affinity row; most speakers searched.
+    prune: float = 0.2
+    max_speakers: int = 10
+    auto_prune: bool = False  # NME-SC style choice of `prune`: over-split the pyannote sample
+    prune_candidates: tuple[float, ...] = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
+    # Clusters whose centroids are closer than this cosine distance are one speaker.
+    merge_threshold: float = 0.07
     # A cluster needs this share of the clustered speech (and min_cluster_s) to stand as a speaker.
     min_cluster_share: float = 0.04
     min_cluster_s: float = 4.0
     # Upper bound of items given to the hierarchical clustering (memory: n^2 / 2 doubles).
-    max_cluster_items: int = 4000
+    max_cluster_items: int = 3000
     # Gaps shorter than this inside one speaker's speech are filled.
     min_duration_off: float = 0.1
+    # Tracks of linked local speakers are cut after this many chunks.
+    track_chunks: int = 1
     # Batch size of the encoder (partials of 1.6 s).
     encoder_batch: int = 256
 
@@ -97,10 +105,11 @@ class _Models:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             logging.getLogger("lightning.pytorch.utilities.migration.utils").setLevel(logging.ERROR)
-            self.segmentation = Model.from_pretrained(ckpt)
-        if self.segmentation is None:  # pragma: no cover - pyannote returns None on failure
+            model = Model.from_pretrained(ckpt)
+        if model is None:  # pragma: no cover - pyannote returns None on failure
             raise RuntimeError(f"could not load the segmentation checkpoint {ckpt}")
-        self.segmentation.eval()
+        model.eval()
+        self.segmentation: Any = model
         self.encoder = VoiceEncoder(device=torch.device("cpu"), verbose=False, weights_fpath=weights)
         self.encoder.eval()
 
@@ -199,22 +208,29 @@ def diarize_debug(
         segmentations = _segment(models, audio, config)
         report("embeddings", 0.3)
         binarized = (segmentations.data > config.onset).astype(np.float32)
-        emb, valid_clean, valid_any = _embed(models, audio, segmentations, binarized, config)
+        items, emb, seconds, clean, has = _embed(models, audio, segmentations, binarized, config)
         precomputed = {
             "segmentations": segmentations,
             "binarized": binarized,
+            "items": items,
             "embeddings": emb,
-            "clean": valid_clean,
-            "any": valid_any,
+            "seconds": seconds,
+            "clean": clean,
+            "has": has,
             "frames": models.segmentation.receptive_field,
         }
     segmentations = precomputed["segmentations"]
     binarized = precomputed["binarized"]
-    emb = precomputed["embeddings"]
-    clean = precomputed["clean"]
-    anyv = precomputed["any"]
     report("clustering", 0.8)
-    hard, k = _cluster(emb, clean, anyv, config, num_speakers_hint)
+    hard, k = _cluster(
+        precomputed["items"],
+        precomputed["embeddings"],
+        precomputed["seconds"],
+        precomputed["clean"],
+        precomputed["has"],
+        config,
+        num_speakers_hint,
+    )
     precomputed["num_clusters"] = k
     report("reconstruction", 0.9)
     turns = _reconstruct(
@@ -282,14 +298,68 @@ def _mel(audio: np.ndarray) -> np.ndarray:
     return np.concatenate(parts).astype(np.float32)
 
 
+def _tracks(binarized: np.ndarray, step_frames: float, config: DiarizationConfig) -> np.ndarray:
+    """Item id per (chunk, local speaker), -1 where inactive.
+
+    Local speakers of consecutive chunks are the same voice when their activations agree on the
+    frames the two chunks share (IoU >= 0.5): linked, they form tracks, whose embeddings are computed
+    on much more speech than one chunk holds. Tracks are cut every ``track_chunks`` chunks so that a
+    segmentation mistake cannot glue two voices together for long.
+    """
+    num_chunks, num_frames, num_speakers = binarized.shape
+    active = binarized.sum(axis=1) > 0  # (num_chunks, num_speakers)
+    track = np.full((num_chunks, num_speakers), -1, dtype=int)
+    start_chunk: dict[int, int] = {}
+    next_id = 0
+    for c in range(num_chunks):
+        prev_links: dict[int, int] = {}
+        if c > 0:
+            off = round(step_frames)
+            n_ov = num_frames - off
+            if n_ov > 0:
+                a = binarized[c - 1, off:]
+                b = binarized[c, :n_ov]
+                pairs = []
+                for k0 in range(num_speakers):
+                    if track[c - 1, k0] < 0:
+                        continue
+                    for k1 in range(num_speakers):
+                        inter = float((a[:, k0] * b[:, k1]).sum())
+                        union = float(np.maximum(a[:, k0], b[:, k1]).sum())
+                        if inter >= 10 and inter / max(union, 1.0) >= 0.5:
+                            pairs.append((inter / union, k0, k1))
+                used0: set[int] = set()
+                for _, k0, k1 in sorted(pairs, reverse=True):
+                    if k0 in used0 or k1 in prev_links:
+                        continue
+                    used0.add(k0)
+                    prev_links[k1] = k0
+        for k in range(num_speakers):
+            if not active[c, k]:
+                continue
+            if k in prev_links:
+                t = track[c - 1, prev_links[k]]
+                if c - start_chunk[t] < config.track_chunks:
+                    track[c, k] = t
+                    continue
+            track[c, k] = next_id
+            start_chunk[next_id] = c
+            next_id += 1
+    return track
+
+
 def _embed(
     models: _Models,
     audio: np.ndarray,
     segmentations: Any,
     binarized: np.ndarray,
     config: DiarizationConfig,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(num_chunks, num_speakers, 256) embeddings; masks of those usable for clustering / assignment."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Embeddings of the items (see :func:`_tracks`).
+
+    Returns (item per (chunk, speaker), item embeddings (n, 256), clean speech seconds per item,
+    usable-for-clustering mask, has-embedding mask).
+    """
     import torch
 
     mel = _mel(_normalize_volume(audio))
@@ -297,24 +367,44 @@ def _embed(
     num_chunks, num_frames, num_speakers = binarized.shape
     chunks = segmentations.sliding_window
     frames = models.segmentation.receptive_field
+    items = _tracks(binarized, chunks.step / frames.step, config)
+    n_items = int(items.max()) + 1
     # Mel frame -> segmentation frame index, relative to a chunk start.
-    frame_step = frames.step
     frame_offset = frames.start + frames.duration / 2
-    chunk_mel = int(round(chunks.duration * SAMPLE_RATE / MEL_HOP))
+    chunk_mel = round(chunks.duration * SAMPLE_RATE / MEL_HOP)
     rel_t = (np.arange(chunk_mel) * MEL_HOP + MEL_WIN / 2) / SAMPLE_RATE
-    rel_f = np.clip(np.rint((rel_t - frame_offset) / frame_step).astype(int), 0, num_frames - 1)
+    rel_f = np.clip(np.rint((rel_t - frame_offset) / frames.step).astype(int), 0, num_frames - 1)
 
+    clean_idx: list[list[np.ndarray]] = [[] for _ in range(n_items)]
+    any_idx: list[list[np.ndarray]] = [[] for _ in range(n_items)]
+    for c in range(num_chunks):
+        start_mel = round(chunks[c].start * SAMPLE_RATE / MEL_HOP)
+        if start_mel >= n_mel:
+            break
+        seg_active = binarized[c]
+        others = seg_active.sum(axis=1, keepdims=True) - seg_active
+        stop_mel = min(start_mel + chunk_mel, n_mel)
+        f_idx = rel_f[: stop_mel - start_mel]
+        for k in range(num_speakers):
+            item = items[c, k]
+            if item < 0:
+                continue
+            active = seg_active[f_idx, k] > 0
+            alone = active & (others[f_idx, k] == 0)
+            clean_idx[item].append(start_mel + np.flatnonzero(alone))
+            any_idx[item].append(start_mel + np.flatnonzero(active))
+
+    dim = 256
+    emb = np.zeros((n_items, dim), dtype=np.float32)
+    seconds = np.zeros(n_items, dtype=np.float64)
+    clean_ok = np.zeros(n_items, dtype=bool)
+    has = np.zeros(n_items, dtype=bool)
     min_clean = int(config.min_clean_s * 100)
     min_any = int(config.min_any_s * 100)
-    dim = 256
-    emb = np.full((num_chunks, num_speakers, dim), np.nan, dtype=np.float32)
-    clean_ok = np.zeros((num_chunks, num_speakers), dtype=bool)
-    any_ok = np.zeros((num_chunks, num_speakers), dtype=bool)
-
     pending: list[np.ndarray] = []
-    owners: list[tuple[int, int]] = []
-    acc = np.zeros((num_chunks, num_speakers, dim), dtype=np.float32)
-    cnt = np.zeros((num_chunks, num_speakers), dtype=np.int32)
+    owners: list[int] = []
+    acc = np.zeros((n_items, dim), dtype=np.float32)
+    cnt = np.zeros(n_items, dtype=np.int32)
 
     def flush() -> None:
         if not pending:
@@ -322,44 +412,33 @@ def _embed(
         batch = torch.from_numpy(np.stack(pending))
         with torch.inference_mode():
             out = models.encoder(batch).numpy()
-        for (c, k), e in zip(owners, out, strict=True):
-            acc[c, k] += e
-            cnt[c, k] += 1
+        np.add.at(acc, np.asarray(owners), out)
+        np.add.at(cnt, np.asarray(owners), 1)
         pending.clear()
         owners.clear()
 
-    for c in range(num_chunks):
-        start_mel = int(round(chunks[c].start * SAMPLE_RATE / MEL_HOP))
-        if start_mel >= n_mel:
-            break
-        seg_active = binarized[c]  # (num_frames, num_speakers)
-        others = seg_active.sum(axis=1, keepdims=True) - seg_active
-        stop_mel = min(start_mel + chunk_mel, n_mel)
-        f_idx = rel_f[: stop_mel - start_mel]
-        for k in range(num_speakers):
-            active = seg_active[f_idx, k] > 0
-            n_active = int(active.sum())
-            if n_active < min_any:
+    for item in range(n_items):
+        clean = np.unique(np.concatenate(clean_idx[item])) if clean_idx[item] else np.zeros(0, int)
+        clean_idx[item] = [clean]
+        seconds[item] = clean.size / 100
+        if clean.size >= min_clean:
+            sel = clean
+            clean_ok[item] = True
+        else:
+            sel = np.unique(np.concatenate(any_idx[item])) if any_idx[item] else np.zeros(0, int)
+            if sel.size < min_any:
                 continue
-            alone = active & (others[f_idx, k] == 0)
-            if int(alone.sum()) >= min_clean:
-                sel = alone
-                clean_ok[c, k] = True
-            else:
-                sel = active
-            any_ok[c, k] = True
-            frames_mel = mel[start_mel:stop_mel][sel]
-            for piece in _partials(frames_mel, config.partial_step):
-                pending.append(piece)
-                owners.append((c, k))
-            if len(pending) >= config.encoder_batch:
-                flush()
+        has[item] = True
+        for piece in _partials(mel[sel], config.partial_step):
+            pending.append(piece)
+            owners.append(item)
+        if len(pending) >= config.encoder_batch:
+            flush()
     flush()
-    has = cnt > 0
-    emb[has] = acc[has] / np.maximum(cnt[has][:, None], 1)
-    norms = np.linalg.norm(emb[has], axis=1, keepdims=True)
-    emb[has] = emb[has] / np.maximum(norms, 1e-8)
-    return emb, clean_ok & has, any_ok & has
+    ok = cnt > 0
+    emb[ok] = acc[ok] / cnt[ok][:, None]
+    emb[ok] /= np.maximum(np.linalg.norm(emb[ok], axis=1, keepdims=True), 1e-8)
+    return items, emb, seconds, clean_ok & ok, has & ok
 
 
 def _partials(frames: np.ndarray, step: int) -> list[np.ndarray]:
@@ -384,41 +463,95 @@ def estimate_clusters(
 ) -> np.ndarray:
     """Cluster ids (0..k-1) of L2-normalised embeddings, the number of clusters being estimated.
 
-    Average-linkage agglomerative clustering on cosine distance cut at ``config.threshold``; clusters
-    whose speech (``weights``, seconds) is below both ``min_cluster_share`` of the total and
-    ``min_cluster_s`` are not speakers of their own and join the nearest large cluster.
+    1. Spectral clustering: cosine affinity, each row pruned to its ``prune`` share of nearest
+       neighbours, symmetric normalised Laplacian; the number of speakers is the position of the
+       largest gap among its smallest eigenvalues (eigengap), searched in ``[1, max_speakers]``.
+    2. Clusters holding too little speech (``weights``, seconds: below ``min_cluster_share`` of the
+       total or ``min_cluster_s``) are folded into the nearest large cluster.
+    3. Clusters whose centroids are closer than ``merge_threshold`` (cosine distance) are merged:
+       on Resemblyzer embeddings two halves of one voice sit below 0.035, two voices above 0.11.
 
-    With a ``hint`` (number of participants heard in the metadata) the count is kept within
-    ``[1, hint + 1]``: one more than the hint allows a second voice on one participant's stream,
-    and the dendrogram is cut at ``hint`` clusters when the threshold found fewer large clusters
-    whose merge distance is still plausible (above ``0.6 * threshold``).
+    With a ``hint`` (participants heard in the Visio metadata) the search range becomes
+    ``[1, hint + 1]`` (one more for a stream carrying two voices), and when the eigengap finds fewer
+    than ``hint`` speakers, ``hint`` clusters are tried and kept if all stay apart after step 3.
     """
-    from scipy.cluster.hierarchy import fcluster, linkage
-
     n = embeddings.shape[0]
-    if n == 0:
-        return np.zeros(0, dtype=int)
-    if n == 1:
-        return np.zeros(1, dtype=int)
-    z = linkage(embeddings.astype(np.float64), method="average", metric="cosine")
-    z[:, 2] = np.maximum.accumulate(np.maximum(z[:, 2], 0.0))  # guard against tiny numeric inversions
-    labels = fcluster(z, t=config.threshold, criterion="distance") - 1
-    labels = _fold_small(embeddings, weights, labels, config)
-    k = int(labels.max()) + 1
+    if n <= 2:
+        return np.zeros(n, dtype=int)
+    x = embeddings.astype(np.float64)
+    max_k = min(config.max_speakers, n - 1)
     if hint is not None and hint >= 1:
-        upper = hint + 1
-        if k > upper:
-            labels = fcluster(z, t=upper, criterion="maxclust") - 1
-            labels = _fold_small(embeddings, weights, labels, config)
-        elif k < hint:
-            # Would cutting at `hint` clusters merge clusters that are still far apart?
-            merge_dist = z[n - hint, 2] if n - hint >= 0 else 0.0
-            if merge_dist >= 0.6 * config.threshold:
-                cand = fcluster(z, t=hint, criterion="maxclust") - 1
-                cand = _fold_small(embeddings, weights, cand, config)
-                if int(cand.max()) + 1 > k:
-                    labels = cand
+        max_k = min(max_k, hint + 1)
+    k, vectors = _auto_eigengap(x, max_k, config)
+    labels = _finish(x, weights, _spectral_labels(vectors, k), config)
+    if hint is not None and 1 <= hint <= max_k and int(labels.max()) + 1 < hint:
+        cand = _finish(x, weights, _spectral_labels(vectors, hint), config)
+        if int(cand.max()) + 1 == hint:
+            labels = cand
     return labels
+
+
+def _auto_eigengap(x: np.ndarray, max_k: int, config: DiarizationConfig) -> tuple[int, np.ndarray]:
+    """Eigengap with the pruning share picked per recording (NME-SC: smallest ratio share / gap)."""
+    if not config.auto_prune:
+        k, vectors, _ = _eigengap(x, max_k, config.prune)
+        return k, vectors
+    best: tuple[float, int, np.ndarray] | None = None
+    for share in config.prune_candidates:
+        k, vectors, gap = _eigengap(x, max_k, share)
+        ratio = share / max(gap, 1e-6)
+        if best is None or ratio < best[0]:
+            best = (ratio, k, vectors)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _eigengap(x: np.ndarray, max_k: int, prune: float) -> tuple[int, np.ndarray, float]:
+    from scipy.linalg import eigh
+
+    n = x.shape[0]
+    sim = np.clip(x @ x.T, 0.0, 1.0)
+    keep = max(2, min(n - 1, int(np.ceil(prune * n))))
+    # Keep, per row, the `keep` largest similarities.
+    cut = np.partition(sim, n - keep, axis=1)[:, n - keep][:, None]
+    aff = np.where(sim >= cut, sim, 0.0)
+    aff = (aff + aff.T) / 2
+    del sim
+    deg = np.maximum(aff.sum(axis=1), 1e-9)
+    inv = 1.0 / np.sqrt(deg)
+    lap = np.eye(n) - aff * inv[:, None] * inv[None, :]
+    del aff
+    top = min(n - 1, max_k)
+    values, vectors = eigh(lap, subset_by_index=[0, top])
+    gaps = np.diff(values)[:max_k]
+    k = int(np.argmax(gaps)) + 1
+    return k, vectors, float(gaps[k - 1])
+
+
+def _spectral_labels(vectors: np.ndarray, k: int) -> np.ndarray:
+    from sklearn.cluster import KMeans
+
+    if k <= 1:
+        return np.zeros(vectors.shape[0], dtype=int)
+    v = vectors[:, :k]
+    v = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+    return np.asarray(KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(v), dtype=int)
+
+
+def _finish(x: np.ndarray, weights: np.ndarray, labels: np.ndarray, config: DiarizationConfig) -> np.ndarray:
+    labels = _fold_small(x, weights, labels, config)
+    while True:
+        k = int(labels.max()) + 1
+        if k <= 1:
+            return labels
+        cents = _centroids(x, weights, labels, range(k))
+        dist = 1.0 - cents @ cents.T
+        np.fill_diagonal(dist, np.inf)
+        a, b = np.unravel_index(int(np.argmin(dist)), dist.shape)
+        if dist[a, b] >= config.merge_threshold:
+            return labels
+        labels = np.where(labels == b, a, labels)
+        labels = _fold_small(x, weights, labels, config)
 
 
 def _fold_small(
@@ -452,46 +585,35 @@ def _centroids(embeddings: np.ndarray, weights: np.ndarray, labels: np.ndarray, 
 
 
 def _cluster(
+    items: np.ndarray,
     emb: np.ndarray,
+    seconds: np.ndarray,
     clean: np.ndarray,
-    anyv: np.ndarray,
+    has: np.ndarray,
     config: DiarizationConfig,
     hint: int | None,
 ) -> tuple[np.ndarray, int]:
     """Hard clusters (num_chunks, num_speakers), -2 where a local speaker is not assigned."""
-    from scipy.optimize import linear_sum_assignment
-
-    num_chunks, num_speakers, _ = emb.shape
-    hard = np.full((num_chunks, num_speakers), -2, dtype=int)
-    idx = np.argwhere(clean)
-    if idx.shape[0] == 0:
-        idx = np.argwhere(anyv)
-    if idx.shape[0] == 0:
+    hard = np.full(items.shape, -2, dtype=int)
+    pool = np.flatnonzero(clean)
+    if pool.size == 0:
+        pool = np.flatnonzero(has)
+    if pool.size == 0:
         return hard, 0
-    x = emb[idx[:, 0], idx[:, 1]]
-    # Weight: chunks overlap, so every clean embedding stands for about one step of speech.
-    w = np.full(x.shape[0], config.segmentation_step, dtype=np.float64)
-    if x.shape[0] > config.max_cluster_items:
-        rng = np.random.default_rng(0)
-        pick = np.sort(rng.choice(x.shape[0], config.max_cluster_items, replace=False))
-        sub = estimate_clusters(x[pick], w[pick], config, hint)
-        centroids = _centroids(x[pick], w[pick], sub, range(int(sub.max()) + 1))
-    else:
-        labels = estimate_clusters(x, w, config, hint)
-        centroids = _centroids(x, w, labels, range(int(labels.max()) + 1))
-    k = centroids.shape[0]
-    # Assign every active local speaker of every chunk (Hungarian within the chunk).
-    for c in range(num_chunks):
-        ks = np.flatnonzero(anyv[c])
-        if ks.size == 0:
-            continue
-        sims = emb[c, ks] @ centroids.T  # (n_local, k)
-        if ks.size <= k:
-            rows, cols = linear_sum_assignment(-sims)
-            hard[c, ks[rows]] = cols
-        else:
-            hard[c, ks] = np.argmax(sims, axis=1)
-    return hard, k
+    if pool.size > config.max_cluster_items:
+        # Keep the items with the most speech.
+        pool = np.sort(pool[np.argsort(-seconds[pool], kind="stable")[: config.max_cluster_items]])
+    x, w = emb[pool], np.maximum(seconds[pool], 0.01)
+    labels = estimate_clusters(x, w, config, hint)
+    centroids = _centroids(x, w, labels, range(int(labels.max()) + 1))
+    item_cluster = np.full(emb.shape[0], -2, dtype=int)
+    item_cluster[pool] = labels
+    rest = np.flatnonzero(has & (item_cluster < 0))
+    if rest.size:
+        item_cluster[rest] = np.argmax(emb[rest] @ centroids.T, axis=1)
+    valid = items >= 0
+    hard[valid] = item_cluster[items[valid]]
+    return hard, int(centroids.shape[0])
 
 
 # ---------------------------------------------------------------- reconstruction

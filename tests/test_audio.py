@@ -154,4 +154,18 @@ def test_open_audio_uses_given_tmp_dir(media: dict[str, Path], tmp_path: Path) -
     with audio.open_audio(media["ogg"], tmp_dir=tmp_path) as d:
         assert Path(str(getattr(d.samples, "filename", ""))).parent.parent == tmp_path
         assert len(os.listdir(tmp_path)) == 1
+        assert os.listdir(tmp_path)[0].startswith(f"visio-audio-{os.getpid()}-")
     assert os.listdir(tmp_path) == []
+
+
+def test_stale_temp_files_of_dead_processes_are_removed(media: dict[str, Path], tmp_path: Path) -> None:
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    stale = tmp_path / f"visio-audio-{proc.pid}-abc"
+    stale.mkdir()
+    (stale / "audio.f32").write_bytes(b"\0" * 16)
+    mine = tmp_path / f"visio-audio-{os.getpid()}-live"
+    mine.mkdir()
+    with audio.open_audio(media["ogg"], tmp_dir=tmp_path):
+        assert not stale.exists()
+        assert mine.exists()

@@ -208,12 +208,40 @@ class DecodedAudio:
         self.close()
 
 
+_TMP_PREFIX = "visio-audio-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temp_files(tmp_dir: Path | str | None = None) -> int:
+    """Remove decoded-audio temp dirs left by processes that died (SIGKILL, OOM); returns how many."""
+    base = Path(tmp_dir) if tmp_dir else Path(tempfile.gettempdir())
+    removed = 0
+    for d in base.glob(f"{_TMP_PREFIX}*-*"):
+        pid_text = d.name[len(_TMP_PREFIX) :].split("-", 1)[0]
+        if pid_text.isdigit() and not _pid_alive(int(pid_text)):
+            shutil.rmtree(d, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 def open_audio(path: Path | str, *, max_hours: float = 4.0, tmp_dir: Path | str | None = None) -> DecodedAudio:
     """Probe (duration limit checked before decoding), decode to a float32 temp file, memory-map it."""
     path = Path(path)
     info = probe(path)
     check_info(info, max_hours)
-    tmpdir = Path(tempfile.mkdtemp(prefix="visio-audio-", dir=str(tmp_dir) if tmp_dir else None))
+    remove_stale_temp_files(tmp_dir)
+    tmpdir = Path(
+        tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{os.getpid()}-", dir=str(tmp_dir) if tmp_dir else None)
+    )
     raw = tmpdir / "audio.f32"
     try:
         with raw.open("wb") as out:

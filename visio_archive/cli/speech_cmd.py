@@ -32,8 +32,12 @@ def transcribe_cmd(
 ) -> None:
     """Transcribe one recording: writes DIR/transcript.json, transcript.vtt, transcript.srt, transcript.rttm."""
     import logging
+    import signal
+    import sys
     import warnings
 
+    # A worker stopped with SIGTERM unwinds normally, so the decoded-audio temp file is removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     warnings.filterwarnings("ignore")  # library deprecation chatter, not the user's business
     for name in ("lightning", "lightning.pytorch", "pytorch_lightning", "pyannote", "whisperx", "faster_whisper"):
         logging.getLogger(name).setLevel(logging.ERROR)

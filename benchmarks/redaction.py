@@ -447,6 +447,28 @@ l'iban de [[PERSON:madame traoré]] est [[IBAN]] c'est noté
 """.strip()
 
 
+BODIES = ["Bercy", "Matignon", "l'Élysée", "Beauvau", "la Cnil", "l'Arcep", "l'Ademe", "France Stratégie",
+          "Santé publique France", "la Caisse des dépôts", "Etalab", "l'Urssaf", "Pôle emploi", "France Travail",
+          "la Dares", "l'Inserm", "l'Inria", "Météo-France", "la Dila", "Chorus Pro", "la Cour des comptes",
+          "le Sénat", "l'Assemblée nationale", "la Drees", "la Cnaf", "le Cerema", "l'Insee", "l'Igas", "l'Arcom",
+          "Rennes Métropole", "la Métropole de Lyon", "Grenoble", "Clermont-Ferrand", "Aix-en-Provence",
+          "Villeurbanne", "Montreuil", "Nanterre", "Créteil", "Versailles", "Dijon", "Angers", "Poitiers",
+          "Cayenne", "Mamoudzou", "Nouméa", "Fort-de-France", "la préfecture de l'Hérault", "la DGFiP",
+          "le ministère de la Transition écologique", "la direction interministérielle du numérique"]
+BODY_FRAMES = ["Nous avons eu une réunion avec {} la semaine dernière.", "Le projet est porté par {} depuis 2023.",
+               "C'est {} qui pilote le comité.", "Merci à {} pour l'accueil.", "On attend le retour de {} sur ce point.",
+               "Le déploiement commence à {} en janvier.", "Selon {}, le calendrier tient."]
+
+
+def bodies(rng: random.Random) -> list[dict[str, Any]]:
+    out = []
+    for i, b in enumerate(BODIES):
+        frame = rng.choice(BODY_FRAMES)
+        pre, post = frame.split("{}")
+        out.append(Case("public-body" + ("-asr" if i % 2 else "")).t(pre).k(b).t(post).done(i % 2 == 1))
+    return out
+
+
 def handwritten(rng: random.Random) -> list[dict[str, Any]]:
     fill = {"NIR": gen_nir, "IBAN": gen_iban, "PAYMENT_CARD": gen_card}
     out = []
@@ -545,6 +567,7 @@ def generate(n_per: int = 42, seed: int = 20261126) -> list[dict[str, Any]]:
         c.t(rng.choice([".", " merci.", " voilà."]))
         cases.append(c.done(asr))
     cases += handwritten(rng)
+    cases += bodies(rng)
     for j, case in enumerate(cases):
         case["id"] = f"fr-{j:04d}"
     return cases

@@ -130,3 +130,10 @@ def test_iban_country_spelt_letter_by_letter() -> None:
 def test_two_phones_in_one_run() -> None:
     got = labels("tél. 06 12 34 56 78 / 07 98 76 54 32")
     assert got == [("PHONE", "06 12 34 56 78"), ("PHONE", "07 98 76 54 32")]
+
+
+def test_spoken_email_takes_the_name_before_a_one_word_local_part() -> None:
+    assert [e.text for e in find_emails("écrivez à kerwan letallec arobase gmail point com")] == [
+        "kerwan letallec arobase gmail point com"]
+    assert [e.text for e in find_emails("mon mail c'est letallec arobase gmail point com")] == [
+        "letallec arobase gmail point com"]

@@ -156,4 +156,9 @@ inp igf igas iga cour conseil senat assemblee elysee matignon bercy etalab dila 
 onf ofb cerema ign meteo-france pole emploi france travail apec afpa anah anru anct dgcl dgs dgos dgt
 inserm inria cea ird inrae cnes ifremer anr hceres crous onisep cned ministere prefecture mairie
 region departement rectorat education nationale gouvernement etat republique europe union commission
+arcep ofii anact dreets deets acoss cnaf msa agirc arrco agirc-arrco ineris onera afnor bpi arcom hadopi
+ansm has anses cnsa cnav dgccrf dgddi dgafp dgri dgesip dgcs cnous cnfpt drac ddt ddpp ddets dgaln sga
+inao inca anap ans atih cnam cnamts dss dsn dns drjscs ars ademe cdc cgdd cese ccne cada cnnum igesr
+prefet prefete senat elysee beauvau segur grenelle bercy quai orsay brienne balard hotel ministeres
+metropole agglomeration communaute communes conseil departemental regional municipal
 """.split())

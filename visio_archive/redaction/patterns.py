@@ -53,6 +53,16 @@ _SPOKEN_EMAIL_RE = re.compile(
 )
 
 
+_PREV_WORD_RE = re.compile(r"(?<![\w'’-])([^\W\d_]+)[ \t]+$")
+_EMAIL_PREV_STOP = frozenset(fold(w) for w in """
+mail e-mail email emails mails adresse adresses courriel courriels mel mél messagerie boite boîte c'est est a à
+au aux sur de du des le la les l mon ma mes son sa ses leur leurs votre vos notre nos ton ta tes écrivez écris
+écrire envoyez envoie envoyer contact contacter joindre voici voilà sinon ou et donc alors puis gmail perso
+personnelle personnel professionnelle professionnel pro the to at is my his her via par pour chez vers avec
+euh hum bah ben bon oui non ok c est suivante suivant lui leur me moi te toi nous vous elle il on directement
+""".split())
+
+
 def find_emails(text: str) -> list[Entity]:
     out: list[Entity] = []
     for m in _EMAIL_RE.finditer(text):
@@ -61,7 +71,16 @@ def find_emails(text: str) -> list[Entity]:
         for m in _SPOKEN_EMAIL_RE.finditer(text):
             if any(e.start <= m.start() and m.end() <= e.end for e in out):
                 continue
-            out.append(Entity(start=m.start(), end=m.end(), label="EMAIL", text=m.group(), source="pattern"))
+            start = m.start()
+            local = re.split(r"\s*(?:@|\s(?:arr?obase?s?|at)\s)", m.group(), maxsplit=1, flags=re.IGNORECASE)[0]
+            if re.fullmatch(r"[^\W_][\w'’]*", local.strip()):
+                # "kerwan letallec arobase gmail point com": ASR dropped the separator; a name-like word
+                # right before a one-word local part belongs to the address
+                p = _PREV_WORD_RE.search(text, 0, start)
+                if p and p.end() == start and fold(p.group(1)) not in _EMAIL_PREV_STOP and len(p.group(1)) >= 2:
+                    start = p.start(1)
+            out.append(Entity(start=start, end=m.end(), label="EMAIL", text=text[start:m.end()],
+                              source="pattern"))
     return out
 
 

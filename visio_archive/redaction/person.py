@@ -206,8 +206,8 @@ class Gazetteer:
 
 _CUE_RE = re.compile(
     r"(?<!\w)(je suis|je m'appelle|je m appelle|moi c'est|ici|c'est|merci|bonjour|bonsoir|salut|parole a|"
-    r"de la part de|comme l'a dit|comme l a dit|comme le disait|comme le dit|j'ai eu|j ai eu|selon|d'apres|"
-    r"transmets? (?:le dossier |cela |ca )?a|retour de|avec|et pour|a l'attention de|au nom de)(?=\s)"
+    r"de la part de|comme l'a dit|comme l a dit|comme le disait|comme le dit|j'ai eu|j ai eu|"
+    r"transmets? (?:le dossier |cela |ca )?a|retour de|et pour|a l'attention de)(?=\s)"
 )
 
 
@@ -221,13 +221,14 @@ def cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
         if not t:
             continue
         tok, ftok = t.group(), folded[t.start():t.end()]
-        if ftok in ("le", "la", "de", "du", "des") or (ftok in PARTICLES and _is_cap(tok)):
+        if ftok in ("le", "de", "du", "des") or (ftok in PARTICLES and _is_cap(tok) and ftok not in ("la", "l")):
             # "et pour le gall", "c'est De Villepin": a particle followed by a name-like word
             t2 = _WORD_RE.match(text, t.end() + 1) if text[t.end():t.end() + 1] == " " else None
             if t2 is None:
                 continue
             tok2, ftok2 = t2.group(), folded[t2.start():t2.end()]
-            if ftok2 in FIRST_NAMES or ftok2 in PARTICLES or not _surname_like(tok2, ftok2, common):
+            if (ftok2 in FIRST_NAMES or ftok2 in PARTICLES or ftok2 in PUBLIC_BODIES
+                    or not _surname_like(tok2, ftok2, common)):
                 continue
             if tok2.isupper() and len(tok2) > 1:
                 continue

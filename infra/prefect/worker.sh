@@ -19,32 +19,10 @@ export PREFECT_API_URL="${PREFECT_API_URL:-http://127.0.0.1:4200/api}"
 export VISIO_ARCHIVE_HOME="${VISIO_ARCHIVE_HOME:-$VISIO_ROOT}"
 worker_name="${VISIO_WORKER_NAME:-visio-$(hostname -s)}"
 
-# Wait for the server (a worker unit may start before the server unit answers).
-wait_s="${VISIO_PREFECT_WAIT_SECONDS:-120}"
-deadline=$((SECONDS + wait_s))
-until "$VISIO_PYTHON" - "$PREFECT_API_URL" <<'PY' 2>/dev/null
-import sys, urllib.request
-with urllib.request.urlopen(sys.argv[1].rstrip("/") + "/health", timeout=3) as r:
-    sys.exit(0 if r.status == 200 else 1)
-PY
-do
-  if [ "$SECONDS" -ge "$deadline" ]; then
-    echo "error: no Prefect server answers at $PREFECT_API_URL after ${wait_s}s" \
-      "(start one with infra/prefect/server.sh, or set PREFECT_API_URL)" >&2
-    exit 2
-  fi
-  sleep 1
-done
-
-# The work pool, created once (idempotent: "already exists" is success, so several workers may race).
-# --type is always given: without it the CLI would look the worker types up on the internet.
-if pool_out="$(COLUMNS=500 "$PREFECT_BIN" work-pool create "$VISIO_WORK_POOL" --type process 2>&1)"; then
-  echo "work pool $VISIO_WORK_POOL created (type process)" >&2
-elif ! grep -q "already exists" <<<"$pool_out"; then
-  echo "error: cannot create work pool $VISIO_WORK_POOL:" >&2
-  echo "$pool_out" >&2
-  exit 2
-fi
+# Wait for the server (a worker unit may start before the server unit answers), then create the
+# work pool if it does not exist: idempotent, and several workers may race.
+"$VISIO_PYTHON" "$VISIO_ROOT/infra/prefect/ensure_pool.py" "$VISIO_WORK_POOL" \
+  --wait "${VISIO_PREFECT_WAIT_SECONDS:-120}"
 
 limit_args=()
 if [ -n "${VISIO_WORKER_LIMIT:-}" ]; then

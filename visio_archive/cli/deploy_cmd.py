@@ -184,23 +184,26 @@ def run_prefect_deploy(project: dict[str, Any], prefect_file: Path, root: Path, 
 # ---------------------------------------------------------------- server side
 
 
-def ensure_pool(client: Any, api_url: str, pool: str) -> bool:
-    """Create the process work pool when missing; True when this call created it."""
-    from prefect.exceptions import ObjectNotFound
+def ensure_pool(client: Any, pool: str) -> bool:
+    """Create the process work pool when missing; True when this call created it.
+
+    Through the API with the process worker's default job template, as infra/prefect/ensure_pool.py
+    does: `prefect work-pool create` would make the server try Prefect's online collection registry.
+    """
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+    from prefect.workers.process import ProcessWorker
 
     try:
         existing = client.read_work_pool(pool)
     except ObjectNotFound:
-        result = subprocess.run(
-            [prefect_cli(), "work-pool", "create", pool, "--type", "process"],
-            env=subprocess_env(api_url),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        if result.returncode != 0:
-            client.read_work_pool(pool)  # created meanwhile by a worker: fine; else this raises
+        try:
+            client.create_work_pool(
+                WorkPoolCreate(
+                    name=pool, type="process", base_job_template=ProcessWorker.get_default_base_job_template()
+                )
+            )
+        except ObjectAlreadyExists:  # a worker created it meanwhile
             return False
         return True
     if existing.type != "process":
@@ -367,7 +370,7 @@ def deploy(
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
         with temporary_settings(updates={PREFECT_API_URL: url}), get_client(sync_client=True) as client:
-            if ensure_pool(client, url, pool):
+            if ensure_pool(client, pool):
                 console.print(f"created work pool {pool} (type process)")
             project = with_pool(load_project(project_file), pool)
             root = project_file.parent

@@ -456,7 +456,8 @@ BODIES = ["Bercy", "Matignon", "l'Élysée", "Beauvau", "la Cnil", "l'Arcep", "l
           "Cayenne", "Mamoudzou", "Nouméa", "Fort-de-France", "la préfecture de l'Hérault", "la DGFiP",
           "le ministère de la Transition écologique", "la direction interministérielle du numérique"]
 BODY_FRAMES = ["Nous avons eu une réunion avec {} la semaine dernière.", "Le projet est porté par {} depuis 2023.",
-               "C'est {} qui pilote le comité.", "Merci à {} pour l'accueil.", "On attend le retour de {} sur ce point.",
+               "C'est {} qui pilote le comité.", "Merci à {} pour l'accueil.",
+               "On attend le retour de {} sur ce point.",
                "Le déploiement commence à {} en janvier.", "Selon {}, le calendrier tient."]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
@@ -134,16 +135,24 @@ def installed_store() -> Path:
 
 @pytest.mark.models
 def test_cli_transcribes_the_sample(cli, media, installed_store: Path, tmp_path: Path) -> None:
+    # Visio metadata built from the sample's reference turns: speaker90 is Diane, speaker91 Sheila.
+    start = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+    pids = {"speaker90": "p1", "speaker91": "p2"}
+    events = []
+    for line in (SAMPLE.parent / "sample.rttm").read_text().splitlines():
+        f = line.split()
+        t0, dur, who = float(f[3]), float(f[4]), pids[f[7]]
+        for kind, t in (("speech_start", t0), ("speech_end", t0 + dur)):
+            stamp = (start + timedelta(seconds=t)).isoformat()
+            events.append({"participant_id": who, "type": kind, "timestamp": stamp})
     meta = tmp_path / "meeting-metadata.json"
     meta.write_text(
         json.dumps(
             {
                 "title": "Point hebdo",
+                "recording_started_at": start.isoformat(),
                 "participants": [{"participantId": "p1", "name": "Diane"}, {"participantId": "p2", "name": "Sheila"}],
-                "events": [
-                    {"participant_id": "p1", "type": "speech_start", "timestamp": "2026-11-26T10:00:06Z"},
-                    {"participant_id": "p2", "type": "speech_start", "timestamp": "2026-11-26T10:00:07Z"},
-                ],
+                "events": events,
             }
         )
     )
@@ -164,10 +173,15 @@ def test_cli_transcribes_the_sample(cli, media, installed_store: Path, tmp_path:
         assert s.words and s.start <= s.words[0].start and s.end >= s.words[-1].end
         if s.speaker:
             assert {w.speaker for w in s.words if w.speaker} <= {s.speaker}
+    names = {sp.label: sp.name for sp in t.speakers}
+    assert set(names.values()) == {"Diane", "Sheila"}
+    said = {names[s.speaker]: s.text for s in t.segments if s.speaker}
+    assert "Sheila" in said and "Diane" in said
+    sheila_text = " ".join(s.text for s in t.segments if s.speaker and names[s.speaker] == "Sheila")
+    assert "Texas" in sheila_text and "Yankee" in sheila_text
     vtt = (out / "transcript.vtt").read_text()
     assert vtt.startswith("WEBVTT") and "-->" in vtt
-    if t.speakers:
-        assert "<v " in vtt
+    assert "<v Sheila>" in vtt and "<v Diane>" in vtt
     srt = (out / "transcript.srt").read_text()
     assert srt.startswith("1\n00:00:")
     rttm = (out / "transcript.rttm").read_text().splitlines()

@@ -66,6 +66,12 @@ def speaking_participants(metadata: MeetingMetadata | None) -> int | None:
     """Hint for diarization: participants with speech events, else all participants, else None."""
     if metadata is None:
         return None
+    try:
+        from visio_archive.naming import speaking_participants as from_naming
+    except ImportError:
+        pass
+    else:
+        return from_naming(metadata) or (len(metadata.participants) or None)
     spoke = {e.participant_id for e in metadata.events if e.type in ("speech_start", "speech_end")}
     if spoke:
         return len(spoke)
@@ -162,6 +168,8 @@ def _name(
         from visio_archive.naming import name_speakers
     except ImportError:
         log.warning("visio_archive.naming is not available: speakers get anonymous names")
+        if not turns:
+            return words, []
         named = assign_by_overlap(words, turns)
         return named, fallback_speakers(named)
     return name_speakers(words, turns, metadata, started_at)
@@ -272,7 +280,7 @@ def run_pipeline(
     started_at = _recording_start(metadata, recording_started_at)
     words = [w for s in segments if not s.flagged for w in s.words]
     speakers: list[Speaker] = []
-    if turns and words:
+    if words and (turns or metadata is not None):
         words, speakers = _name(words, turns, metadata, started_at)
     out_segments = build_segments(words)
     # Flagged segments stay in the transcript (for review) but carry no searchable words.

@@ -123,3 +123,23 @@ def test_vad_finds_no_speech_in_noise(transcriber) -> None:
     rng = np.random.default_rng(0)
     noise = (rng.standard_normal(16000 * 8) * 0.001).astype(np.float32)
     assert transcriber.vad(noise) == []
+
+
+@pytest.mark.models
+def test_french_is_detected(transcriber, tmp_path: Path) -> None:
+    """espeak-ng French (synthetic, hard to hear) is still recognised as French, not English."""
+    import subprocess
+
+    from visio_archive.audio import load_audio
+
+    wav = tmp_path / "fr.wav"
+    subprocess.run(
+        ["espeak-ng", "-v", "fr", "-s", "150", "-w", str(wav),
+         "Bonjour à tous. Nous commençons la réunion du comité de pilotage. Merci de votre attention."],
+        check=True,
+    )
+    audio = load_audio(wav)
+    chunks = transcriber.vad(audio)
+    assert chunks
+    language, prob = transcriber.detect_language(audio, chunks)
+    assert language == "fr" and prob > 0.5

@@ -154,6 +154,9 @@ class Transcriber:
         )
         self._pipeline = BatchedInferencePipeline(self._model)
         logging.getLogger("whisperx").setLevel(logging.WARNING)
+        # The bundled checkpoint predates Lightning 2; its in-memory upgrade notice is noise.
+        for name in ("lightning.pytorch.utilities.migration.utils", "pytorch_lightning.utilities.migration.utils"):
+            logging.getLogger(name).setLevel(logging.WARNING)
         self._vad = Pyannote(
             torch.device("cpu"),
             model_fp=str(seg_dir / "pytorch_model.bin"),

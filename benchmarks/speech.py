@@ -207,9 +207,10 @@ def visio_rule_names(words: list[Any], turns: list[Any], intervals: dict[str, li
             if v >= 0.5 * speech[label]:
                 mapping[label] = pid
     out: list[str | None] = []
+    spans = [(t.start, t.end, t.label) for t in turns]
     for w in words:
-        label = reference_speaker(w.start, w.end, [(t.start, t.end, t.label) for t in turns])
-        out.append(mapping.get(label) if label else None)
+        diar = reference_speaker(w.start, w.end, spans)
+        out.append(mapping.get(diar) if diar else None)
     return out
 
 

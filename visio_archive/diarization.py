@@ -65,7 +65,7 @@ class DiarizationConfig:
     # Embeddings shorter than this (even with overlap) are not computed: the speaker is dropped there.
     min_any_s: float = 0.25
     # Step between partials (mel frames) when cutting the gathered speech.
-    partial_step: int = 80
+    partial_step: int = 160
     # Spectral clustering: share of nearest neighbours kept per affinity row; most speakers searched.
     prune: float = 0.2
     max_speakers: int = 10
@@ -199,8 +199,8 @@ def diarize_debug(
     clustering parameters can be tuned quickly.
     """
     report = _progress(progress)
-    audio = np.ascontiguousarray(np.asarray(audio, dtype=np.float32).reshape(-1))
-    if audio.size < SAMPLE_RATE // 2 or not np.any(audio):
+    audio = np.asarray(audio, dtype=np.float32).reshape(-1)  # no copy for a float32 memmap
+    if audio.size < SAMPLE_RATE // 2 or _silent(audio):
         return [], {}
     if precomputed is None:
         models = load_models(store)
@@ -240,6 +240,11 @@ def diarize_debug(
     return turns, precomputed
 
 
+def _silent(audio: np.ndarray) -> bool:
+    block = SAMPLE_RATE * 60
+    return not any(np.any(audio[s : s + block]) for s in range(0, audio.shape[0], block))
+
+
 def _progress(progress: Progress | None) -> Progress:
     def report(stage: str, fraction: float) -> None:
         if progress is None:
@@ -267,7 +272,12 @@ def _segment(models: _Models, audio: np.ndarray, config: DiarizationConfig) -> A
         batch_size=32,
         device=torch.device("cpu"),
     )
-    waveform = torch.from_numpy(audio)[None]
+    import warnings
+
+    with warnings.catch_warnings():
+        # A read-only memmap: torch warns that the tensor is not writeable; nothing writes to it.
+        warnings.simplefilter("ignore", UserWarning)
+        waveform = torch.from_numpy(audio)[None]
     with torch.inference_mode():
         return inference({"waveform": waveform, "sample_rate": SAMPLE_RATE})
 
@@ -275,26 +285,34 @@ def _segment(models: _Models, audio: np.ndarray, config: DiarizationConfig) -> A
 # ---------------------------------------------------------------- embeddings
 
 
-def _normalize_volume(audio: np.ndarray, target_dbfs: float = -30.0) -> np.ndarray:
-    """Resemblyzer's loudness normalisation (its mel is linear, so level matters)."""
-    speech = audio[np.abs(audio) > 1e-4]
-    if speech.size == 0:
-        return audio
-    rms = float(np.sqrt(np.mean(speech.astype(np.float64) ** 2)))
-    gain = 10 ** (target_dbfs / 20) / max(rms, 1e-6)
-    return (audio * gain).astype(np.float32)
+def _volume_gain(audio: np.ndarray, target_dbfs: float = -30.0) -> float:
+    """Resemblyzer's loudness normalisation gain (its mel is linear, so level matters).
+
+    Computed in blocks: the audio may be a memory-mapped 2-hour recording.
+    """
+    total, count = 0.0, 0
+    block = SAMPLE_RATE * 60
+    for start in range(0, audio.shape[0], block):
+        piece = np.asarray(audio[start : start + block], dtype=np.float64)
+        speech = piece[np.abs(piece) > 1e-4]
+        total += float(np.sum(speech * speech))
+        count += int(speech.size)
+    if count == 0:
+        return 1.0
+    rms = float(np.sqrt(total / count))
+    return float(10 ** (target_dbfs / 20) / max(rms, 1e-6))
 
 
-def _mel(audio: np.ndarray) -> np.ndarray:
+def _mel(audio: np.ndarray, gain: float = 1.0) -> np.ndarray:
     """(n_frames, 40) mel spectrogram as Resemblyzer computes it, in 10-minute blocks."""
     from resemblyzer.audio import wav_to_mel_spectrogram
 
     block = SAMPLE_RATE * 600
     parts = []
-    for start in range(0, audio.size, block):
-        piece = audio[start : start + block + MEL_WIN - MEL_HOP]
+    for start in range(0, audio.shape[0], block):
+        piece = np.asarray(audio[start : start + block + MEL_WIN - MEL_HOP], dtype=np.float32) * gain
         mel = wav_to_mel_spectrogram(piece)
-        parts.append(mel[: block // MEL_HOP] if start + block < audio.size else mel)
+        parts.append(mel[: block // MEL_HOP] if start + block < audio.shape[0] else mel)
     return np.concatenate(parts).astype(np.float32)
 
 
@@ -362,7 +380,7 @@ def _embed(
     """
     import torch
 
-    mel = _mel(_normalize_volume(audio))
+    mel = _mel(audio, _volume_gain(audio))
     n_mel = mel.shape[0]
     num_chunks, num_frames, num_speakers = binarized.shape
     chunks = segmentations.sliding_window

@@ -15,8 +15,10 @@ from visio_archive.redaction.person import (
     civility_names,
     clean_person,
     cue_names,
+    extend_person,
     first_name_names,
     subject_names,
+    unknown_pairs,
 )
 
 if TYPE_CHECKING:
@@ -131,6 +133,12 @@ class Detector:
         self.labels = frozenset(labels)
         self.min_score = min_score
 
+    def _rare(self, word: str) -> bool:
+        """Not among the model's most frequent words (those that have a static vector)."""
+        if self.nlp is None or not len(self.nlp.vocab.vectors):
+            return False
+        return not self.nlp.vocab.has_vector(word.lower())
+
     def _rules(self, text: str, folded: str, gaz: Gazetteer | None) -> list[Entity]:
         ents = find_structured(text, folded)
         if "PERSON" in self.labels:
@@ -139,6 +147,7 @@ class Detector:
                 ents += first_name_names(text, folded, self.common)
                 ents += cue_names(text, folded, self.common)
                 ents += subject_names(text, folded, self.common)
+                ents += unknown_pairs(text, folded, self.common, self._rare)
             if gaz is not None:
                 ents += gaz.find(text, folded)
         return ents
@@ -173,6 +182,11 @@ class Detector:
                         s, e = cleaned
                     ents.append(Entity(start=s, end=e, label=label, text=text[s:e], score=0.85, source="ner"))
             ents = [x for x in ents if x.label in self.labels and x.score >= self.min_score]
+            for k, x in enumerate(ents):
+                if x.label == "PERSON":
+                    end = extend_person(text, folded, x.start, x.end, self.common)
+                    if end != x.end:
+                        ents[k] = x.model_copy(update={"end": end, "text": text[x.start:end]})
             results.append(merge_entities(text, ents))
         return results
 

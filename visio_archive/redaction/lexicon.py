@@ -148,6 +148,12 @@ legifrance chorus franceconnect tchap resana osmose webconf webinaire github git
 powerpoint linkedin twitter youtube google microsoft slack jira confluence sharepoint wikipedia
 lundi mardi mercredi jeudi vendredi samedi dimanche janvier fevrier mars avril mai juin juillet aout
 septembre octobre novembre decembre
+data cloud open source design sprint backlog feedback workshop meeting call deadline process digital agile
+scrum product owner team lead manager business marketing startup kick off follow up checkpoint benchmark
+dashboard reporting planning roadmap newsletter webinar slide slides deck board stand daily weekly review
+release deploy build test tests bug bugs ticket tickets user users story stories api front back end devops
+cyber security privacy compliance legal tech chat onboarding offboarding coaching mentoring brainstorming
+live replay podcast hackathon datalab lab labs kpi kpis okr okrs mvp poc beta alpha prod staging
 """.split())
 
 PUBLIC_BODIES = frozenset(fold(w) for w in """

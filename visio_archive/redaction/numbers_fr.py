@@ -71,13 +71,22 @@ def _val(word: str) -> int | None:
     return UNITS.get(word)
 
 
-def parse_number_words(words: list[str], i: int = 0) -> tuple[int, int] | None:
+def parse_number_words(words: list[str], i: int = 0, hyphen: list[bool] | None = None) -> tuple[int, int] | None:
     """Parse one French number starting at ``words[i]`` (folded, one word per element).
 
     Returns ``(value, next_index)`` or ``None``.  "zéro" is always a number on its own, so that
     "zéro six" reads as two numbers (0, 6) and gives the digits "06".
     """
     n = len(words)
+
+    def joined(k: int) -> bool:
+        """words[k] is glued to words[k-1] by a hyphen (unknown: assume so)."""
+        return hyphen is None or k >= len(hyphen) or hyphen[k]
+
+    def split_here(k: int) -> bool:
+        """"quatre vingt-six" / "soixante dix-huit": a space, then a hyphenated compound: two numbers
+        (4, 26 / 60, 18), as standard spelling hyphenates every compound number."""
+        return hyphen is not None and not joined(k) and k + 1 < n and joined(k + 1) and _val(words[k + 1]) is not None
 
     def v(k: int) -> int | None:
         return _val(words[k]) if k < n else None
@@ -96,7 +105,7 @@ def parse_number_words(words: list[str], i: int = 0) -> tuple[int, int] | None:
             return None
         if w == 0:
             return 0, k + 1
-        if w == 4 and k + 1 < n and words[k + 1] in ("vingt", "vingts"):
+        if w == 4 and k + 1 < n and words[k + 1] in ("vingt", "vingts") and not split_here(k + 1):
             val, k = 80, k + 2
             t = teen(k)
             if t:
@@ -109,7 +118,7 @@ def parse_number_words(words: list[str], i: int = 0) -> tuple[int, int] | None:
             val, k = w, k + 1
             if k + 1 < n and words[k] == "et" and (v(k + 1) == 1 or (w == 60 and v(k + 1) == 11)):
                 return val + (v(k + 1) or 0), k + 2
-            if w == 60:
+            if w == 60 and not split_here(k):
                 t = teen(k)
                 if t:
                     return val + t[0], t[1]
@@ -221,6 +230,7 @@ def numeric_runs(text: str, folded: str | None = None) -> list[list[Unit]]:
         if ftok in UNITS:
             # Collect the maximal stretch of number words (with "et") joined by spaces/hyphens.
             words = [ftok]
+            hyph = [False]
             spans = [(s, e)]
             j = i + 1
             while j < n:
@@ -232,11 +242,12 @@ def numeric_runs(text: str, folded: str | None = None) -> list[list[Unit]]:
                 if fw not in NUMBER_WORDS:
                     break
                 words.append(fw)
+                hyph.append("-" in gap)
                 spans.append((s2, e2))
                 j += 1
             k = 0
             while k < len(words):
-                r = parse_number_words(words, k)
+                r = parse_number_words(words, k, hyph)
                 if r is None:
                     break
                 val, k2 = r

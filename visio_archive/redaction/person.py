@@ -9,7 +9,7 @@ statistical NER trained on edited text is weak; these rules catch names from con
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 
 from visio_archive.models import Entity
 from visio_archive.redaction.lexicon import (
@@ -267,6 +267,57 @@ def subject_names(text: str, folded: str, common: Container[str]) -> list[Entity
             if tok.isupper() and len(tok) > 1:
                 continue
             out.append(Entity(start=s, end=e, label="PERSON", text=tok, score=0.5, source="context"))
+    return out
+
+
+def extend_person(text: str, folded: str, start: int, end: int, common: Container[str]) -> int:
+    """Take the surname that follows a detected name: "[léopoldine] sarfati", "[Nolwenn] d'Harcourt"."""
+    more = _extend_name(text, folded, end, common, lower_ok=text[start:end].islower(), max_tokens=2)
+    return more if more is not None and more > end else end
+
+
+def _unknown(tok: str, ftok: str, common: Container[str]) -> bool:
+    if len(ftok) < 3 or not tok.islower() or ftok in NUMBER_WORDS or ftok in AMBIGUOUS_FIRST:
+        return False
+    if "'" in tok or "’" in tok or ftok in NON_NAMES:
+        return False
+    return (_surname_like(tok, ftok, common) and ftok not in FIRST_NAMES | SURNAMES) or ftok in FIRST_NAMES
+
+
+def _rare_ok(tok: str, ftok: str, rare: Callable[[str], bool]) -> bool:
+    return (len(ftok) >= 3 and tok.islower() and tok.isalpha() and ftok not in STOP and ftok not in TITLES
+            and ftok not in NON_NAMES and ftok not in PUBLIC_BODIES and ftok not in NUMBER_WORDS and rare(tok))
+
+
+def unknown_pairs(text: str, folded: str, common: Container[str],
+                  rare: Callable[[str], bool] | None = None) -> list[Entity]:
+    """Two lower-case words in a row that no dictionary knows ("théodule sarfati", "iphigénie mazé"):
+    in ASR text that is almost always a name.  The second word may also be a dictionary word that is
+    rare (not among the model's 20k most frequent words: "mazé")."""
+    out: list[Entity] = []
+    # whole words only: "inta2301234c" is a reference, not a word
+    toks = [t for t in _WORD_RE.finditer(text)
+            if not (t.end() < len(text) and text[t.end()].isdigit())
+            and not (t.start() and text[t.start() - 1].isdigit())]
+    i = 0
+    while i < len(toks) - 1:
+        a = toks[i]
+        if not _unknown(a.group(), folded[a.start():a.end()], common):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(toks) and folded[toks[j].start():toks[j].end()] in PARTICLES and j - i <= 2:
+            j += 1
+        if j < len(toks) and text[toks[j - 1].end():toks[j].start()].strip() == "" \
+                and (_unknown(toks[j].group(), folded[toks[j].start():toks[j].end()], common)
+                     or (rare is not None
+                         and _rare_ok(toks[j].group(), folded[toks[j].start():toks[j].end()], rare))) \
+                and all(text[toks[k].end():toks[k + 1].start()] in (" ", "\t") for k in range(i, j)):
+            out.append(Entity(start=a.start(), end=toks[j].end(), label="PERSON", text=text[a.start():toks[j].end()],
+                              score=0.5, source="shape"))
+            i = j + 1
+            continue
+        i += 1
     return out
 
 

@@ -147,3 +147,21 @@ def test_no_spurious_names(text: str) -> None:
     assert all(lab == "PERSON" and "m'a" not in t for lab, t in found(text))
     if "gaspard" not in text:
         assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("je laisse théodule sarfati conclure", "théodule sarfati"),
+        ("iphigénie mazé a signé le bon de commande", "iphigénie mazé"),
+        ("il faudrait inviter léopoldine sarfati au prochain comité", "léopoldine sarfati"),
+    ],
+)
+def test_unknown_lowercase_names(text: str, name: str) -> None:
+    assert ("PERSON", name) in found(text)
+
+
+def test_english_patterns_without_model() -> None:
+    got = found("Call Mr Smith at +44 20 7946 0958 or mail j.smith@example.co.uk", lang="en")
+    assert ("PHONE", "+44 20 7946 0958") in got and ("EMAIL", "j.smith@example.co.uk") in got
+    assert any(lab == "PERSON" and "Smith" in t for lab, t in got)

@@ -70,3 +70,15 @@ def test_fold_keeps_length() -> None:
     s = "Élodie Lefèvre-Çağlar"
     assert len(fold(s)) == len(s)
     assert fold(s).startswith("elodie lefevre-")
+
+
+def test_hyphens_disambiguate_spoken_pairs() -> None:
+    def digits(t: str) -> list[str]:
+        return ["".join(u.digits for u in r) for r in numeric_runs(t)]
+
+    assert digits("zéro quatre vingt-six") == ["0426"]  # 04 26
+    assert digits("zéro quatre-vingt-six") == ["086"]
+    assert digits("soixante dix-huit") == ["6018"]
+    assert digits("soixante-dix-huit") == ["78"]
+    assert digits("soixante dix huit") == ["78"]  # no hyphen at all: the usual reading
+    assert digits("zéro six douze trente quatre cinquante six soixante dix huit") == ["0612345678"]

@@ -1,0 +1,203 @@
+"""The nightly pipeline end to end, on the real S3 server, the real OpenSearch node, the real models
+and real audio: a generated French meeting with personal data in it, pyannote's recorded sample,
+and a corrupt file. Then reruns, a SIGKILL during indexing, and OpenSearch going away mid-run.
+
+The tests of this module share one bucket and index prefix and run in order.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from visio_archive import index, services
+from visio_archive.archive import archive_stats, read_redacted
+from visio_archive.settings import Settings, get_settings
+from visio_archive.storage import Storage
+
+pytestmark = [pytest.mark.services, pytest.mark.models, pytest.mark.slow]
+
+PYANNOTE_SAMPLE = Path(sys.prefix) / "lib/python3.11/site-packages/pyannote/audio/sample/sample.wav"
+FRENCH = "flows-fr"
+SAMPLE = "flows-sample"
+CORRUPT = "flows-corrupt"
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def flow_settings(run_id: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """Point the flows (which read the process settings) at a bucket and indices of their own."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    patch = pytest.MonkeyPatch()
+    patch.setenv("VISIO_BUCKET", f"flows-{run_id}")
+    patch.setenv("VISIO_INDEX_PREFIX", f"flows-{run_id}")
+    patch.setenv("VISIO_RETRY_ATTEMPTS", "2")
+    patch.setenv("VISIO_RETRY_BASE_DELAY", "0.2")
+    get_settings.cache_clear()
+    settings = get_settings()
+    try:
+        with prefect_test_harness(server_startup_timeout=120):
+            yield settings
+    finally:
+        storage = Storage.from_settings(settings)
+        for prefix in ("recordings/", "metadata/", "archive/", "restricted/", "ledger/", "quarantine/"):
+            storage.delete_prefix(prefix)
+        index.delete_prefix(index.client_from_settings(settings), settings.index_prefix)
+        patch.undo()
+        get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def french_meeting(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from visio_archive.samples import demo_meeting
+
+    return demo_meeting(tmp_path_factory.mktemp("meeting"))
+
+
+@pytest.fixture()
+def no_foreign_connections() -> Iterator[list[str]]:
+    """Record every outgoing connection that is not to loopback (sovereignty: there must be none)."""
+    foreign: list[str] = []
+
+    def hook(event: str, args: tuple) -> None:  # type: ignore[type-arg]
+        if event != "socket.connect" or not isinstance(args[1], tuple):
+            return
+        host = str(args[1][0])
+        try:
+            if not ipaddress.ip_address(host).is_loopback:
+                foreign.append(host)
+        except ValueError:
+            foreign.append(host)
+
+    hook_active = [True]
+    sys.addaudithook(lambda e, a: hook(e, a) if hook_active[0] else None)
+    yield foreign
+    hook_active[0] = False  # audit hooks cannot be removed: switch it off
+
+
+def _run_nightly() -> dict:  # type: ignore[type-arg]
+    from flows.pipeline import nightly
+
+    return nightly()
+
+
+def _segments(settings: Settings, meeting_id: str) -> list[dict]:  # type: ignore[type-arg]
+    client = index.client_from_settings(settings)
+    client.indices.refresh(index=index.alias_name(settings.index_prefix, "segments"))
+    answer = client.search(
+        index=index.alias_name(settings.index_prefix, "segments"),
+        body={"query": {"term": {"meeting_id": meeting_id}}, "size": 1000},
+    )
+    return [hit["_source"] | {"_id": hit["_id"]} for hit in answer["hits"]["hits"]]
+
+
+# ---------------------------------------------------------------- the tests
+
+
+def test_nightly_end_to_end(flow_settings: Settings, french_meeting, no_foreign_connections, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    storage = Storage.from_settings(flow_settings)
+    storage.ensure_bucket()
+    storage.put_recording(french_meeting.audio, FRENCH, metadata=french_meeting.metadata)
+    storage.put_recording(PYANNOTE_SAMPLE, SAMPLE)
+    corrupt = tmp_path / "broken.ogg"
+    corrupt.write_bytes(b"OggS" + os.urandom(4000))
+    storage.put_recording(corrupt, CORRUPT)
+
+    result = _run_nightly()
+
+    assert result["processed"] == {FRENCH: "done", SAMPLE: "done", CORRUPT: "quarantined"}
+    stats = archive_stats(flow_settings)
+    assert (stats.recordings_done, stats.quarantined, stats.meetings_indexed) == (2, 1, 2)
+    assert stats.segments_indexed > 5
+
+    # Speaker names from the metadata, on the indexed segments.
+    french = _segments(flow_settings, FRENCH)
+    speakers = {segment["speaker"] for segment in french}
+    assert speakers <= set(french_meeting.participant_names) and len(speakers) == 2, speakers
+    # The sample has no metadata: diarization alone gives anonymous but distinct speakers.
+    assert len({segment["speaker"] for segment in _segments(flow_settings, SAMPLE)}) == 2
+
+    # No personal data in what readers see: the index and the redacted artifact. What the
+    # detector finds in the full (restricted) transcript must be gone from both.
+    from visio_archive.archive import read_full
+    from visio_archive.redaction import detect
+
+    full = read_full(storage, FRENCH)
+    found = [e.text for segment in full.segments for e in detect(segment.text, lang="fr")]
+    assert found, "the scripted meeting says a name, an address and a phone number: something must be found"
+    redacted = read_redacted(storage, FRENCH)
+    readable = " ".join([d["text"] for d in french] + [segment.text for segment in redacted.segments]).lower()
+    for secret in [*found, *french_meeting.personal_data]:
+        assert secret.lower() not in readable, secret
+    assert re.search(r"\[[A-ZÉ_]+_\d+\]", readable.upper())  # placeholders stand where the data was
+
+    # The corrupt recording is quarantined with a reason a person can act on.
+    record = storage.quarantine_get(CORRUPT)
+    assert record is not None and record.stage == "speech"
+    assert record.error_type == "CorruptAudio"
+    assert f"recordings/{CORRUPT}.ogg" in record.message and "/tmp/" not in record.message
+
+    # Sovereignty: the whole run spoke to loopback services only.
+    assert no_foreign_connections == []
+
+
+def test_rerun_processes_nothing(flow_settings: Settings) -> None:
+    before = archive_stats(flow_settings)
+    result = _run_nightly()
+    assert result["processed"] == {}
+    assert (result["already_done"], result["quarantined_skipped"]) == (2, 1)
+    assert archive_stats(flow_settings) == before
+
+
+def test_sigkill_during_indexing_then_rerun(flow_settings: Settings, french_meeting) -> None:  # type: ignore[no-untyped-def]
+    storage = Storage.from_settings(flow_settings)
+    crash_id = "flows-crash"
+    storage.put_recording(french_meeting.audio, crash_id, metadata=french_meeting.metadata)
+    env = {**os.environ, "VISIO_FAULT_POINT": "index:after"}
+    killed = subprocess.run(
+        [sys.executable, "-m", "visio_archive", "nightly"], env=env, capture_output=True, text=True, timeout=900
+    )
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    assert storage.ledger_get(crash_id) is None  # indexed, but not marked done
+    assert _segments(flow_settings, crash_id)  # the kill came after the index writes
+
+    result = _run_nightly()
+    assert result["processed"] == {crash_id: "done"}
+
+    documents = _segments(flow_settings, crash_id)
+    assert len(documents) == len({d["_id"] for d in documents})
+    redacted = read_redacted(storage, crash_id)
+    assert len(documents) == sum(1 for s in redacted.segments if s.text.strip() and not s.flagged)
+    # Same counts as a clean run of the same recording (the French meeting of the first test).
+    assert len(documents) == len(_segments(flow_settings, FRENCH))
+    stats = archive_stats(flow_settings)
+    assert (stats.recordings_done, stats.quarantined, stats.meetings_indexed) == (3, 1, 3)
+
+
+def test_opensearch_down_marks_nothing_done_and_rerun_completes(flow_settings: Settings, french_meeting) -> None:  # type: ignore[no-untyped-def]
+    storage = Storage.from_settings(flow_settings)
+    down_id = "flows-down"
+    storage.put_recording(french_meeting.audio, down_id, metadata=french_meeting.metadata)
+    suite_services = Settings()  # the services the suite runs on (default state directory)
+    services.stop("opensearch", suite_services)
+    try:
+        result = _run_nightly()
+        assert result["processed"][down_id].startswith("failed"), result
+        assert storage.ledger_get(down_id) is None
+    finally:
+        services.start("opensearch", suite_services)
+    result = _run_nightly()
+    assert result["processed"] == {down_id: "done"}
+    assert storage.ledger_get(down_id) is not None
+    stats = archive_stats(flow_settings)
+    assert (stats.recordings_done, stats.meetings_indexed) == (4, 4)

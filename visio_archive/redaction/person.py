@@ -205,10 +205,43 @@ class Gazetteer:
 
 
 _CUE_RE = re.compile(
-    r"(?<!\w)(je suis|je m'appelle|je m appelle|moi c'est|ici|c'est|merci|bonjour|bonsoir|salut|parole a|"
+    r"(?<!\w)(je suis|je m'appelle|je m appelle|moi c'est|mon nom est|mon nom c'est|ici|c'est|merci|bonjour|bonsoir|salut|parole a|"
     r"de la part de|comme l'a dit|comme l a dit|comme le disait|comme le dit|j'ai eu|j ai eu|"
     r"transmets? (?:le dossier |cela |ca )?a|retour de|et pour|a l'attention de)(?=\s)"
 )
+
+
+_SELF_INTRO = frozenset(("je m'appelle", "je m appelle", "moi c'est", "mon nom est", "mon nom c'est"))
+
+
+def _self_intro_name(text: str, folded: str, pos: int) -> int | None:
+    """Up to three name words (particles allowed) after a self-introduction, whatever they mean."""
+    end = None
+    p = pos
+    real = 0
+    while real < 3:
+        sm = re.compile(r"[ \t]+").match(text, p)
+        q = sm.end() if sm else p
+        if q == p and p != pos:
+            break
+        t = _WORD_RE.match(text, q)
+        if not t:
+            break
+        tok, ftok = t.group(), folded[t.start():t.end()]
+        if real == 0 and ftok in ("le", "la", "les", "l") and not _is_cap(tok):
+            break  # "moi c'est le budget qui ...": an article, not a particle
+        if (ftok in PARTICLES and real == 0) or (ftok in ("de", "du", "des", "le", "la") and real > 0):
+            if ftok in ("de", "du", "des") and real > 0:
+                break  # "ici claire de la DINUM": the affiliation starts
+            p = t.end()
+            continue
+        if (ftok in STOP or ftok in TITLES or ftok in PUBLIC_BODIES or ftok in NON_NAMES or ftok in NUMBER_WORDS
+                or (tok.isupper() and len(tok) > 1)):
+            break
+        end = t.end()
+        real += 1
+        p = t.end()
+    return end
 
 
 def cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
@@ -221,6 +254,13 @@ def cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
         if not t:
             continue
         tok, ftok = t.group(), folded[t.start():t.end()]
+        if m.group(1) in _SELF_INTRO:
+            # "je m'appelle pierre rose", "ici des rosiers": whatever follows is the speaker's name
+            end = _self_intro_name(text, folded, start)
+            if end is not None:
+                out.append(Entity(start=start, end=end, label="PERSON", text=text[start:end], score=0.7,
+                                  source="context"))
+            continue
         if ftok in ("le", "de", "du", "des") or (ftok in PARTICLES and _is_cap(tok) and ftok not in ("la", "l")):
             # "et pour le gall", "c'est De Villepin": a particle followed by a name-like word
             t2 = _WORD_RE.match(text, t.end() + 1) if text[t.end():t.end() + 1] == " " else None

@@ -205,13 +205,19 @@ class Gazetteer:
 
 
 _CUE_RE = re.compile(
-    r"(?<!\w)(je suis|je m'appelle|je m appelle|moi c'est|mon nom est|mon nom c'est|ici|c'est|merci|bonjour|bonsoir|salut|parole a|"
+    r"(?<!\w)(je suis|je m'appelle|je m appelle|moi c'est|mon nom est|mon nom c'est|ici|c'est|merci|bonjour|"
+    r"bonsoir|salut|parole a|"
     r"de la part de|comme l'a dit|comme l a dit|comme le disait|comme le dit|j'ai eu|j ai eu|"
     r"transmets? (?:le dossier |cela |ca )?a|retour de|et pour|a l'attention de)(?=\s)"
 )
 
 
 _SELF_INTRO = frozenset(("je m'appelle", "je m appelle", "moi c'est", "mon nom est", "mon nom c'est"))
+
+
+def _first_word_start(text: str, pos: int) -> int:
+    sm = re.compile(r"[ \t]+").match(text, pos)
+    return sm.end() if sm else pos
 
 
 def _self_intro_name(text: str, folded: str, pos: int) -> int | None:
@@ -228,7 +234,8 @@ def _self_intro_name(text: str, folded: str, pos: int) -> int | None:
         if not t:
             break
         tok, ftok = t.group(), folded[t.start():t.end()]
-        if real == 0 and ftok in ("le", "la", "les", "l") and not _is_cap(tok):
+        if t.start() == q and q == _first_word_start(text, pos) and ftok in ("le", "la", "les", "l") \
+                and not _is_cap(tok):
             break  # "moi c'est le budget qui ...": an article, not a particle
         if (ftok in PARTICLES and real == 0) or (ftok in ("de", "du", "des", "le", "la") and real > 0):
             if ftok in ("de", "du", "des") and real > 0:

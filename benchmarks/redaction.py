@@ -444,6 +444,12 @@ la fille de [[PERSON:M. Garnier]] est hospitalisée, on lui a envoyé des fleurs
 on peut le joindre au [[PHONE:04 78 12 34 56]] ou sur [[EMAIL:g.garnier@free.fr]]
 [[PERSON:Paul-Henri]] tu as l'adresse de [[PERSON:Claire Lefebvre]] ? c'est [[ADDRESS:7 impasse des Tilleuls]] je crois
 l'iban de [[PERSON:madame traoré]] est [[IBAN]] c'est noté
+le {{numéro de lot 0612345678}} est défectueux, prévenez le fournisseur
+le {{contrat n° 0145678912}} a été signé par la directrice
+l'{{engagement juridique 1300123456}} est soldé depuis {{mars}}
+la {{note 2024-06-12-0001}} est jointe au compte rendu
+les chiffres {{2021 2022 2023 2024}} montrent une hausse
+la subvention de {{2 500 000 €}} a été votée le {{12 03 2024}}
 """.strip()
 
 

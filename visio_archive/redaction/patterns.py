@@ -93,7 +93,8 @@ _PHONE_CTX = re.compile(
 _NEG_CTX = re.compile(
     r"(dossier|article|decret|arrete|\bloi\b|reference|\bref\b|siret|siren|ligne budgetaire|programme|"
     r"\baction\b|deliberation|circulaire|ordonnance|\bbop\b|\bcode\b|\brna\b|\bfiness\b|marche public|"
-    r"\bmarche\b|affaire|requete|\bacte\b|\bnor\b|convention|facture|commande|bordereau|registre)"
+    r"\bmarche\b|affaire|requete|\bacte\b|\bnor\b|convention|facture|commande|bordereau|registre|\blot\b|"
+    r"contrat|ticket|colis|suivi|devis|engagement|\btva\b|isbn|issn|version|serie|\bbon\b)"
 )
 _SERVICE_CTX = re.compile(r"(numero (?:vert|azur|indigo|cristal|gratuit|unique|special)|service client|\bsvi\b)")
 _NIR_CTX = re.compile(r"(secu|securite sociale|\bnir\b|insee|carte vitale|immatriculation|assure social)")

@@ -12,7 +12,7 @@ say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
 
 # ---------------------------------------------------------------- Debian packages
 need_apt=()
-for pair in ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng sox:sox chromium:chromium \
+for pair in ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng sox:sox chromium:chromium pdftotext:poppler-utils \
             java:openjdk-17-jdk-headless javac:openjdk-17-jdk-headless mvn:maven; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need_apt+=("${pair##*:}")
 done
@@ -23,7 +23,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     $(printf '%s\n' "${need_apt[@]}" | sort -u) libsndfile1 >/dev/null
 fi
-command -v go >/dev/null 2>&1 || { say "Go is missing: install Go >= 1.24 (https://go.dev/doc/install) so versitygw can be built"; exit 1; }
+command -v go >/dev/null 2>&1 || { say "Go is missing: install Go >= 1.25 (https://go.dev/dl; Debian's golang-go is too old) so versitygw can be built"; exit 1; }
 
 # ---------------------------------------------------------------- Python
 PY=${PYTHON:-python3.11}

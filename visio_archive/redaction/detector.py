@@ -16,6 +16,7 @@ from visio_archive.redaction.person import (
     clean_person,
     cue_names,
     extend_person,
+    extend_person_left,
     first_name_names,
     subject_names,
     unknown_pairs,
@@ -185,8 +186,9 @@ class Detector:
             for k, x in enumerate(ents):
                 if x.label == "PERSON":
                     end = extend_person(text, folded, x.start, x.end, self.common)
-                    if end != x.end:
-                        ents[k] = x.model_copy(update={"end": end, "text": text[x.start:end]})
+                    start = extend_person_left(text, x.start, self.common)
+                    if (start, end) != (x.start, x.end):
+                        ents[k] = x.model_copy(update={"start": start, "end": end, "text": text[start:end]})
             results.append(merge_entities(text, ents))
         return results
 

@@ -99,7 +99,7 @@ noel meyer dufour meunier brun blanchard giraud joly riviere lucas brunet gailla
 martinez gerard roche renard schmitt roy leroux colin vidal caron picard roger fabre aubert lemoine
 renaud dumas lacroix olivier philippe bourgeois pierre benoit rey leclerc payet rolland leclercq
 guillaume lecomte lopez jean dupuy guillot hubert berger carpentier sanchez dupuis moulin louis
-deschamps huet vasseur perez boucher fleury royer klein jacquet adam paris poirier marty aubry guyot
+deschamps huet vasseur perez boucher fleury royer klein jacquet adam poirier marty aubry guyot
 carre charles renault charpentier menard maillard baron bertin bailly herve schneider fernandez
 collet leger bouvier julien prevost millet perrot daniel le cousin germain breton besson langlois remy
 pelletier leveque perrier leblanc barre lebrun marchal weber mallet hamon boulanger jacob monnier

@@ -36,7 +36,9 @@ _cache: dict[tuple[str, str], Any] = {}
 class CommonWords:
     """Ordinary words (lower case, accents kept: "montagné" is not "montagne"), from the model's lemmatizer tables."""
 
-    def __init__(self, folded: frozenset[str] = frozenset(), table: Any = None) -> None:
+    def __init__(self, folded: frozenset[str] = frozenset(), table: Any = None,
+                 nouns: frozenset[str] = frozenset()) -> None:
+        self.nouns = nouns  # lemmas of common nouns: "le dossier de Dupont" (a preposition, not a particle)
         self.folded = folded
         self.table = table
 
@@ -98,10 +100,14 @@ def _common_words(path: Path) -> CommonWords:
 
         lookups = Lookups().from_disk(lk)
         words: set[str] = set()
+        nouns: frozenset[str] = frozenset()
         table = None
         if lookups.has_table("lemma_index"):
             for v in lookups.get_table("lemma_index").values():
-                words.update(w.lower() for w in v)
+                lst = {w.lower() for w in v}
+                words.update(lst)
+                if "maison" in lst and "dossier" in lst:  # the noun list
+                    nouns = frozenset(lst)
         if lookups.has_table("lemma_lookup"):
             table = lookups.get_table("lemma_lookup")
             for v in table.values():
@@ -118,7 +124,7 @@ def _common_words(path: Path) -> CommonWords:
             words.update(w.lower() for w in get_lang_class(lang).Defaults.stop_words)
         except Exception:  # pragma: no cover
             pass
-        return CommonWords(frozenset(words), table)
+        return CommonWords(frozenset(words), table, nouns)
     except Exception:  # pragma: no cover
         log.exception("could not read the lemmatizer tables of %s", path)
         return CommonWords()

@@ -317,6 +317,30 @@ def subject_names(text: str, folded: str, common: Container[str]) -> list[Entity
     return out
 
 
+_PARTICLE_BEFORE = re.compile(r"(?<![\w'’])(\w+)?[ \t]*\b(de|du|des)[ \t]+$|(?<![\w'’])(\w+)?[ \t]*\b(d['’])$",
+                              re.IGNORECASE)
+
+
+_SPEECH_VERBS = frozenset("dit vu eu fait écrit reçu entendu prévenu dis disait disent voir avec pour par chez".split())
+
+
+def extend_person_left(text: str, start: int, common: Container[str]) -> int:
+    """"comme l'a dit [de Villepin]": take in a particle before a surname, unless the word before the
+    particle is a common noun ("le dossier de Dupont": there "de" is a preposition)."""
+    m = _PARTICLE_BEFORE.search(text, max(0, start - 40), start)
+    if not m:
+        return start
+    before = (m.group(1) or m.group(3) or "").lower()
+    nouns = getattr(common, "nouns", frozenset())
+    table = getattr(common, "table", None)
+    lemma = table.get(before) if table is not None and before else None
+    verb = (bool(lemma) and any(str(x).endswith(("er", "ir", "re", "oir")) and str(x) != before for x in lemma or [])
+            ) or before.endswith("é") or before in _SPEECH_VERBS
+    if not before or (before in nouns and not verb) or (not _is_cap(text[start:start + 1]) and before not in STOP):
+        return start
+    return m.start(2) if m.group(2) else m.start(4)
+
+
 def extend_person(text: str, folded: str, start: int, end: int, common: Container[str]) -> int:
     """Take the surname that follows a detected name: "[léopoldine] sarfati", "[Nolwenn] d'Harcourt"."""
     more = _extend_name(text, folded, end, common, lower_ok=text[start:end].islower(), max_tokens=2)
@@ -389,7 +413,7 @@ def capitalised_names(text: str, folded: str, common: Container[str],
         initial = not before or before[-1] in ".!?:;…\"«-—(\n"
         if initial and len(m.group()) < 4:
             continue
-        if any(a < e and b > s for a, b in skip):
+        if any(a < e and b > s for a, b in skip) and folded[s:e] not in SURNAMES:
             continue
         f = folded[s:e]
         word = m.group()

@@ -110,9 +110,28 @@ def test_bleeped_intervals_match_redacted_words(tmp_path: Path, mode: str) -> No
 
 
 def test_filtergraph_shapes() -> None:
-    g = build_filtergraph([(1.0, 2.0), (3.5, 4.0)], "tone")
-    assert "between(t,1.0000,2.0000)+between(t,3.5000,4.0000)" in g and "amix" in g and "sine" in g
-    assert "sine" not in build_filtergraph([(1.0, 2.0)], "silence")
-    assert build_filtergraph([], "tone").endswith("[out]")
+    g, files = build_filtergraph([(1.0, 2.0), (3.5, 4.0)], "tone", cmd_dir="/x")
+    assert "asendcmd=f='/x/mute.cmd'" in g and "amix" in g and "sine" in g
+    assert files["mute.cmd"].splitlines() == [
+        "1.0000-2.0000 [enter] volume@mute volume 0, [leave] volume@mute volume 1;",
+        "3.5000-4.0000 [enter] volume@mute volume 0, [leave] volume@mute volume 1;",
+    ]
+    assert "volume@tone volume 2" in files["tone.cmd"]
+    g, files = build_filtergraph([(1.0, 2.0)], "silence")
+    assert "sine" not in g and set(files) == {"mute.cmd"}
+    assert build_filtergraph([], "tone")[0].endswith("[out]")
     with pytest.raises(ValueError):
         build_filtergraph([(1.0, 2.0)], "beep")
+
+
+def test_many_intervals(tmp_path: Path) -> None:
+    """Hundreds of redactions in one call (a long enable expression would not even parse)."""
+    src = tmp_path / "tone.wav"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=48000:duration=60",
+                    str(src)], check=True)
+    ivs = [(i * 0.2 + 0.05, i * 0.2 + 0.1) for i in range(290)]
+    out = bleep_audio(src, ivs, tmp_path / "many.ogg", mode="silence")
+    x = _decode(out)
+    for a, b in ivs[::37]:
+        assert _rms(x, a + 0.01, b - 0.01) < 2e-3
+        assert _rms(x, b + 0.03, b + 0.07) > 0.05

@@ -1,9 +1,9 @@
 """Redacted audio: every redacted word interval replaced by a tone or by silence, in one ffmpeg call.
 
 The input is decoded to mono 48 kHz (speech archive; Opus's native rate), cut into 5 ms frames
-(``asetnsamples``) so that the timeline ``enable`` expressions act with 5 ms precision, muted in
-the intervals, and, for ``mode="tone"``, mixed with a 1 kHz sine that is only audible inside
-them.  Output: Ogg/Opus.
+(``asetnsamples``) so that the ``asendcmd`` commands switching a ``volume`` filter at each interval's
+start and end act with 5 ms precision, muted in the intervals, and, for ``mode="tone"``, mixed with
+a 1 kHz sine that is only audible inside them.  Output: Ogg/Opus.
 """
 
 from __future__ import annotations
@@ -33,24 +33,35 @@ def _merge(intervals: Iterable[tuple[float, float]], pad: float) -> list[tuple[f
 
 
 def build_filtergraph(intervals: list[tuple[float, float]], mode: str = "tone", *,
-                      frequency: float = 1000.0, level: float = 0.25) -> str:
-    """The ``-filter_complex`` graph; ``level`` is the tone's peak amplitude (full scale = 1)."""
+                      frequency: float = 1000.0, level: float = 0.25, cmd_dir: str = ".") -> tuple[str, dict[str, str]]:
+    """The ``-filter_complex`` graph and the ``asendcmd`` command files it reads (name -> text).
+
+    The intervals are driven by ``asendcmd`` (one command at each interval's start and end, so a
+    meeting with thousands of redactions costs nothing per frame, unlike a long ``enable`` expression
+    that ffmpeg cannot even parse past a few hundred terms).  ``level`` is the tone's peak amplitude.
+    """
+    if mode not in ("tone", "silence"):
+        raise ValueError(f"mode must be 'tone' or 'silence', not {mode!r}")
     base = f"[0:a]aformat=sample_fmts=fltp:sample_rates={SAMPLE_RATE}:channel_layouts=mono," \
            f"asetnsamples=n={FRAME}:p=0"
     if not intervals:
-        return base + "[out]"
-    expr = "+".join(f"between(t,{a:.4f},{b:.4f})" for a, b in intervals)
-    muted = f"{base},volume=0:enable='{expr}'"
+        return base + "[out]", {}
+    mute = "".join(f"{a:.4f}-{b:.4f} [enter] volume@mute volume 0, [leave] volume@mute volume 1;\n"
+                   for a, b in intervals)
+    files = {"mute.cmd": mute}
+    graph = f"{base},asendcmd=f='{cmd_dir}/mute.cmd',volume@mute=volume=1"
     if mode == "silence":
-        return muted + "[out]"
-    if mode != "tone":
-        raise ValueError(f"mode must be 'tone' or 'silence', not {mode!r}")
+        return graph + "[out]", files
+    gain = level * 8  # ffmpeg's sine source has amplitude 1/8
+    files["tone.cmd"] = "".join(
+        f"{a:.4f}-{b:.4f} [enter] volume@tone volume {gain:g}, [leave] volume@tone volume 0;\n"
+        for a, b in intervals)
     return (
-        f"{muted}[m];"
+        f"{graph}[m];"
         f"sine=frequency={frequency}:sample_rate={SAMPLE_RATE},asetnsamples=n={FRAME}:p=0,"
-        f"volume={level * 8:g},volume=0:enable='not({expr})'[t];"  # ffmpeg's sine has amplitude 1/8
+        f"asendcmd=f='{cmd_dir}/tone.cmd',volume@tone=volume=0[t];"
         f"[m][t]amix=inputs=2:duration=first:dropout_transition=0:normalize=0[out]"
-    )
+    ), files
 
 
 def bleep_audio(in_path: str | Path, intervals: Iterable[tuple[float, float]], out_path: str | Path,
@@ -65,10 +76,12 @@ def bleep_audio(in_path: str | Path, intervals: Iterable[tuple[float, float]], o
     if not exe:
         raise RuntimeError("ffmpeg is not installed")
     ivs = _merge(intervals, pad)
-    graph = build_filtergraph(ivs, mode)
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
+        graph, files = build_filtergraph(ivs, mode, cmd_dir=tmp)
+        for name, text in files.items():
+            (Path(tmp) / name).write_text(text)
         script = Path(tmp) / "graph.txt"
         script.write_text(graph)
         cmd = [exe, "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", str(in_path),

@@ -331,7 +331,7 @@ def extend_person_left(text: str, start: int, common: Container[str]) -> int:
     if not m:
         return start
     before = (m.group(1) or m.group(3) or "").lower()
-    nouns = getattr(common, "nouns", frozenset())
+    nouns: frozenset[str] = getattr(common, "nouns", frozenset())
     table = getattr(common, "table", None)
     lemma = table.get(before) if table is not None and before else None
     verb = (bool(lemma) and any(str(x).endswith(("er", "ir", "re", "oir")) and str(x) != before for x in lemma or [])

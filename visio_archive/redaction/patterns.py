@@ -321,6 +321,10 @@ def _take_postal_city(text: str, folded: str, pos: int) -> int:
     m4 = re.compile(r"[ \t]+cedex(?:[ \t]+\d{1,2})?\b", re.IGNORECASE).match(text, cend)
     if m4:
         cend = m4.end()
+    elif folded[max(0, cend - 5):cend] == "cedex":
+        m5 = re.compile(r"[ \t]+\d{1,2}\b").match(text, cend)
+        if m5:
+            cend = m5.end()
     return cend
 
 

@@ -86,3 +86,10 @@ def test_mapping_encryption_round_trip() -> None:
     tampered = blob[:-1] + bytes([blob[-1] ^ 1])
     with pytest.raises(ValueError):
         decrypt_mapping(tampered, s)
+
+
+def test_participant_parts_share_one_pseudonym() -> None:
+    ps = Pseudonymizer("fr", participants=["Kerwan Le Tallec", "Anne Martin"])
+    text = "merci kerwan et le tallec, puis Anne"
+    ents = [ent(text, "kerwan", "PERSON"), ent(text, "le tallec", "PERSON"), ent(text, "Anne", "PERSON")]
+    assert redact_text(text, ents, "placeholder", ps) == "merci [PERSONNE_1] et [PERSONNE_1], puis [PERSONNE_2]"

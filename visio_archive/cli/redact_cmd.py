@@ -62,13 +62,14 @@ def redact(
     from visio_archive.redaction.crypto import hmac_key
     from visio_archive.redaction.detector import get_detector
     from visio_archive.redaction.operators import OPERATORS, Pseudonymizer, redact_text
+    from visio_archive.redaction.person import participant_names
     from visio_archive.settings import get_settings
 
     if operator not in OPERATORS:
         raise typer.BadParameter(f"operator must be one of {', '.join(OPERATORS)}")
-    names = read_participants(participants) if participants else []
+    names = participant_names(read_participants(participants)) if participants else []
     detector = get_detector(lang)
-    ps = Pseudonymizer(lang, hmac_key(get_settings()) if operator == "hmac" else None)
+    ps = Pseudonymizer(lang, hmac_key(get_settings()) if operator == "hmac" else None, participants=names)
     out = sys.stdout
 
     def flush(batch: list[tuple[int, Any, str | None, str | None]]) -> None:

@@ -65,13 +65,27 @@ def normalize_value(label: str, text: str) -> str:
 class Pseudonymizer:
     """Consistent pseudonyms within one meeting (one instance per meeting)."""
 
-    def __init__(self, lang: str = "fr", hmac_key: bytes | None = None) -> None:
+    def __init__(self, lang: str = "fr", hmac_key: bytes | None = None, participants: Iterable[str] = ()) -> None:
+        """``participants``: the meeting's names; "kerwan" and "le tallec" then share the pseudonym of
+        the participant "Kerwan Le Tallec" (when only one participant matches)."""
         self.lang = lang
+        self.participants = [normalize_value("PERSON", p) for p in participants if p and p.strip()]
         self.tags = TAGS.get(lang, TAGS["fr"])
         self.hmac_key = hmac_key
         self._ids: dict[tuple[str, str], str] = {}
         self._counters: dict[str, int] = {}
         self.mapping: dict[str, dict[str, Any]] = {}
+
+    def _participant(self, norm: str) -> str | None:
+        toks = norm.split()
+        if not toks:
+            return None
+        hits = set()
+        for p in self.participants:
+            pt = p.split()
+            if any(pt[i:i + len(toks)] == toks for i in range(len(pt) - len(toks) + 1)):
+                hits.add(p)
+        return hits.pop() if len(hits) == 1 else None
 
     def _person_alias(self, norm: str) -> str | None:
         """"dupont" -> the one known "jean dupont" (same for a lone first name), if unambiguous."""
@@ -89,6 +103,8 @@ class Pseudonymizer:
 
     def placeholder(self, label: str, text: str) -> str:
         norm = normalize_value(label, text)
+        if label == "PERSON":
+            norm = self._participant(norm) or norm
         key = (label, norm)
         pid = self._ids.get(key)
         if pid is None and label == "PERSON":
@@ -105,6 +121,8 @@ class Pseudonymizer:
         if self.hmac_key is None:
             raise ValueError("the hmac operator needs a key (derived from settings.redaction_key)")
         norm = normalize_value(label, text)
+        if label == "PERSON":
+            norm = self._participant(norm) or norm
         digest = hmac.new(self.hmac_key, f"{label}\x1f{norm}".encode(), hashlib.sha256).hexdigest()
         pid = f"[{self.tags.get(label, label)}_{digest[:12]}]"
         self._remember(pid, label, text)

@@ -133,7 +133,7 @@ def redact_transcript(transcript: Transcript, *, settings: Settings, operator: s
     names = participant_names([s.name for s in transcript.speakers])
     texts = [s.text for s in transcript.segments]
     all_ents = detect_many(texts, lang=lang, participants=names, labels=labels)
-    ps = Pseudonymizer(lang, hmac_key(settings))
+    ps = Pseudonymizer(lang, hmac_key(settings), participants=names)
     segments = []
     for i, (seg, ents) in enumerate(zip(transcript.segments, all_ents, strict=True)):
         reps = [ps.replacement(e, operator) for e in ents]

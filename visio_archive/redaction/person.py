@@ -251,6 +251,11 @@ def _self_intro_name(text: str, folded: str, pos: int) -> int | None:
     return end
 
 
+_ICI_NAME_RE = re.compile(
+    r"((?:de la|de l'|du|des|de)[ \t]*[^\W\d_][\w'’\-]+)(?=[ \t]*(?:[.,;!?]|$|de la\b|du\b|de l'|des\b))"
+)
+
+
 def cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
     """A name-like word after a conversational cue: "c'est sixtine", "je suis montagné", "merci kerleroux"."""
     out: list[Entity] = []
@@ -267,6 +272,14 @@ def cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
             if end is not None:
                 out.append(Entity(start=start, end=end, label="PERSON", text=text[start:end], score=0.7,
                                   source="context"))
+            continue
+        if m.group(1) == "ici" and ftok in ("de", "du", "des"):
+            # "bonjour à tous, ici des rosiers." / "ici de la fontaine de la dinum": a self-introduction
+            mm = _ICI_NAME_RE.match(folded, start)
+            last = re.split(r"[ \t'’]+", mm.group(1))[-1] if mm else ""
+            if mm and last not in PUBLIC_BODIES and last not in STOP and last not in TITLES and last not in NON_NAMES:
+                out.append(Entity(start=start, end=mm.end(1), label="PERSON", text=text[start:mm.end(1)],
+                                  score=0.6, source="context"))
             continue
         if ftok in ("le", "de", "du", "des") or (ftok in PARTICLES and _is_cap(tok) and ftok not in ("la", "l")):
             # "et pour le gall", "c'est De Villepin": a particle followed by a name-like word

@@ -82,3 +82,13 @@ def test_hyphens_disambiguate_spoken_pairs() -> None:
     assert digits("soixante-dix-huit") == ["78"]
     assert digits("soixante dix huit") == ["78"]  # no hyphen at all: the usual reading
     assert digits("zéro six douze trente quatre cinquante six soixante dix huit") == ["0612345678"]
+
+
+def test_strict_reading_and_final_vingts() -> None:
+    def digits(t: str, strict: bool = False) -> list[str]:
+        return ["".join(u.digits for u in r) for r in numeric_runs(t, strict=strict)]
+
+    assert digits("quarante trois") == ["43"]
+    assert digits("quarante trois", strict=True) == ["403"]
+    assert digits("quatre-vingts dix-huit") == ["8018"]  # "vingts" with an s ends the number
+    assert digits("quatre-vingt-dix-huit", strict=True) == ["98"]

@@ -137,3 +137,11 @@ def test_spoken_email_takes_the_name_before_a_one_word_local_part() -> None:
         "kerwan letallec arobase gmail point com"]
     assert [e.text for e in find_emails("mon mail c'est letallec arobase gmail point com")] == [
         "letallec arobase gmail point com"]
+
+
+def test_spoken_card_needs_the_strict_reading() -> None:
+    # 49 94 8 40 3 66 96 79 81: "quarante trois" is 40 then 3 here; only that reading passes Luhn
+    spoken = ("quarante-neuf quatre-vingt-quatorze huit quarante trois soixante-six quatre-vingt-seize "
+              "soixante-dix-neuf quatre-vingt-un")
+    (e,) = find_numbers(f"la carte {spoken} est refusée")
+    assert (e.label, e.text, e.score) == ("PAYMENT_CARD", spoken, 1.0)

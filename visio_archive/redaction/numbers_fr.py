@@ -71,7 +71,8 @@ def _val(word: str) -> int | None:
     return UNITS.get(word)
 
 
-def parse_number_words(words: list[str], i: int = 0, hyphen: list[bool] | None = None) -> tuple[int, int] | None:
+def parse_number_words(words: list[str], i: int = 0, hyphen: list[bool] | None = None,
+                       strict: bool = False) -> tuple[int, int] | None:
     """Parse one French number starting at ``words[i]`` (folded, one word per element).
 
     Returns ``(value, next_index)`` or ``None``.  "zéro" is always a number on its own, so that
@@ -93,7 +94,7 @@ def parse_number_words(words: list[str], i: int = 0, hyphen: list[bool] | None =
 
     def teen(k: int) -> tuple[int, int] | None:
         w = v(k)
-        if w == 10 and v(k + 1) in (7, 8, 9):
+        if w == 10 and v(k + 1) in (7, 8, 9) and not (strict and not joined(k + 1)):
             return 10 + (v(k + 1) or 0), k + 2
         if w is not None and 10 <= w <= 16:
             return w, k + 1
@@ -107,6 +108,8 @@ def parse_number_words(words: list[str], i: int = 0, hyphen: list[bool] | None =
             return 0, k + 1
         if w == 4 and k + 1 < n and words[k + 1] in ("vingt", "vingts") and not split_here(k + 1):
             val, k = 80, k + 2
+            if words[k - 1] == "vingts" or (k < n and (split_here(k) or (strict and not joined(k)))):
+                return val, k  # "quatre-vingts" is final; "quatre-vingt dix-huit" = 80, 18
             t = teen(k)
             if t:
                 return val + t[0], t[1]
@@ -116,9 +119,11 @@ def parse_number_words(words: list[str], i: int = 0, hyphen: list[bool] | None =
             return val, k
         if w in (20, 30, 40, 50, 60):
             val, k = w, k + 1
+            if strict and k < n and not joined(k) and words[k] != "et":
+                return val, k  # strict reading: "quarante trois" = 40, 3
             if k + 1 < n and words[k] == "et" and (v(k + 1) == 1 or (w == 60 and v(k + 1) == 11)):
                 return val + (v(k + 1) or 0), k + 2
-            if w == 60 and not split_here(k):
+            if w == 60 and not split_here(k) and not (strict and not joined(k)):
                 t = teen(k)
                 if t:
                     return val + t[0], t[1]
@@ -198,8 +203,12 @@ IBAN_COUNTRIES = frozenset(
 )
 
 
-def numeric_runs(text: str, folded: str | None = None) -> list[list[Unit]]:
-    """Cut ``text`` into numeric runs (each at least one number unit)."""
+def numeric_runs(text: str, folded: str | None = None, strict: bool = False) -> list[list[Unit]]:
+    """Cut ``text`` into numeric runs (each at least one number unit).
+
+    ``strict``: number words separated by a space are separate numbers unless standard spelling
+    joins them ("quarante trois" = 40, 3 instead of 43): the other reading of spoken digit groups,
+    tried as well by the recognizers, and the checksums decide."""
     f = folded if folded is not None else fold(text)
     toks = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
     runs: list[list[Unit]] = []
@@ -247,7 +256,7 @@ def numeric_runs(text: str, folded: str | None = None) -> list[list[Unit]]:
                 j += 1
             k = 0
             while k < len(words):
-                r = parse_number_words(words, k, hyph)
+                r = parse_number_words(words, k, hyph, strict)
                 if r is None:
                     break
                 val, k2 = r

@@ -170,8 +170,20 @@ def _classify(units: list[Unit], folded: str) -> tuple[str, float, str] | None:
 
 def find_numbers(text: str, folded: str | None = None) -> list[Entity]:
     f = folded if folded is not None else fold(text)
+    out = _find_numbers(text, f, numeric_runs(text, f))
+    if any(w in f for w in ("vingt", "trente", "quarante", "cinquante", "soixante", "dix")):
+        # spoken numbers: also try the strict reading ("quarante trois" = 40 3); keep what validates
+        taken = [(e.start, e.end) for e in out if e.score >= 1.0]
+        for e in _find_numbers(text, f, numeric_runs(text, f, strict=True)):
+            if e.score >= 1.0 and not any(a <= e.start and e.end <= b for a, b in taken):
+                out = [x for x in out if not (x.start < e.end and x.end > e.start and x.score < 1.0)]
+                out.append(e)
+    return out
+
+
+def _find_numbers(text: str, f: str, runs: list[list[Unit]]) -> list[Entity]:
     out: list[Entity] = []
-    for run in numeric_runs(text, f):
+    for run in runs:
         i = 0
         n = len(run)
         while i < n:

@@ -54,6 +54,10 @@ def _surname_like(tok: str, ftok: str, common: Container[str]) -> bool:
         parts = [p for p in ftok.split("-") if p]
         if any(p in SURNAMES or p in FIRST_NAMES for p in parts):
             return True
+        if all(p in STOP or p in TITLES for p in parts):
+            return False
+        # "rohan-chabot": one part that no dictionary knows is enough ("peut-être", "grand-mère" are known)
+        return any(len(p) > 2 and p not in common for p in tok.lower().split("-"))
     parts = re.split(r"[-'’]", tok.lower())
     return not any(p in common for p in parts if len(p) > 1) and tok.lower() not in common
 
@@ -383,20 +387,30 @@ def unknown_pairs(text: str, folded: str, common: Container[str],
     toks = [t for t in _WORD_RE.finditer(text)
             if not (t.end() < len(text) and text[t.end()].isdigit())
             and not (t.start() and text[t.start() - 1].isdigit())]
+    def kind(tok: str, ftok: str) -> int:
+        """2: no dictionary knows it; 1: known but rare; 0: an ordinary word."""
+        if _unknown(tok, ftok, common):
+            return 2
+        return 1 if rare is not None and _rare_ok(tok, ftok, rare) else 0
+
     i = 0
     while i < len(toks) - 1:
         a = toks[i]
-        if not _unknown(a.group(), folded[a.start():a.end()], common):
+        ka = kind(a.group(), folded[a.start():a.end()])
+        if not ka:
             i += 1
             continue
         j = i + 1
         while j < len(toks) and folded[toks[j].start():toks[j].end()] in PARTICLES and j - i <= 2:
             j += 1
-        if j < len(toks) and text[toks[j - 1].end():toks[j].start()].strip() == "" \
-                and (_unknown(toks[j].group(), folded[toks[j].start():toks[j].end()], common)
-                     or (rare is not None
-                         and _rare_ok(toks[j].group(), folded[toks[j].start():toks[j].end()], rare))) \
-                and all(text[toks[k].end():toks[k + 1].start()] in (" ", "\t") for k in range(i, j)):
+        if j >= len(toks):
+            break
+        tj, fj = toks[j].group(), folded[toks[j].start():toks[j].end()]
+        if re.match(r"[dl]['’]", fj) and len(fj) > 3:
+            tj, fj = tj[2:], fj[2:]  # "d'ormesson"
+        kb = kind(tj, fj)
+        spaced = all(text[toks[k].end():toks[k + 1].start()] in (" ", "\t") for k in range(i, j))
+        if kb and max(ka, kb) == 2 and spaced:
             out.append(Entity(start=a.start(), end=toks[j].end(), label="PERSON", text=text[a.start():toks[j].end()],
                               score=0.5, source="shape"))
             i = j + 1

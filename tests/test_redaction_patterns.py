@@ -145,3 +145,8 @@ def test_spoken_card_needs_the_strict_reading() -> None:
               "soixante-dix-neuf quatre-vingt-un")
     (e,) = find_numbers(f"la carte {spoken} est refusée")
     assert (e.label, e.text, e.score) == ("PAYMENT_CARD", spoken, 1.0)
+
+
+def test_address_with_a_date_in_the_street_name() -> None:
+    assert [e.text for e in find_addresses("le colis part au 8 ter allée du 8 Mai 1945, 20000 Ajaccio")] == [
+        "8 ter allée du 8 Mai 1945, 20000 Ajaccio"]

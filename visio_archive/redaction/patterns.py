@@ -221,7 +221,7 @@ _ADDR_HEAD_RE = re.compile(
     rf"(?<![\w,.])(\d{{1,4}}(?:\s?[-/]\s?\d{{1,4}})?|(?:{_NUMW})(?:[\s-](?:{_NUMW}|et|un|une))*)"
     rf"(?:\s?(?:bis|ter|quater|[btq])\b)?\s*,?\s*(?:{_STREET_TYPES})\b\.?",
 )
-_NAME_TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*\.?|\d{1,3}(?:e|er|eme)?\b")
+_NAME_TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*\.?|\d{1,4}(?:e|er|eme)?\b")
 _ADDR_STOP = frozenset(fold(w) for w in """
 a à et pour qui que dans avec depuis mais ou où donc car est sont ont il elle on nous vous je j c ce ça
 en au aux sur chez vers par pendant entre dont si alors comme puis tout tous c'est j'habite habite
@@ -232,12 +232,23 @@ _POSTAL_RE = re.compile(r"[\s,]*(?:(\d{5}|\d{2}\s\d{3})|((?:[^\W\d_]+[\s-]?){1,6
 _CITY_TOKEN_RE = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*")
 
 
+_MONTHS = frozenset("janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split())
+
+
+def _date_in_name(text: str, folded: str, s: int, e: int, prev: str) -> bool:
+    if prev in _MONTHS and e - s == 4:
+        return True
+    nxt = re.compile(r"[ \t]+([^\W\d_]+)").match(folded, e)
+    return bool(nxt and nxt.group(1) in _MONTHS and e - s <= 2)
+
+
 def _take_name(text: str, folded: str, pos: int, ambiguous: bool) -> int | None:
     """End offset of a street name starting at ``pos`` (None when there is no name)."""
     end = None
     count = 0
     real = 0
     capitalised: bool | None = None
+    prev_ftok = ""
     p = pos
     while count < 7:
         m = re.compile(r"[ \t]*").match(text, p)
@@ -254,7 +265,9 @@ def _take_name(text: str, folded: str, pos: int, ambiguous: bool) -> int | None:
         if not is_particle:
             if ftok in _ADDR_STOP or ftok in STREET_WORDS:
                 break
-            if (tok[0].isdigit() or ftok.split("-")[0] in UNITS) and real > 0:
+            if tok[0].isdigit() and _date_in_name(text, folded, t.start(), t.end(), prev_ftok):
+                pass  # "rue du 8 Mai 1945", "place du 11 Novembre"
+            elif (tok[0].isdigit() or ftok.split("-")[0] in UNITS) and real > 0:
                 break
             cap = tok[0].isupper() or tok[0].isdigit()
             if capitalised is None:
@@ -265,6 +278,7 @@ def _take_name(text: str, folded: str, pos: int, ambiguous: bool) -> int | None:
                 break
             real += 1
             end = t.end()
+            prev_ftok = ftok
         count += 1
         p = t.end()
         if (not capitalised) and real >= 4:

@@ -145,7 +145,7 @@ class Detector:
         if "PERSON" in self.labels:
             ents += civility_names(text, folded, self.common)
             if self.lang == "fr":
-                ents += first_name_names(text, folded, self.common)
+                ents += first_name_names(text, folded, self.common, self._rare)
                 ents += cue_names(text, folded, self.common)
                 ents += subject_names(text, folded, self.common)
                 ents += unknown_pairs(text, folded, self.common, self._rare)
@@ -185,7 +185,7 @@ class Detector:
             ents = [x for x in ents if x.label in self.labels and x.score >= self.min_score]
             for k, x in enumerate(ents):
                 if x.label == "PERSON":
-                    end = extend_person(text, folded, x.start, x.end, self.common)
+                    end = extend_person(text, folded, x.start, x.end, self.common, self._rare)
                     start = extend_person_left(text, x.start, self.common)
                     if (start, end) != (x.start, x.end):
                         ents[k] = x.model_copy(update={"start": start, "end": end, "text": text[start:end]})

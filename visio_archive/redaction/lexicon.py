@@ -33,6 +33,13 @@ thierry thomas timothee tristan valentin valerie vanessa veronique victor victoi
 viviane xavier yannick yann yasmine yves yvette yvonne zoe youssef nour sofiane ibrahim moussa amadou
 mamadou aminata awa kenza ines lou jules gaspard louison maël mael nolan mathis evan timeo lenny noah
 baptiste gauthier gautier eloi ambroise hortense domitille eugene marius leandre sacha albane ombeline
+desiree aimee andree renee rene desire maximilienne adrienne fabienne damienne vivienne emilienne julienne
+lucienne christiane simone yvonne paule pascale danielle michelle raphaelle joelle noelle gabrielle
+emmanuelle bernardine georgette henriette jacqueline josette juliane louisette marcelle mauricette
+micheline paulette pierrette raymonde rolande yvette albertine alphonsine antoinette augustine clementine
+ernestine eugenie fernande francine huguette jeannette leontine lucienne madeleine mariette odette
+octavie adelaide benedicte celestin edmee fulbert guenievre hippolyte lazare norbert prosper radegonde
+severin thais urbain zenon jean-remi marie-ange luc-olivier anne-elise tarik ousmane fatou leila
 
 abel achille adelaide adelie adele adrienne agnes aimee alba albane albertine aldo alexandrine alfred alix
 alphonse amaury ambre amedee amelia anatole andrea ange angele angelina anissa annabelle annaelle anne-laure

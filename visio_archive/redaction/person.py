@@ -63,7 +63,7 @@ def _surname_like(tok: str, ftok: str, common: Container[str]) -> bool:
 
 
 def _extend_name(text: str, folded: str, pos: int, common: Container[str], *, lower_ok: bool,
-                 max_tokens: int = 4) -> int | None:
+                 max_tokens: int = 4, rare: Callable[[str], bool] | None = None) -> int | None:
     """Consume name tokens (and particles between them) from ``pos``; return the end or None."""
     end: int | None = None
     real = 0
@@ -102,7 +102,8 @@ def _extend_name(text: str, folded: str, pos: int, common: Container[str], *, lo
             if mode_cap is False:
                 break
             mode_cap = True
-        elif lower_ok and mode_cap is not True and _surname_like(tok, ftok, common):
+        elif lower_ok and mode_cap is not True and (
+                _surname_like(tok, ftok, common) or (rare is not None and real == 0 and _rare_ok(tok, ftok, rare))):
             mode_cap = False
         else:
             break
@@ -136,7 +137,8 @@ def civility_names(text: str, folded: str, common: Container[str]) -> list[Entit
     return out
 
 
-def first_name_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
+def first_name_names(text: str, folded: str, common: Container[str],
+                     rare: Callable[[str], bool] | None = None) -> list[Entity]:
     """A known first name, with the surname that follows it (works on lower-case ASR text)."""
     out: list[Entity] = []
     for t in _WORD_RE.finditer(text):
@@ -148,7 +150,7 @@ def first_name_names(text: str, folded: str, common: Container[str]) -> list[Ent
         cap = _is_cap(tok)
         if ftok in TITLES or ftok in STOP:
             continue
-        end = _extend_name(text, folded, t.end(), common, lower_ok=not cap, max_tokens=3)
+        end = _extend_name(text, folded, t.end(), common, lower_ok=not cap, max_tokens=3, rare=rare)
         if end is None:
             if any(p in AMBIGUOUS_FIRST for p in parts) or tok.lower() in common:
                 continue
@@ -358,9 +360,11 @@ def extend_person_left(text: str, start: int, common: Container[str]) -> int:
     return m.start(2) if m.group(2) else m.start(4)
 
 
-def extend_person(text: str, folded: str, start: int, end: int, common: Container[str]) -> int:
-    """Take the surname that follows a detected name: "[léopoldine] sarfati", "[Nolwenn] d'Harcourt"."""
-    more = _extend_name(text, folded, end, common, lower_ok=text[start:end].islower(), max_tokens=2)
+def extend_person(text: str, folded: str, start: int, end: int, common: Container[str],
+                  rare: Callable[[str], bool] | None = None) -> int:
+    """Take the surname that follows a detected name: "[léopoldine] sarfati", "[Nolwenn] d'Harcourt";
+    a rare dictionary word counts too ("bénédicte poupon")."""
+    more = _extend_name(text, folded, end, common, lower_ok=text[start:end].islower(), max_tokens=2, rare=rare)
     return more if more is not None and more > end else end
 
 

@@ -10,8 +10,9 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 
+from flows.pipeline import recording_slots
 from visio_archive import archive
-from visio_archive.settings import get_settings
+from visio_archive.settings import Settings, get_settings
 
 
 @task(name="archived-meetings", retries=3, retry_delay_seconds=[1, 4, 16])
@@ -28,11 +29,17 @@ def reindex() -> dict[str, Any]:
     The new versioned indices are filled while the old ones keep answering searches; one atomic
     alias update then points readers at the new ones, so search never goes down.
     """
+
+    settings = get_settings()
+    with recording_slots(occupy=settings.max_concurrent_recordings):
+        return _rebuild(settings)
+
+
+def _rebuild(settings: Settings) -> dict[str, Any]:
     from visio_archive import index
     from visio_archive.documents import build_documents
     from visio_archive.storage import Storage
 
-    settings = get_settings()
     storage = Storage.from_settings(settings)
     client = index.client_from_settings(settings)
     index.ensure_indices(client, settings.index_prefix)

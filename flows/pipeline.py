@@ -20,6 +20,8 @@ from __future__ import annotations
 import os
 import signal
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -228,17 +230,19 @@ def mark_done(ref: RecordingRef, artifacts: list[str], segment_count: int) -> No
 
 
 @task(name="quarantine")
-def quarantine(ref: RecordingRef, stage: str, error: BaseException) -> None:
+def quarantine(ref: RecordingRef, stage: str, error: BaseException, workdir: str) -> None:
     from visio_archive.storage import QuarantineRecord, Storage
 
     storage = Storage.from_settings(get_settings())
+    # Name the recording as the operator knows it (its S3 key), not by our temporary copy.
+    message = str(error).replace(str(Path(workdir) / Path(ref.key).name), f"s3://{storage.bucket}/{ref.key}")
     storage.quarantine(
         QuarantineRecord(
             recording_id=ref.recording_id,
             etag=ref.etag,
             stage=stage,
             error_type=type(error).__name__,
-            message=str(error),
+            message=message,
             at=datetime.now(UTC),
         )
     )
@@ -254,7 +258,7 @@ def process_recording(ref: RecordingRef) -> str:
     logger = get_run_logger()
     io = _io_task_options(settings)
     with (
-        concurrency(CONCURRENCY_LIMIT_NAME, occupy=1),
+        recording_slots(),
         tempfile.TemporaryDirectory(prefix=f"visio-{ref.recording_id}-") as workdir,
     ):
         stage = "fetch"
@@ -269,7 +273,7 @@ def process_recording(ref: RecordingRef) -> str:
                 logger.info("%s: reusing the transcript checkpoint of a previous run", ref.recording_id)
         except bad_input_errors() as error:
             logger.warning("%s: quarantined at %s: %s", ref.recording_id, stage, error)
-            quarantine.with_options(**io)(ref, stage, error)
+            quarantine.with_options(**io)(ref, stage, error, workdir)
             return "quarantined"
         redacted, mapping, redacted_audio = redact(transcript, audio_path, workdir)
         artifacts = persist.with_options(**io)(ref, transcript, redacted, mapping, redacted_audio)
@@ -277,6 +281,23 @@ def process_recording(ref: RecordingRef) -> str:
         mark_done.with_options(**io)(ref, artifacts, segment_count)
     logger.info("%s: done (%d segments indexed)", ref.recording_id, segment_count)
     return "done"
+
+
+class RecordingsFailed(RuntimeError):
+    """Some recordings failed (not bad input: those are quarantined); the run is marked failed.
+
+    ``summary`` is what the run returns otherwise, so that callers can still report each outcome.
+    """
+
+    def __init__(self, summary: dict[str, Any]) -> None:
+        failed = [rid for rid, outcome in summary["processed"].items() if outcome.startswith("failed")]
+        super().__init__(f"{len(failed)} recording(s) failed and will be retried next run: {', '.join(failed)}")
+        self.summary = summary
+
+
+@task(name="find-pending")
+def find_pending(since: datetime | None = None, until: datetime | None = None) -> tuple[list[RecordingRef], int, int]:
+    return pending_recordings(get_settings(), since=since, until=until)
 
 
 def pending_recordings(
@@ -300,10 +321,37 @@ def pending_recordings(
     return pending, done, skipped
 
 
+def _shared_server() -> bool:
+    """True when flows talk to a configured Prefect server (not the embedded, per-process one)."""
+    from prefect.settings import PREFECT_API_URL
+
+    return bool(PREFECT_API_URL.value())
+
+
+@contextmanager
+def recording_slots(occupy: int = 1) -> Iterator[None]:
+    """Hold slots of the shared limit: one while a recording is processed, all of them while the
+    index is rebuilt (a meeting indexed into the old index during a rebuild would vanish at the swap).
+
+    Only against a configured server: there, several workers share the limit, and the server
+    takes back the slot of a worker that died (its lease expires). Prefect's embedded server runs
+    none of its background services, so a slot held by a killed process would never come back
+    and block every later run; within one process, ``max_concurrent_recordings`` already bounds
+    the work (see ``_run_all``).
+    """
+    if not _shared_server():
+        yield
+        return
+    with concurrency(CONCURRENCY_LIMIT_NAME, occupy=occupy):
+        yield
+
+
 def _ensure_concurrency_limit(settings: Settings) -> None:
     """The limit lives on the Prefect server, so workers on several machines share it."""
     from prefect.client.orchestration import get_client
 
+    if not _shared_server():
+        return
     with get_client(sync_client=True) as client:
         client.upsert_global_concurrency_limit_by_name(CONCURRENCY_LIMIT_NAME, settings.max_concurrent_recordings)
 
@@ -338,21 +386,30 @@ def _subflow_task(ref: RecordingRef) -> str:
     return process_recording(ref)
 
 
+def _run_night(since: datetime | None, until: datetime | None) -> dict[str, Any]:
+    settings = get_settings()
+    # Listing gets the same retries as any S3 call: one blip at 02:00 must not lose the night.
+    pending, done, skipped = find_pending.with_options(**_io_task_options(settings))(since, until)
+    window = "" if since is None and until is None else f" (last modified {since or '…'} .. {until or '…'})"
+    print(f"{len(pending)} new recording(s){window}; {done} already done; {skipped} quarantined")
+    processed = _run_all(pending, settings)
+    summary: dict[str, Any] = {"processed": processed, "already_done": done, "quarantined_skipped": skipped}
+    if any(outcome.startswith("failed") for outcome in processed.values()):
+        raise RecordingsFailed(summary)
+    return summary
+
+
 @flow(name="nightly", log_prints=True)
 def nightly() -> dict[str, Any]:
-    """Find recordings not processed yet and process each one."""
-    settings = get_settings()
-    pending, done, skipped = pending_recordings(settings)
-    print(f"{len(pending)} new recording(s); {done} already done; {skipped} quarantined")
-    results = _run_all(pending, settings)
-    return {"processed": results, "already_done": done, "quarantined_skipped": skipped}
+    """Find recordings not processed yet and process each one.
+
+    Returns ``{"processed": {id: "done" | "quarantined"}, "already_done": n, "quarantined_skipped": n}``;
+    raises ``RecordingsFailed`` (carrying the same summary) when a recording failed for another reason.
+    """
+    return _run_night(None, None)
 
 
 @flow(name="backfill", log_prints=True)
 def backfill(since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
     """Process the recordings last modified between ``since`` and ``until`` that are not done yet."""
-    settings = get_settings()
-    pending, done, skipped = pending_recordings(settings, since=since, until=until)
-    print(f"backfill {since} .. {until}: {len(pending)} to process; {done} done; {skipped} quarantined")
-    results = _run_all(pending, settings)
-    return {"processed": results, "already_done": done, "quarantined_skipped": skipped}
+    return _run_night(since, until)

@@ -86,9 +86,12 @@ def no_foreign_connections() -> Iterator[list[str]]:
 
 
 def _run_nightly() -> dict:  # type: ignore[type-arg]
-    from flows.pipeline import nightly
+    from flows.pipeline import RecordingsFailed, nightly
 
-    return nightly()
+    try:
+        return nightly()
+    except RecordingsFailed as failure:
+        return failure.summary
 
 
 def _segments(settings: Settings, meeting_id: str) -> list[dict]:  # type: ignore[type-arg]

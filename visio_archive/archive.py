@@ -87,7 +87,7 @@ def write_artifacts(
     info: MeetingInfo,
 ) -> list[str]:
     """Write every artifact of one meeting; returns the keys written. Safe to repeat."""
-    from visio_archive import subtitles
+    from visio_archive.subtitles import to_srt, to_webvtt
 
     meeting_id = transcript.meeting_id
     as_transcript = redacted_as_transcript(redacted)
@@ -97,12 +97,12 @@ def write_artifacts(
         (storage.artifact_key(meeting_id, REDACTED_TRANSCRIPT), _json(redacted), "application/json"),
         (
             storage.artifact_key(meeting_id, REDACTED_VTT),
-            subtitles.to_webvtt(as_transcript).encode(),
+            to_webvtt(as_transcript).encode(),
             "text/vtt; charset=utf-8",
         ),
         (
             storage.artifact_key(meeting_id, REDACTED_SRT),
-            subtitles.to_srt(as_transcript).encode(),
+            to_srt(as_transcript).encode(),
             "application/x-subrip; charset=utf-8",
         ),
     ]

@@ -36,7 +36,7 @@ DEMO_SCRIPT: list[tuple[int, str]] = [
 ]
 DEMO_PARTICIPANTS = [("claire-a71", "Claire Martin"), ("julien-354", "Julien Bernard")]
 # What the script says that must never reach a reader (as a whisper model tends to write it).
-DEMO_PERSONAL_DATA = ["Dupont", "rue de la Paix", "06 12 34 56 78", "gmail"]
+DEMO_PERSONAL_DATA = ["Dupont", "rue de la Paix", "06 12 34 56 78"]
 # espeak voice, pitch (0-99), words per minute: two clearly different male voices
 VOICES = [("fr+m7", 20, 125), ("fr+m3", 45, 125), ("fr+m1", 60, 125)]
 
@@ -94,8 +94,23 @@ def encode_ogg(samples: np.ndarray, out: Path) -> Path:
         wav = Path(tmp) / "mix.wav"
         sf.write(str(wav), samples, SAMPLE_RATE, subtype="PCM_16")
         subprocess.run(
-            ["ffmpeg", "-y", "-loglevel", "error", "-i", str(wav), "-ac", "1", "-ar", "48000",
-             "-c:a", "libopus", "-b:a", "32k", str(out)],
+            [
+                "ffmpeg",
+                "-y",
+                "-loglevel",
+                "error",
+                "-i",
+                str(wav),
+                "-ac",
+                "1",
+                "-ar",
+                "48000",
+                "-c:a",
+                "libopus",
+                "-b:a",
+                "32k",
+                str(out),
+            ],
             check=True,
         )
     return out
@@ -140,12 +155,17 @@ def scripted_meeting(
         events.append({"participant_id": pid, "type": "speech_start", "timestamp": at(start - 0.05), "data": None})
         events.append({"participant_id": pid, "type": "speech_end", "timestamp": at(end + 0.1), "data": None})
     events.append(
-        {"participant_id": participants[-1][0], "type": "chat_received", "timestamp": at(3.0),
-         "data": "Le support est sur l'espace partagé."}
+        {
+            "participant_id": participants[-1][0],
+            "type": "chat_received",
+            "timestamp": at(3.0),
+            "data": "Le support est sur l'espace partagé.",
+        }
     )
     for pid, _ in participants:
-        events.append({"participant_id": pid, "type": "participant_disconnected", "timestamp": at(cursor + 2),
-                       "data": None})
+        events.append(
+            {"participant_id": pid, "type": "participant_disconnected", "timestamp": at(cursor + 2), "data": None}
+        )
     events.sort(key=lambda event: str(event["timestamp"]))
     metadata = {
         "recording_started_at": started_at.isoformat(),
@@ -165,8 +185,12 @@ def demo_meeting(out_dir: Path, recording_id: str = "demo-comite-numerique") -> 
     meta = out_dir / f"{recording_id}-metadata.json"
     if not (ogg.exists() and meta.exists()):
         scripted_meeting(
-            out_dir, DEMO_SCRIPT, DEMO_PARTICIPANTS, recording_id=recording_id,
-            title="Comité numérique", started_at=started_at,
+            out_dir,
+            DEMO_SCRIPT,
+            DEMO_PARTICIPANTS,
+            recording_id=recording_id,
+            title="Comité numérique",
+            started_at=started_at,
         )
     return SampleMeeting(
         recording_id=recording_id,

@@ -58,12 +58,12 @@ def demo() -> None:
         console.print(f"{recording.recording_id}: uploaded {ref.key} ({recording.description})")
 
     console.rule("4/4 nightly flow")
-    from visio_archive.cli.flows_cmd import _prefect_env, _print_run
+    from visio_archive.cli.flows_cmd import _prefect_env, _print_run, _summary_of
 
     _prefect_env()
     from flows.pipeline import nightly
 
-    outcome = _print_run(nightly())
+    outcome = _print_run(_summary_of(nightly))
     _summary(settings, storage)
     raise typer.Exit(outcome)
 
@@ -87,7 +87,7 @@ def _summary(settings: object, storage: object) -> None:
         segment = hit.segment
         lines.append(f"  [{segment.meeting_id} {segment.start:.1f}s] {segment.speaker}: {segment.text[:90]}")
     lines.append("")
-    lines.append("Search from the command line:  .venv/bin/visio-archive search \"budget\"")
+    lines.append('Search from the command line:  .venv/bin/visio-archive search "budget"')
     lines.append("Open the search UI:            .venv/bin/visio-archive ui   then http://127.0.0.1:8000")
     lines.append("Stop the services:             .venv/bin/visio-archive services down")
     console.print(Panel("\n".join(lines), title="visio-archive demo", expand=False))

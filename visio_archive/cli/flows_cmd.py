@@ -7,6 +7,7 @@ import json
 import os
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -31,7 +32,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _print_run(result: dict) -> int:
+def _print_run(result: dict[str, Any]) -> int:
     processed: dict[str, str] = result.get("processed", {})
     failed = {k: v for k, v in processed.items() if v.startswith("failed")}
     for recording_id, outcome in processed.items():
@@ -44,6 +45,17 @@ def _print_run(result: dict) -> int:
     return 1 if failed else 0
 
 
+def _summary_of(flow_fn: Any, **parameters: Any) -> dict[str, Any]:
+    """Run a processing flow; a run that failed for some recordings still reports each outcome."""
+    from flows.pipeline import RecordingsFailed
+
+    try:
+        summary: dict[str, Any] = flow_fn(**parameters)
+    except RecordingsFailed as failure:
+        summary = failure.summary
+    return summary
+
+
 @app.command()
 def nightly() -> None:
     """Run the nightly flow once, now: process every recording in S3 that is not done yet.
@@ -54,7 +66,7 @@ def nightly() -> None:
     _prefect_env()
     from flows.pipeline import nightly as nightly_flow
 
-    raise typer.Exit(_print_run(nightly_flow()))
+    raise typer.Exit(_print_run(_summary_of(nightly_flow)))
 
 
 @app.command()
@@ -66,7 +78,7 @@ def backfill(
     _prefect_env()
     from flows.pipeline import backfill as backfill_flow
 
-    raise typer.Exit(_print_run(backfill_flow(since=since, until=until)))
+    raise typer.Exit(_print_run(_summary_of(backfill_flow, since=since, until=until)))
 
 
 @app.command()

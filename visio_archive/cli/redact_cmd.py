@@ -57,6 +57,7 @@ def redact(
     ] = None,
     operator: Annotated[str, typer.Option("--operator", help="placeholder, mask or hmac.")] = "placeholder",
     batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 64,
+    model: Annotated[str, typer.Option("--model", help="spaCy model size: md (default) or sm (faster).")] = "md",
 ) -> None:
     """Redact JSONL from stdin to stdout: {"id", "text"} -> {"id", "redacted_text", "entities"}."""
     from visio_archive.redaction.crypto import hmac_key
@@ -68,20 +69,32 @@ def redact(
     if operator not in OPERATORS:
         raise typer.BadParameter(f"operator must be one of {', '.join(OPERATORS)}")
     names = participant_names(read_participants(participants)) if participants else []
-    detector = get_detector(lang)
+    if model not in ("md", "sm"):
+        raise typer.BadParameter("model must be md or sm")
+    detector = get_detector(lang, size=model)
     ps = Pseudonymizer(lang, hmac_key(get_settings()) if operator == "hmac" else None, participants=names)
     out = sys.stdout
 
     def flush(batch: list[tuple[int, Any, str | None, str | None]]) -> None:
         texts = [t for _, _, t, err in batch if err is None and t is not None]
-        results = detector.detect_many(texts, names, batch_size=batch_size) if texts else []
+        try:
+            results: list[Any] = detector.detect_many(texts, names, batch_size=batch_size) if texts else []
+        except Exception:  # one bad text must not take the batch down: retry line by line
+            results = []
+            for t in texts:
+                try:
+                    results.append(detector.detect_many([t], names)[0])
+                except Exception as exc:
+                    results.append(exc)
         it = iter(results)
         for lineno, rid, text, err in batch:
-            if err is not None or text is None:
+            ents = next(it) if err is None and text is not None else None
+            if isinstance(ents, Exception):
+                err = f"redaction failed: {type(ents).__name__}: {ents}"
+            if err is not None or text is None or ents is None:
                 print(f"redact: line {lineno}: {err}", file=sys.stderr)
                 out.write(json.dumps({"id": rid, "error": err}, ensure_ascii=False) + "\n")
                 continue
-            ents = next(it)
             rec = {
                 "id": rid,
                 "redacted_text": redact_text(text, ents, operator, ps),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -14,10 +14,6 @@ from visio_archive.cli.app import app
 from visio_archive.settings import get_settings
 
 console = Console(stderr=True)
-
-DEMO_MEETING = "demo-comite-numerique"
-DEMO_SAMPLE = "demo-pyannote-sample"
-DEMO_CORRUPT = "demo-corrupt"
 
 
 @app.command()
@@ -64,11 +60,44 @@ def demo() -> None:
     from flows.pipeline import nightly
 
     outcome = _print_run(_summary_of(nightly))
-    _summary(settings, storage)
+    _summary(settings, storage, _demo_users(settings))
     raise typer.Exit(outcome)
 
 
-def _summary(settings: object, storage: object) -> None:
+DEMO_ROLES = [("viewer", "viewer"), ("officer", "records_officer"), ("legal", "legal")]
+
+
+def _demo_users(settings: Any) -> str:
+    """Local UI accounts for the demo, one per role, with random passwords kept in a private file."""
+    import secrets
+
+    from visio_archive.auth import AuthSettings, ConfigAuthenticator, Role, user_entry_toml, users_file
+
+    credentials = settings.state_dir / "demo-credentials.txt"
+    if credentials.exists():
+        return str(credentials.read_text(encoding="utf-8"))
+    path = users_file(AuthSettings(), settings.state_dir)
+    existing = ConfigAuthenticator.from_file(path) if path.exists() else None
+    lines: list[str] = []
+    blocks: list[str] = []
+    for username, role in DEMO_ROLES:
+        if existing is not None and existing.get_user(username) is not None:
+            continue
+        password = secrets.token_urlsafe(12)
+        blocks.append(user_entry_toml(username, Role(role), password, None, f"Démo ({role})"))
+        lines.append(f"{username:8} {password}   ({role})")
+    if blocks:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(("\n" if path.exists() and path.stat().st_size else "") + "\n".join(blocks))
+        path.chmod(0o600)
+    text = "\n".join(lines)
+    credentials.write_text(text, encoding="utf-8")
+    credentials.chmod(0o600)
+    return text
+
+
+def _summary(settings: object, storage: object, accounts: str) -> None:
     from visio_archive import index
     from visio_archive.archive import archive_stats
     from visio_archive.settings import Settings
@@ -89,9 +118,9 @@ def _summary(settings: object, storage: object) -> None:
     lines.append("")
     lines.append('Search from the command line:  .venv/bin/visio-archive search "budget"')
     lines.append("Open the search UI:            .venv/bin/visio-archive ui   then http://127.0.0.1:8000")
+    if accounts:
+        lines.append(f"Demo accounts (also in {settings.state_dir / 'demo-credentials.txt'}):")
+        lines.extend(f"  {line}" for line in accounts.splitlines())
     lines.append("Stop the services:             .venv/bin/visio-archive services down")
     console.print(Panel("\n".join(lines), title="visio-archive demo", expand=False))
     print(json.dumps(stats.model_dump()))
-
-
-__all__ = ["DEMO_CORRUPT", "DEMO_MEETING", "DEMO_SAMPLE", "Path", "demo"]

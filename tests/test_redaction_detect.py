@@ -165,3 +165,24 @@ def test_english_patterns_without_model() -> None:
     got = found("Call Mr Smith at +44 20 7946 0958 or mail j.smith@example.co.uk", lang="en")
     assert ("PHONE", "+44 20 7946 0958") in got and ("EMAIL", "j.smith@example.co.uk") in got
     assert any(lab == "PERSON" and "Smith" in t for lab, t in got)
+
+
+@pytest.mark.parametrize("operator", ["mask", "hmac"])
+def test_redact_transcript_other_operators(operator: str) -> None:
+    s = Settings(redaction_key="test-key")
+    red, blob = redact_transcript(_transcript(), settings=s, operator=operator)
+    text = red.segments[0].text
+    assert "Dupont" not in text and "06 12" not in text
+    assert red.operator == operator
+    assert decrypt_mapping(blob, s)["operator"] == operator
+    if operator == "hmac":  # keyed and stable: the same key gives the same tokens
+        again, _ = redact_transcript(_transcript(), settings=s, operator=operator)
+        assert again.segments[0].text == text
+
+
+def test_segment_without_words_gets_estimated_intervals() -> None:
+    tr = Transcript(meeting_id="m-2", language="fr", duration=10.0,
+                    segments=[Segment(start=0.0, end=10.0, text="x" * 50 + " 06 12 34 56 78 " + "y" * 34)])
+    red, _ = redact_transcript(tr, settings=Settings(redaction_key="k"))
+    ((a, b),) = red.segments[0].redacted_intervals
+    assert (a, b) == pytest.approx((5.1, 6.5))  # characters 51-65 of 100, over 10 s

@@ -219,7 +219,7 @@ _AMBIGUOUS_TYPES = frozenset("voie parc mail domaine clos passage villa galerie 
 _NUMW = "|".join(sorted((w for w in NUMBER_WORDS if w not in ("un", "une", "et", "zero")), key=len, reverse=True))
 _ADDR_HEAD_RE = re.compile(
     rf"(?<![\w,.])(\d{{1,4}}(?:\s?[-/]\s?\d{{1,4}})?|(?:{_NUMW})(?:[\s-](?:{_NUMW}|et|un|une))*)"
-    rf"(?:\s?(?:bis|ter|quater|[btq])\b)?\s*,?\s*(?:{_STREET_TYPES})\b\.?",
+    rf"(?:\s?(?:bis|ter|quater|[btq])\b)?\s*,?\s*(?:(?:de la|de l'|du|des)\s+)?(?:{_STREET_TYPES})\b\.?",
 )
 _NAME_TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*\.?|\d{1,4}(?:e|er|eme)?\b")
 _ADDR_STOP = frozenset(fold(w) for w in """

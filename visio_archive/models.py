@@ -125,7 +125,7 @@ class Entity(BaseModel):
     label: str
     text: str
     score: float = 1.0
-    source: str = "pattern"  # "ner", "pattern", "gazetteer", "context"
+    source: str = "pattern"  # "ner", "pattern", "gazetteer", "context", "lexicon", "shape" (bad-checksum look-alike)
 
 
 class RedactedSegment(BaseModel):

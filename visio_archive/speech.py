@@ -1,7 +1,7 @@
 """One recording -> a full ``Transcript``: decode, VAD + ASR, diarization, naming.
 
 ``transcribe_recording`` is what the flows call. Memory stays bounded on long recordings: the audio
-is decoded once into a memory-mapped temp file and ASR runs window by window (20 min by default),
+is decoded once into a memory-mapped temp file and ASR runs window by window (10 min by default),
 each window's cut placed in a pause found by the VAD so that no word is split between windows.
 """
 
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 # progress(stage, fraction in [0, 1]); stages: "decode", "asr", "diarization", "naming".
 Progress = Callable[[str, float], None]
 
-WINDOW_SECONDS = 20 * 60.0
+WINDOW_SECONDS = 10 * 60.0  # VAD memory grows with the window (about 1 GB at 20 min)
 WINDOW_MARGIN = 60.0      # audio read past a window's end so that its last VAD chunk is whole
 MAX_SEGMENT_SECONDS = 30.0
 SENTENCE_SPLIT_SECONDS = 10.0

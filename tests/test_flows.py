@@ -7,9 +7,11 @@ The tests of this module share one bucket and index prefix and run in order.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -162,15 +164,28 @@ def test_rerun_processes_nothing(flow_settings: Settings) -> None:
     assert archive_stats(flow_settings) == before
 
 
-def test_sigkill_during_indexing_then_rerun(flow_settings: Settings, french_meeting) -> None:  # type: ignore[no-untyped-def]
+def test_sigkill_during_indexing_then_rerun(flow_settings: Settings, french_meeting, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     storage = Storage.from_settings(flow_settings)
     crash_id = "flows-crash"
     storage.put_recording(french_meeting.audio, crash_id, metadata=french_meeting.metadata)
     env = {**os.environ, "VISIO_FAULT_POINT": "index:after"}
-    killed = subprocess.run(
-        [sys.executable, "-m", "visio_archive", "nightly"], env=env, capture_output=True, text=True, timeout=900
-    )
-    assert killed.returncode == -9, killed.stderr[-2000:]
+    log = tmp_path / "killed-run.log"
+    # Its own session: the run starts a Prefect server of its own in a child process, which the
+    # SIGKILL orphans; the whole group is cleaned up afterwards.
+    with log.open("wb") as output:
+        killed = subprocess.Popen(
+            [sys.executable, "-m", "visio_archive", "nightly"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            returncode = killed.wait(timeout=900)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(killed.pid, signal.SIGKILL)
+    assert returncode == -signal.SIGKILL, log.read_text()[-3000:]
     assert storage.ledger_get(crash_id) is None  # indexed, but not marked done
     assert _segments(flow_settings, crash_id)  # the kill came after the index writes
 

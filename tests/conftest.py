@@ -3,19 +3,13 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
-# Never let a library reach a model hub or send telemetry from the tests.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-
-from visio_archive.settings import Settings  # noqa: E402
+# Importing the package switches off every hub access and telemetry (visio_archive/offline.py).
+from visio_archive.settings import Settings
 
 
 @pytest.fixture(scope="session")

@@ -16,11 +16,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from visio_archive import index, services
 from visio_archive.archive import archive_stats, read_redacted
+from visio_archive.samples import SampleMeeting
 from visio_archive.settings import Settings, get_settings
 from visio_archive.storage import Storage
 
@@ -60,7 +62,7 @@ def flow_settings(run_id: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 @pytest.fixture(scope="module")
-def french_meeting(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def french_meeting(tmp_path_factory: pytest.TempPathFactory) -> SampleMeeting:
     from visio_archive.samples import demo_meeting
 
     return demo_meeting(tmp_path_factory.mktemp("meeting"))
@@ -71,7 +73,7 @@ def no_foreign_connections() -> Iterator[list[str]]:
     """Record every outgoing connection that is not to loopback (sovereignty: there must be none)."""
     foreign: list[str] = []
 
-    def hook(event: str, args: tuple) -> None:  # type: ignore[type-arg]
+    def hook(event: str, args: tuple[Any, ...]) -> None:
         if event != "socket.connect" or not isinstance(args[1], tuple):
             return
         host = str(args[1][0])
@@ -87,7 +89,7 @@ def no_foreign_connections() -> Iterator[list[str]]:
     hook_active[0] = False  # audit hooks cannot be removed: switch it off
 
 
-def _run_nightly() -> dict:  # type: ignore[type-arg]
+def _run_nightly() -> dict[str, Any]:
     from flows.pipeline import RecordingsFailed, nightly
 
     try:
@@ -96,7 +98,7 @@ def _run_nightly() -> dict:  # type: ignore[type-arg]
         return failure.summary
 
 
-def _segments(settings: Settings, meeting_id: str) -> list[dict]:  # type: ignore[type-arg]
+def _segments(settings: Settings, meeting_id: str) -> list[dict[str, Any]]:
     client = index.client_from_settings(settings)
     client.indices.refresh(index=index.alias_name(settings.index_prefix, "segments"))
     answer = client.search(
@@ -109,7 +111,9 @@ def _segments(settings: Settings, meeting_id: str) -> list[dict]:  # type: ignor
 # ---------------------------------------------------------------- the tests
 
 
-def test_nightly_end_to_end(flow_settings: Settings, french_meeting, no_foreign_connections, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_nightly_end_to_end(
+    flow_settings: Settings, french_meeting: SampleMeeting, no_foreign_connections: list[str], tmp_path: Path
+) -> None:
     storage = Storage.from_settings(flow_settings)
     storage.ensure_bucket()
     storage.put_recording(french_meeting.audio, FRENCH, metadata=french_meeting.metadata)
@@ -164,7 +168,9 @@ def test_rerun_processes_nothing(flow_settings: Settings) -> None:
     assert archive_stats(flow_settings) == before
 
 
-def test_sigkill_during_indexing_then_rerun(flow_settings: Settings, french_meeting, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_sigkill_during_indexing_then_rerun(
+    flow_settings: Settings, french_meeting: SampleMeeting, tmp_path: Path
+) -> None:
     storage = Storage.from_settings(flow_settings)
     crash_id = "flows-crash"
     storage.put_recording(french_meeting.audio, crash_id, metadata=french_meeting.metadata)
@@ -202,7 +208,9 @@ def test_sigkill_during_indexing_then_rerun(flow_settings: Settings, french_meet
     assert (stats.recordings_done, stats.quarantined, stats.meetings_indexed) == (3, 1, 3)
 
 
-def test_opensearch_down_marks_nothing_done_and_rerun_completes(flow_settings: Settings, french_meeting) -> None:  # type: ignore[no-untyped-def]
+def test_opensearch_down_marks_nothing_done_and_rerun_completes(
+    flow_settings: Settings, french_meeting: SampleMeeting
+) -> None:
     storage = Storage.from_settings(flow_settings)
     down_id = "flows-down"
     storage.put_recording(french_meeting.audio, down_id, metadata=french_meeting.metadata)

@@ -295,7 +295,7 @@ def long_case(work: Path, minutes: float) -> Case:
     import numpy as np
     import soundfile as sf
 
-    out = work / f"long-{int(minutes)}min.ogg"
+    out = work / f"long-{int(minutes)}min.ogg"  # delete it after changing how it is built
     rttm = work / f"long-{int(minutes)}min.rttm"
     txt = work / f"long-{int(minutes)}min.txt"
     if not out.exists():
@@ -306,9 +306,9 @@ def long_case(work: Path, minutes: float) -> Case:
             case = cases[i % len(cases)]
             data, sr = sf.read(str(case.audio.with_suffix(".wav")), dtype="float32")
             parts.append(data)
-            # Speakers stay distinct across repeats of one meeting (same voices): labels per case.
+            # The generator gives speaker slot N of a language the same voice in every meeting.
             for a, b, label in read_rttm(case.rttm):
-                rows.append((t + a, t + b, f"{case.name}-{label}"))
+                rows.append((t + a, t + b, f"{case.language}-{label}"))
             texts.append(case.reference_text)
             t += len(data) / sr
             i += 1

@@ -169,3 +169,24 @@ def test_stale_temp_files_of_dead_processes_are_removed(media: dict[str, Path], 
     with audio.open_audio(media["ogg"], tmp_dir=tmp_path):
         assert not stale.exists()
         assert mine.exists()
+
+
+def _rss_file_kb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("RssFile:"):
+            return int(line.split()[1])
+    return 0
+
+
+def test_release_pages_shrinks_the_resident_set(tmp_path: Path) -> None:
+    long = tmp_path / "long.wav"
+    ffmpeg("-stream_loop", "19", "-i", str(SAMPLE), "-c:a", "pcm_s16le", str(long))  # 10 min
+    with audio.open_audio(long) as d:
+        before = _rss_file_kb()
+        audio.peak_level(d.samples)  # touches all 38 MB
+        touched = _rss_file_kb()
+        d.release_pages()
+        after = _rss_file_kb()
+        assert touched - before > 30_000
+        assert touched - after > 30_000
+        assert audio.peak_level(d.samples) > 0.1  # still readable

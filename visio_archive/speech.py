@@ -215,6 +215,7 @@ def run_pipeline(
         warnings = list(decoded.warnings)
         duration = decoded.duration
         check_not_silent(decoded.samples, path)
+        decoded.release_pages()
         timings["decode"] = time.perf_counter() - t0
         _report(progress, "decode", 1.0)
 
@@ -250,6 +251,7 @@ def run_pipeline(
             next_a = a + chunks[-1].end if (chunks and not last) else b
             a = max(next_a, a + 1.0)
             del window
+            decoded.release_pages()
             _report(progress, "asr", min(1.0, a / duration))
         if speech_seconds == 0.0 or lang is None:
             raise no_speech(path)

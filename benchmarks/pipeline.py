@@ -1,0 +1,156 @@
+"""End-to-end cost of the nightly pipeline against bare faster-whisper, on one generated meeting.
+
+    .venv/bin/python -m benchmarks.pipeline [--minutes 10] [--language fr] [--json]
+
+Needs the services (`visio-archive services up`) and the model store. Prints:
+- the pipeline's real-time factor: wall time of one `process-recording` flow run (fetch from S3,
+  decode, VAD + ASR, diarization, naming, redaction, redacted audio, artifacts, indexing, ledger)
+  divided by the audio's duration, and its peak RSS;
+- bare faster-whisper's real-time factor on the same file with the same model and compute type
+  (library defaults otherwise: beam 5, no VAD, no word timestamps), and its peak RSS;
+- their ratio. Targets (2 cores, whisper base): RTF <= 0.30, ratio <= 1.6.
+
+Each side runs in a fresh subprocess, so that model loading is counted and peak RSS is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # ffmpeg/ffprobe
+    return max(own, children) / 1024
+
+
+def run_bare(audio: str, language: str) -> dict[str, float]:
+    from faster_whisper import WhisperModel
+
+    from visio_archive.modelstore import ModelStore, whisper_model_name
+    from visio_archive.settings import get_settings
+
+    settings = get_settings()
+    store = ModelStore.from_settings(settings)
+    start = time.perf_counter()
+    model = WhisperModel(
+        str(store.path(whisper_model_name(settings.whisper_model))),
+        device="cpu",
+        compute_type=settings.compute_type,
+        cpu_threads=settings.cpu_threads,
+    )
+    segments, info = model.transcribe(audio, language=language)
+    words = sum(len(segment.text.split()) for segment in segments)  # the generator does the work
+    return {
+        "seconds": time.perf_counter() - start,
+        "duration": info.duration,
+        "words": words,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def run_pipeline(audio: str, metadata: str, language: str) -> dict[str, float]:
+    os.environ["VISIO_LANGUAGE"] = language
+    from flows.pipeline import process_recording
+    from visio_archive.archive import read_redacted
+    from visio_archive.settings import get_settings
+    from visio_archive.storage import Storage
+
+    settings = get_settings()
+    storage = Storage.from_settings(settings)
+    storage.ensure_bucket()
+    recording_id = f"bench-{uuid.uuid4().hex[:8]}"
+    ref = storage.put_recording(audio, recording_id, metadata=metadata)
+    start = time.perf_counter()
+    outcome = process_recording(ref)
+    seconds = time.perf_counter() - start
+    redacted = read_redacted(storage, recording_id)
+    return {
+        "seconds": seconds,
+        "duration": redacted.duration,
+        "outcome": outcome,
+        "segments": len(redacted.segments),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def _in_subprocess(mode: str, *args: str, env: dict[str, str]) -> dict[str, float]:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.pipeline", "--child", mode, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"{mode} run failed:\n{result.stderr[-4000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--language", default="fr", choices=["fr", "en"])
+    parser.add_argument("--speakers", type=int, default=2)
+    parser.add_argument("--workdir", default=str(ROOT / "benchmarks" / "out"))
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        mode, *rest = args.child
+        answer = run_bare(rest[0], rest[1]) if mode == "bare" else run_pipeline(rest[0], rest[1], rest[2])
+        print(json.dumps(answer))
+        return
+
+    from benchmarks.meetings import generate_meeting
+
+    workdir = Path(args.workdir)
+    name = f"pipeline-{args.language}-{args.speakers}spk-{int(args.minutes * 60)}s"
+    audio, metadata = workdir / f"{name}.ogg", workdir / f"{name}-metadata.json"
+    if not audio.exists():
+        print(f"generating a {args.minutes:g}-minute {args.language} meeting…", file=sys.stderr)
+        generate_meeting(
+            workdir, language=args.language, speakers=args.speakers, seconds=args.minutes * 60, seed=7, name=name
+        )
+    env = {**os.environ, "VISIO_BUCKET": "bench-pipeline", "VISIO_INDEX_PREFIX": "bench-pipeline"}
+    print("bare faster-whisper…", file=sys.stderr)
+    bare = _in_subprocess("bare", str(audio), args.language, env=env)
+    print("pipeline (one process-recording flow run)…", file=sys.stderr)
+    pipe = _in_subprocess("pipeline", str(audio), str(metadata), args.language, env=env)
+    duration = pipe["duration"]
+    report = {
+        "audio_seconds": round(duration, 1),
+        "pipeline_rtf": round(pipe["seconds"] / duration, 3),
+        "pipeline_peak_rss_mb": round(pipe["peak_rss_mb"]),
+        "bare_faster_whisper_rtf": round(bare["seconds"] / duration, 3),
+        "bare_peak_rss_mb": round(bare["peak_rss_mb"]),
+        "ratio_pipeline_to_bare": round(pipe["seconds"] / bare["seconds"], 2),
+        "pipeline_outcome": pipe["outcome"],
+        "segments": pipe["segments"],
+        "cpus": os.cpu_count(),
+    }
+    if args.json:
+        print(json.dumps(report))
+        return
+    print(f"audio                      {report['audio_seconds']:8.1f} s ({args.language}, {args.speakers} speakers)")
+    print(f"pipeline real-time factor  {report['pipeline_rtf']:8.3f}   (target <= 0.30)")
+    print(f"bare faster-whisper RTF    {report['bare_faster_whisper_rtf']:8.3f}")
+    print(f"ratio pipeline / bare      {report['ratio_pipeline_to_bare']:8.2f}   (target <= 1.6)")
+    print(f"peak RSS pipeline / bare   {report['pipeline_peak_rss_mb']:5d} MB / {report['bare_peak_rss_mb']} MB")
+    print(f"outcome                    {report['pipeline_outcome']}, {report['segments']} segments")
+
+
+if __name__ == "__main__":
+    main()

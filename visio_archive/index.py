@@ -141,12 +141,15 @@ ANALYSIS: dict[str, Any] = {
     },
 }
 
+# Offsets in the postings let the unified highlighter find snippets without re-analysing the
+# text of every hit: highlighted searches stay fast on a large index.
 _TEXT_FIELD: dict[str, Any] = {
     "type": "text",
     "analyzer": "french",
+    "index_options": "offsets",
     "fields": {
-        "exact": {"type": "text", "analyzer": "exact"},
-        "en": {"type": "text", "analyzer": "english"},
+        "exact": {"type": "text", "analyzer": "exact", "index_options": "offsets"},
+        "en": {"type": "text", "analyzer": "english", "index_options": "offsets"},
     },
 }
 
@@ -166,7 +169,8 @@ MAPPINGS: dict[Kind, dict[str, Any]] = {
             "segment_index": {"type": "integer"},
             "start": {"type": "float"},
             "end": {"type": "float"},
-            "speaker": {"type": "keyword"},
+            # Faceted on every search: build its ordinals at refresh, not at the first query.
+            "speaker": {"type": "keyword", "eager_global_ordinals": True},
             "participant_id": {"type": "keyword"},
             "text": _TEXT_FIELD,
             "language": {"type": "keyword"},

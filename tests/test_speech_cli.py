@@ -141,9 +141,9 @@ def test_cli_transcribes_the_sample(cli, media, installed_store: Path, tmp_path:
     events = []
     for line in (SAMPLE.parent / "sample.rttm").read_text().splitlines():
         f = line.split()
-        t0, dur, who = float(f[3]), float(f[4]), pids[f[7]]
-        for kind, t in (("speech_start", t0), ("speech_end", t0 + dur)):
-            stamp = (start + timedelta(seconds=t)).isoformat()
+        t_start, dur, who = float(f[3]), float(f[4]), pids[f[7]]
+        for kind, at in (("speech_start", t_start), ("speech_end", t_start + dur)):
+            stamp = (start + timedelta(seconds=at)).isoformat()
             events.append({"participant_id": who, "type": kind, "timestamp": stamp})
     meta = tmp_path / "meeting-metadata.json"
     meta.write_text(

@@ -24,6 +24,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,7 +60,7 @@ def run_bare(audio: str, language: str) -> dict[str, float]:
     }
 
 
-def run_pipeline(audio: str, metadata: str, language: str) -> dict[str, float]:
+def run_pipeline(audio: str, metadata: str, language: str) -> dict[str, Any]:
     os.environ["VISIO_LANGUAGE"] = language
     from flows.pipeline import process_recording
     from visio_archive.archive import read_redacted
@@ -84,7 +85,7 @@ def run_pipeline(audio: str, metadata: str, language: str) -> dict[str, float]:
     }
 
 
-def _in_subprocess(mode: str, *args: str, env: dict[str, str]) -> dict[str, float]:
+def _in_subprocess(mode: str, *args: str, env: dict[str, str]) -> dict[str, Any]:
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks.pipeline", "--child", mode, *args],
         cwd=ROOT,

@@ -22,13 +22,13 @@ import argparse
 import json
 import random
 import shutil
-import subprocess
-import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+
+from visio_archive.samples import encode_ogg, speak
 
 SR = 16_000
 
@@ -105,29 +105,6 @@ class GeneratedMeeting(NamedTuple):
     text: Path      # reference transcript
 
 
-def _speak(text: str, voice: str, pitch: int, speed: int, workdir: Path) -> np.ndarray:
-    import soundfile as sf
-    from scipy.signal import resample_poly
-
-    wav = workdir / "tts.wav"
-    subprocess.run(
-        ["espeak-ng", "-v", voice, "-p", str(pitch), "-s", str(speed), "-w", str(wav), text],
-        check=True,
-        capture_output=True,
-    )
-    data, sr = sf.read(str(wav), dtype="float32")
-    if data.ndim > 1:
-        data = data.mean(axis=1)
-    if sr != SR:
-        g = np.gcd(int(sr), SR)
-        data = resample_poly(data, SR // g, int(sr) // g).astype(np.float32)
-    # Trim the silence espeak puts around the sentence.
-    active = np.flatnonzero(np.abs(data) > 0.01)
-    if active.size:
-        data = data[max(0, active[0] - 80) : active[-1] + 80]
-    return data * 0.6
-
-
 def _speech_regions(signal: np.ndarray, min_gap: float = 0.3, min_len: float = 0.1) -> list[tuple[float, float]]:
     """Speech regions of one speaker's own signal (10 ms frames, energy threshold)."""
     hop = SR // 100
@@ -184,27 +161,26 @@ def generate_meeting(
     t = 0.5 + rng.random() * 0.5
     prev = -1
     idx = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        while t < seconds:
-            choices = [s for s in range(speakers) if s != prev] or [0]
-            spk = rng.choice(choices) if prev >= 0 else 0
-            n_sent = 1 if rng.random() < 0.6 else 2
-            for j in range(n_sent):
-                sentence = sentences[idx % len(sentences)]
-                idx += 1
-                voice, pitch, speed = voices[spk]
-                audio = _speak(sentence, voice, pitch, speed, Path(tmp))
-                start = int(t * SR)
-                end = min(start + audio.size, total)
-                tracks[spk, start:end] += audio[: end - start]
-                text_lines.append(sentence)
-                t = end / SR + (0.25 + rng.random() * 0.3 if j + 1 < n_sent else 0.0)
-            # Pause before the next turn; now and then the next speaker starts early (overlap).
-            if overlaps and speakers > 1 and rng.random() < 0.15:
-                t -= 0.3 + rng.random() * 0.4
-            else:
-                t += 0.3 + rng.random() * 0.9
-            prev = spk
+    while t < seconds:
+        choices = [s for s in range(speakers) if s != prev] or [0]
+        spk = rng.choice(choices) if prev >= 0 else 0
+        n_sent = 1 if rng.random() < 0.6 else 2
+        for j in range(n_sent):
+            sentence = sentences[idx % len(sentences)]
+            idx += 1
+            voice, pitch, speed = voices[spk]
+            audio = speak(sentence, voice, pitch, speed)
+            start = int(t * SR)
+            end = min(start + audio.size, total)
+            tracks[spk, start:end] += audio[: end - start]
+            text_lines.append(sentence)
+            t = end / SR + (0.25 + rng.random() * 0.3 if j + 1 < n_sent else 0.0)
+        # Pause before the next turn; now and then the next speaker starts early (overlap).
+        if overlaps and speakers > 1 and rng.random() < 0.15:
+            t -= 0.3 + rng.random() * 0.4
+        else:
+            t += 0.3 + rng.random() * 0.9
+        prev = spk
     length = min(total, int((t + 0.8) * SR))
     tracks = tracks[:, :length]
     mix = tracks.sum(axis=0)
@@ -265,12 +241,7 @@ def generate_meeting(
 
     wav = out / f"{name}.wav"
     sf.write(str(wav), mix, SR, subtype="PCM_16")
-    ogg = out / f"{name}.ogg"
-    subprocess.run(
-        ["ffmpeg", "-y", "-loglevel", "error", "-i", str(wav), "-ac", "1", "-ar", "48000",
-         "-c:a", "libopus", "-b:a", "32k", str(ogg)],
-        check=True,
-    )
+    ogg = encode_ogg(mix, out / f"{name}.ogg")
     return GeneratedMeeting(ogg, meta_path, rttm, txt)
 
 

@@ -108,3 +108,13 @@ def test_segments_to_turns_merges_same_speaker() -> None:
     )
     turns = segments_to_turns(t)
     assert [(x.start, x.end, x.label) for x in turns] == [(0, 2, "A"), (2.5, 3, "B")]
+
+
+def test_join_words_keeps_french_elisions_and_punctuation_tight() -> None:
+    from visio_archive.subtitles import join_words
+
+    assert join_words(["Nous", "m", "'allons", "voir", "l", "’état", ",", "peut-", "être", "."]) == (
+        "Nous m'allons voir l’état, peut-être."
+    )
+    assert join_words(["Bonjour", "à", "tous"]) == "Bonjour à tous"
+    assert join_words([]) == ""

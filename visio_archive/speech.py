@@ -28,6 +28,7 @@ from visio_archive.models import (
     Word,
 )
 from visio_archive.modelstore import ModelStore
+from visio_archive.subtitles import join_words
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +121,7 @@ def build_segments(words: list[Word]) -> list[Segment]:
                 Segment(
                     start=cur[0].start,
                     end=max(w.end for w in cur),
-                    text=" ".join(w.word for w in cur),
+                    text=join_words([w.word for w in cur]),
                     speaker=speaker,
                     words=list(cur),
                 )

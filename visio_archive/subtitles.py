@@ -24,6 +24,21 @@ class Cue:
     speaker: str | None  # display name
 
 
+_ATTACH_LEFT = ("'", "’", ",", ".", "…", ")", "]", "-")  # never a space before these
+_ATTACH_RIGHT = ("'", "’", "(", "[", "-")  # never a space after these
+
+
+def join_words(tokens: list[str]) -> str:
+    """Words back into text: whisper splits "m'allons" into "m" + "'allons", and a plain
+    space join would write "m 'allons"."""
+    text = ""
+    for token in tokens:
+        if text and not token.startswith(_ATTACH_LEFT) and not text.endswith(_ATTACH_RIGHT):
+            text += " "
+        text += token
+    return text
+
+
 def _timestamp(seconds: float, sep: str) -> str:
     ms = max(0, round(seconds * 1000))
     h, rem = divmod(ms, 3_600_000)
@@ -58,15 +73,15 @@ def _segment_cues(seg: Segment, name: str | None, max_chars: int, max_seconds: f
         token = _clean(w.word)
         if not token:
             continue
-        candidate = " ".join([*cur, token])
-        sentence_done = bool(cur) and cur[-1].endswith((".", "?", "!", "…")) and len(" ".join(cur)) >= max_chars // 2
+        candidate = join_words([*cur, token])
+        sentence_done = bool(cur) and cur[-1].endswith((".", "?", "!", "…")) and len(join_words(cur)) >= max_chars // 2
         if cur and (len(candidate) > max_chars or w.end - cur_start > max_seconds or sentence_done):
-            cues.append(Cue(cur_start, max(cur_end, cur_start + 0.001), " ".join(cur), name))
+            cues.append(Cue(cur_start, max(cur_end, cur_start + 0.001), join_words(cur), name))
             cur, cur_start = [], w.start
         cur.append(token)
         cur_end = w.end
     if cur:
-        cues.append(Cue(cur_start, max(cur_end, cur_start + 0.001), " ".join(cur), name))
+        cues.append(Cue(cur_start, max(cur_end, cur_start + 0.001), join_words(cur), name))
     return cues
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 
 from visio_archive.cli.app import app
@@ -64,6 +65,8 @@ def demo() -> None:
     raise typer.Exit(outcome)
 
 
+# A word the small whisper model hears even in espeak-ng's French.
+DEMO_QUERY = "réunion"
 DEMO_ROLES = [("viewer", "viewer"), ("officer", "records_officer"), ("legal", "legal")]
 
 
@@ -105,22 +108,23 @@ def _summary(settings: object, storage: object, accounts: str) -> None:
     assert isinstance(settings, Settings)
     stats = archive_stats(settings)
     client = index.client_from_settings(settings)
-    hits = index.search_segments(client, settings.index_prefix, "budget", size=3)
+    hits = index.search_segments(client, settings.index_prefix, DEMO_QUERY, size=3)
     quarantined = [record for record in storage.quarantine_list()]  # type: ignore[attr-defined]
     lines = [f"{key.replace('_', ' ')}: {value}" for key, value in stats.model_dump().items()]
     for record in quarantined:
         lines.append(f"quarantined {record.recording_id} at {record.stage}: {record.message}")
     lines.append("")
-    lines.append("A search for 'budget':")
+    lines.append(f"A search for '{DEMO_QUERY}':")
     for hit in hits:
         segment = hit.segment
         lines.append(f"  [{segment.meeting_id} {segment.start:.1f}s] {segment.speaker}: {segment.text[:90]}")
     lines.append("")
-    lines.append('Search from the command line:  .venv/bin/visio-archive search "budget"')
+    lines.append(f"Search from the command line:  .venv/bin/visio-archive search {DEMO_QUERY}")
     lines.append("Open the search UI:            .venv/bin/visio-archive ui   then http://127.0.0.1:8000")
     if accounts:
         lines.append(f"Demo accounts (also in {settings.state_dir / 'demo-credentials.txt'}):")
         lines.extend(f"  {line}" for line in accounts.splitlines())
     lines.append("Stop the services:             .venv/bin/visio-archive services down")
-    console.print(Panel("\n".join(lines), title="visio-archive demo", expand=False))
+    # Square brackets in transcripts ("[PERSONNE_1]") are text, not rich markup.
+    console.print(Panel(escape("\n".join(lines)), title="visio-archive demo", expand=False))
     print(json.dumps(stats.model_dump()))

@@ -35,11 +35,13 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 def _print_run(result: dict[str, Any]) -> int:
     processed: dict[str, str] = result.get("processed", {})
     failed = {k: v for k, v in processed.items() if v.startswith("failed")}
+    quarantined = sum(1 for v in processed.values() if v == "quarantined")
     for recording_id, outcome in processed.items():
         colour = "green" if outcome == "done" else "yellow" if outcome == "quarantined" else "red"
         console.print(f"  {recording_id}: [{colour}]{outcome}[/]")
     console.print(
-        f"processed {len(processed)} recording(s): {len(processed) - len(failed)} finished, {len(failed)} failed; "
+        f"processed {len(processed)} recording(s): {len(processed) - len(failed) - quarantined} done, "
+        f"{quarantined} quarantined, {len(failed)} failed; "
         f"{result.get('already_done', 0)} already done, {result.get('quarantined_skipped', 0)} quarantined earlier"
     )
     return 1 if failed else 0

@@ -43,15 +43,9 @@ def opensearch_client(settings: Settings) -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def minio_client(settings: Settings) -> Iterator[object]:
-    from minio import Minio
+    from visio_archive.storage import Storage
 
-    client = Minio(
-        settings.s3_endpoint,
-        access_key=settings.s3_access_key,
-        secret_key=settings.s3_secret_key.get_secret_value(),
-        secure=settings.s3_secure,
-        region=settings.s3_region,
-    )
+    client = Storage.from_settings(settings).client
     try:
         client.list_buckets()
     except Exception as exc:  # pragma: no cover

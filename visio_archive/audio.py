@@ -24,6 +24,8 @@ from types import TracebackType
 
 import numpy as np
 
+from visio_archive.processes import process_alive
+
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16_000
@@ -226,23 +228,13 @@ class DecodedAudio:
 _TMP_PREFIX = "visio-audio-"
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def remove_stale_temp_files(tmp_dir: Path | str | None = None) -> int:
     """Remove decoded-audio temp dirs left by processes that died (SIGKILL, OOM); returns how many."""
     base = Path(tmp_dir) if tmp_dir else Path(tempfile.gettempdir())
     removed = 0
     for d in base.glob(f"{_TMP_PREFIX}*-*"):
         pid_text = d.name[len(_TMP_PREFIX) :].split("-", 1)[0]
-        if pid_text.isdigit() and not _pid_alive(int(pid_text)):
+        if pid_text.isdigit() and not process_alive(int(pid_text)):
             shutil.rmtree(d, ignore_errors=True)
             removed += 1
     return removed

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
+from visio_archive.processes import process_alive
 from visio_archive.settings import Settings
 
 INFRA_DIR = Path(__file__).resolve().parent.parent / "infra"
@@ -168,28 +169,13 @@ def _log_file(settings: Settings, name: str) -> Path:
     return settings.logs_dir / f"{name}.log"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie still answers kill(0); read its state to know it is really gone.
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except OSError:
-        return True
-    return state != "Z"
-
-
 def _read_pid(settings: Settings, name: str) -> int | None:
     path = _pid_file(settings, name)
     try:
         pid = int(path.read_text().strip())
     except (OSError, ValueError):
         return None
-    return pid if _alive(pid) else None
+    return pid if process_alive(pid) else None
 
 
 # ---------------------------------------------------------------- operations
@@ -266,7 +252,7 @@ def _wait_healthy(spec: ServiceSpec, settings: Settings, pid: int) -> None:
     log_path = _log_file(settings, spec.name).resolve()
     detail = ""
     while time.monotonic() < deadline:
-        if not _alive(pid):
+        if not process_alive(pid):
             _pid_file(settings, spec.name).unlink(missing_ok=True)
             raise ServiceError(f"{spec.name} exited while starting; read {log_path}")
         healthy, detail = spec.probe(settings)
@@ -290,12 +276,12 @@ def stop(name: str, settings: Settings, echo: Callable[[str], None] = print, gra
     echo(f"{name}: stopping process group {pid}…")
     _signal_group(pid, signal.SIGTERM)
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and _alive(pid):
+    while time.monotonic() < deadline and process_alive(pid):
         time.sleep(0.2)
-    if _alive(pid):
+    if process_alive(pid):
         echo(f"{name}: did not stop within {grace:.0f} s, killing it")
         _signal_group(pid, signal.SIGKILL)
-        while _alive(pid):
+        while process_alive(pid):
             time.sleep(0.1)
     pid_file.unlink(missing_ok=True)
     echo(f"{name}: stopped")

@@ -130,8 +130,12 @@ def test_search_open_hit_seek_audio_and_download(browser: Any, server: tuple[str
     word = page.locator("#seg-3 .w").nth(2)
     word_start = float(word.get_attribute("data-start") or "nan")
     word.click()
+    # The click seeks and starts playing, so currentTime moves on at once: check the seek target
+    # and that playback is at or just past it.
     page.wait_for_function(
-        f"() => Math.abs(document.getElementById('player').currentTime - {word_start}) < 0.01")
+        f"() => {{ const a = document.getElementById('player'); "
+        f"return Math.abs(parseFloat(a.dataset.seeked) - {word_start}) < 0.01 "
+        f"&& a.currentTime >= {word_start} - 0.01 && a.currentTime < {word_start} + 2.0; }}")
     page.evaluate("() => document.getElementById('player').pause()")
 
     # Playing moves the highlight along (when the headless browser can decode audio).

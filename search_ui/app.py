@@ -32,6 +32,7 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from visio_archive import search as search_mod
+from visio_archive.archive import FULL_TRANSCRIPT, REDACTED_AUDIO, REDACTED_TRANSCRIPT
 from visio_archive.audit import AuditLog
 from visio_archive.auth import (
     Authenticator,
@@ -51,9 +52,6 @@ from visio_archive.settings import Settings
 HERE = Path(__file__).resolve().parent
 COOKIE = "visio_session"
 MEETING_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-REDACTED_TRANSCRIPT = "transcript.redacted.json"
-FULL_TRANSCRIPT = "transcript.json"
-REDACTED_AUDIO = "audio.redacted.ogg"
 MAX_FORM_BYTES = 16 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -114,17 +112,17 @@ class Artifacts:
             raise HttpProblem(502, "Les fichiers de cette réunion sont illisibles.") from exc
 
     def redacted(self, meeting_id: str) -> RedactedTranscript:
-        key = f"{self.settings.artifacts_prefix}{meeting_id}/{REDACTED_TRANSCRIPT}"
+        key = self.storage.artifact_key(meeting_id, REDACTED_TRANSCRIPT)
         result: RedactedTranscript = self._get_model(key, RedactedTranscript)
         return result
 
     def full(self, meeting_id: str) -> Transcript:
-        key = f"{self.settings.restricted_prefix}{meeting_id}/{FULL_TRANSCRIPT}"
+        key = self.storage.restricted_key(meeting_id, FULL_TRANSCRIPT)
         result: Transcript = self._get_model(key, Transcript)
         return result
 
     def audio_key(self, meeting_id: str) -> str:
-        return f"{self.settings.artifacts_prefix}{meeting_id}/{REDACTED_AUDIO}"
+        return str(self.storage.artifact_key(meeting_id, REDACTED_AUDIO))
 
     def stat(self, key: str) -> tuple[int, str] | None:
         from minio.error import S3Error

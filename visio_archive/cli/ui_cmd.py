@@ -205,6 +205,7 @@ def export(
 ) -> None:
     """Export the redacted minutes of one meeting (header and timestamped speaker turns)."""
     from visio_archive import search as s
+    from visio_archive.archive import REDACTED_TRANSCRIPT
     from visio_archive.audit import AuditLog
     from visio_archive.exports import export_transcript
     from visio_archive.models import RedactedTranscript
@@ -212,7 +213,7 @@ def export(
 
     settings = get_settings()
     storage = Storage.from_settings(settings)
-    key = f"{settings.artifacts_prefix}{meeting_id}/transcript.redacted.json"
+    key = storage.artifact_key(meeting_id, REDACTED_TRANSCRIPT)
     try:
         transcript = storage.get_json(key, RedactedTranscript)
     except ObjectNotFound as exc:
@@ -420,9 +421,9 @@ def import_transcript_file(
     import re
 
     from visio_archive import index as index_mod
+    from visio_archive.archive import MeetingInfo, write_artifacts
     from visio_archive.audit import AuditLog
     from visio_archive.documents import build_documents
-    from visio_archive.exports import export_transcript
     from visio_archive.storage import Storage
 
     if not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$", meeting_id):
@@ -448,23 +449,13 @@ def import_transcript_file(
 
     storage = Storage.from_settings(settings)
     storage.ensure_bucket()
-    a, r = settings.artifacts_prefix, settings.restricted_prefix
     etag = hashlib.sha256(path.read_bytes()).hexdigest()
-    storage.put_json(f"{r}{meeting_id}/transcript.json", transcript)
-    storage.put_artifact(f"{r}{meeting_id}/mapping.enc", mapping, "application/octet-stream")
-    storage.put_json(f"{a}{meeting_id}/transcript.redacted.json", redacted)
-    storage.put_artifact(f"{a}{meeting_id}/transcript.vtt", export_transcript(redacted, "vtt"),
-                         "text/vtt; charset=utf-8")
-    storage.put_artifact(f"{a}{meeting_id}/transcript.srt", export_transcript(redacted, "srt"),
-                         "application/x-subrip; charset=utf-8")
-    try:
-        from visio_archive.archive import MeetingInfo
-
-        info = MeetingInfo(meeting_id=meeting_id, recording_key=f"import:{path.name}", etag=etag, series=series,
-                           processed_at=datetime.now(started_at.tzinfo), source="import")
-        storage.put_json(f"{a}{meeting_id}/meeting.json", info)
-    except ImportError:  # pragma: no cover - archive module absent
-        pass
+    # The same artifact set as a processed recording (meeting.json last), so that reindex,
+    # retention and erase treat imported meetings like any other.
+    info = MeetingInfo(meeting_id=meeting_id, recording_key=f"import:{path.name}", etag=etag, series=series,
+                       processed_at=datetime.now(started_at.tzinfo), source="import")
+    write_artifacts(storage, transcript=transcript, redacted=redacted, mapping=mapping, redacted_audio=None,
+                    info=info)
 
     client = index_mod.client_from_settings(settings)
     index_mod.ensure_indices(client, settings.index_prefix)

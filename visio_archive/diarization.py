@@ -72,8 +72,6 @@ class DiarizationConfig:
     # speech of one voice among 6 and glues voices together (2 h test: 3 of 6 found without it).
     max_neighbours: int = 100
     max_speakers: int = 10
-    auto_prune: bool = False  # NME-SC style choice of `prune`: over-split the pyannote sample
-    prune_candidates: tuple[float, ...] = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
     # Clusters whose centroids are closer than this cosine distance are one speaker.
     merge_threshold: float = 0.07
     # A cluster needs this share of the clustered speech (and min_cluster_s) to stand as a speaker;
@@ -84,9 +82,6 @@ class DiarizationConfig:
     max_cluster_items: int = 3000
     # Gaps shorter than this inside one speaker's speech are filled.
     min_duration_off: float = 0.1
-    # Tracks of linked local speakers are cut after this many chunks. 1 = no linking: on the tuning
-    # meetings linking glued together voices that the segmentation model had confused in one chunk.
-    track_chunks: int = 1
     # Batch size of the encoder (partials of 1.6 s).
     encoder_batch: int = 256
 
@@ -321,54 +316,17 @@ def _mel(audio: np.ndarray, gain: float = 1.0) -> np.ndarray:
     return np.concatenate(parts).astype(np.float32)
 
 
-def _tracks(binarized: np.ndarray, step_frames: float, config: DiarizationConfig) -> np.ndarray:
-    """Item id per (chunk, local speaker), -1 where inactive.
+def _items(binarized: np.ndarray) -> np.ndarray:
+    """Item id per (chunk, local speaker), -1 where that local speaker is silent.
 
-    Local speakers of consecutive chunks are the same voice when their activations agree on the
-    frames the two chunks share (IoU >= 0.5): linked, they form tracks, whose embeddings are computed
-    on much more speech than one chunk holds. Tracks are cut every ``track_chunks`` chunks so that a
-    segmentation mistake cannot glue two voices together for long.
+    Every active local speaker of every chunk is its own item: local speakers are not linked across
+    chunks, because on the tuning meetings linking glued together voices that the segmentation
+    model had confused inside one chunk. Clustering brings the items of one voice together.
     """
-    num_chunks, num_frames, num_speakers = binarized.shape
     active = binarized.sum(axis=1) > 0  # (num_chunks, num_speakers)
-    track = np.full((num_chunks, num_speakers), -1, dtype=int)
-    start_chunk: dict[int, int] = {}
-    next_id = 0
-    for c in range(num_chunks):
-        prev_links: dict[int, int] = {}
-        if c > 0:
-            off = round(step_frames)
-            n_ov = num_frames - off
-            if n_ov > 0:
-                a = binarized[c - 1, off:]
-                b = binarized[c, :n_ov]
-                pairs = []
-                for k0 in range(num_speakers):
-                    if track[c - 1, k0] < 0:
-                        continue
-                    for k1 in range(num_speakers):
-                        inter = float((a[:, k0] * b[:, k1]).sum())
-                        union = float(np.maximum(a[:, k0], b[:, k1]).sum())
-                        if inter >= 10 and inter / max(union, 1.0) >= 0.5:
-                            pairs.append((inter / union, k0, k1))
-                used0: set[int] = set()
-                for _, k0, k1 in sorted(pairs, reverse=True):
-                    if k0 in used0 or k1 in prev_links:
-                        continue
-                    used0.add(k0)
-                    prev_links[k1] = k0
-        for k in range(num_speakers):
-            if not active[c, k]:
-                continue
-            if k in prev_links:
-                t = track[c - 1, prev_links[k]]
-                if c - start_chunk[t] < config.track_chunks:
-                    track[c, k] = t
-                    continue
-            track[c, k] = next_id
-            start_chunk[next_id] = c
-            next_id += 1
-    return track
+    items = np.full(active.shape, -1, dtype=int)
+    items[active] = np.arange(int(active.sum()))
+    return items
 
 
 def _embed(
@@ -378,7 +336,7 @@ def _embed(
     binarized: np.ndarray,
     config: DiarizationConfig,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Embeddings of the items (see :func:`_tracks`).
+    """Embeddings of the items (see :func:`_items`).
 
     Returns (item per (chunk, speaker), item embeddings (n, 256), clean speech seconds per item,
     usable-for-clustering mask, has-embedding mask).
@@ -390,7 +348,7 @@ def _embed(
     num_chunks, num_frames, num_speakers = binarized.shape
     chunks = segmentations.sliding_window
     frames = models.segmentation.receptive_field
-    items = _tracks(binarized, chunks.step / frames.step, config)
+    items = _items(binarized)
     n_items = int(items.max()) + 1
     # Mel frame -> segmentation frame index, relative to a chunk start.
     frame_offset = frames.start + frames.duration / 2
@@ -505,7 +463,7 @@ def estimate_clusters(
     max_k = min(config.max_speakers, n - 1)
     if hint is not None and hint >= 1:
         max_k = min(max_k, hint + 1)
-    k, vectors = _auto_eigengap(x, max_k, config)
+    k, vectors = _eigengap(x, max_k, config.prune, config.max_neighbours)
     labels = _finish(x, weights, _spectral_labels(vectors, k), config)
     if hint is not None and 1 <= hint <= max_k and int(labels.max()) + 1 < hint:
         cand = _finish(x, weights, _spectral_labels(vectors, hint), config)
@@ -514,24 +472,8 @@ def estimate_clusters(
     return labels
 
 
-def _auto_eigengap(x: np.ndarray, max_k: int, config: DiarizationConfig) -> tuple[int, np.ndarray]:
-    """Eigengap with the pruning share picked per recording (NME-SC: smallest ratio share / gap)."""
-    if not config.auto_prune:
-        k, vectors, _ = _eigengap(x, max_k, config.prune, config.max_neighbours)
-        return k, vectors
-    best: tuple[float, int, np.ndarray] | None = None
-    for share in config.prune_candidates:
-        k, vectors, gap = _eigengap(x, max_k, share, config.max_neighbours)
-        ratio = share / max(gap, 1e-6)
-        if best is None or ratio < best[0]:
-            best = (ratio, k, vectors)
-    assert best is not None
-    return best[1], best[2]
-
-
-def _eigengap(
-    x: np.ndarray, max_k: int, prune: float, max_neighbours: int = 100
-) -> tuple[int, np.ndarray, float]:
+def _eigengap(x: np.ndarray, max_k: int, prune: float, max_neighbours: int = 100) -> tuple[int, np.ndarray]:
+    """Number of clusters (largest eigengap of the pruned affinity's Laplacian) and the eigenvectors."""
     from scipy.linalg import eigh
 
     n = x.shape[0]
@@ -549,8 +491,7 @@ def _eigengap(
     top = min(n - 1, max_k)
     values, vectors = eigh(lap, subset_by_index=[0, top])
     gaps = np.diff(values)[:max_k]
-    k = int(np.argmax(gaps)) + 1
-    return k, vectors, float(gaps[k - 1])
+    return int(np.argmax(gaps)) + 1, vectors
 
 
 def _spectral_labels(vectors: np.ndarray, k: int) -> np.ndarray:

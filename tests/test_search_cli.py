@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,17 @@ def loaded(settings: Settings, opensearch_client: Any, minio_client: Any, run_id
     meetings = corpus(run_id)
     load_archive(settings, meetings, None)
     return meetings
+
+
+@pytest.fixture(scope="module")
+def import_settings(settings: Settings, opensearch_client: Any, minio_client: Any) -> Iterator[Settings]:
+    """Imported meetings go to an index prefix of their own: the search API tests, which count
+    the shared corpus's meetings by filter, must not see them whatever order the tests run in."""
+    from visio_archive import index
+
+    own = settings.model_copy(update={"index_prefix": f"{settings.index_prefix}-imports"})
+    yield own
+    index.delete_prefix(opensearch_client, own.index_prefix)
 
 
 def cli(settings: Settings, state: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -109,8 +121,9 @@ def fake_redactor(transcript: Transcript) -> tuple[RedactedTranscript, bytes]:
 
 @pytest.mark.parametrize("kind", ["json", "vtt"])
 def test_import_transcript_stores_redacted_artifacts_and_indexes(
-    settings: Settings, opensearch_client: Any, minio_client: Any, run_id: str, tmp_path: Path, kind: str,
+    import_settings: Settings, run_id: str, tmp_path: Path, kind: str,
 ) -> None:
+    settings = import_settings
     from visio_archive.cli.ui_cmd import import_transcript_file
     from visio_archive.search import SearchRequest, open_client, search
     from visio_archive.storage import Storage
@@ -138,7 +151,8 @@ def test_import_transcript_stores_redacted_artifacts_and_indexes(
                   SearchRequest(q="Dupont", meeting_id=meeting_id)).total == 0
 
 
-def test_import_refuses_without_redaction_engine_or_bad_input(settings: Settings, tmp_path: Path) -> None:
+def test_import_refuses_without_redaction_engine_or_bad_input(import_settings: Settings, tmp_path: Path) -> None:
+    settings = import_settings
     bad = tmp_path / "bad.json"
     bad.write_text('{"nothing": 1}')
     result = cli(settings, tmp_path, "import-transcript", str(bad), "--meeting-id", "x1", "--title", "T",
@@ -167,8 +181,9 @@ def test_vtt_and_visio_json_parsers() -> None:
 
 
 @pytest.mark.models
-def test_import_transcript_cli_with_the_real_redaction_engine(settings: Settings, opensearch_client: Any,
-                                                              minio_client: Any, run_id: str, tmp_path: Path) -> None:
+def test_import_transcript_cli_with_the_real_redaction_engine(import_settings: Settings, run_id: str,
+                                                              tmp_path: Path) -> None:
+    settings = import_settings
     pytest.importorskip("spacy")
     source = tmp_path / "t.vtt"
     source.write_text(VTT.replace("quartier.", "quartier, mon numéro est le 06 12 34 56 78."))

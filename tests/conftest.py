@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -41,6 +42,22 @@ def opensearch_client(settings: Settings) -> Iterator[object]:
     index.delete_prefix(client, settings.index_prefix)  # indices and their templates
 
 
+def drop_bucket(client: Any, bucket: str) -> None:
+    """Remove every object version and delete marker of ``bucket``, then the bucket itself."""
+    from minio.deleteobjects import DeleteObject
+
+    if not client.bucket_exists(bucket_name=bucket):
+        return
+    targets = [
+        DeleteObject(o.object_name, o.version_id)
+        for o in client.list_objects(bucket_name=bucket, recursive=True, include_version=True)
+        if o.object_name
+    ]
+    errors = list(client.remove_objects(bucket_name=bucket, delete_object_list=targets))
+    assert not errors, errors
+    client.remove_bucket(bucket_name=bucket)
+
+
 @pytest.fixture(scope="session")
 def minio_client(settings: Settings) -> Iterator[object]:
     from visio_archive.storage import Storage
@@ -54,3 +71,4 @@ def minio_client(settings: Settings) -> Iterator[object]:
             "Start it with `visio-archive services up`."
         )
     yield client
+    drop_bucket(client, settings.bucket)  # the session's own bucket: leave the S3 server as found

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import drop_bucket
 
 from visio_archive import index, services
 from visio_archive.archive import archive_stats, read_redacted
@@ -53,9 +54,7 @@ def flow_settings(run_id: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         with prefect_test_harness(server_startup_timeout=120):
             yield settings
     finally:
-        storage = Storage.from_settings(settings)
-        for prefix in ("recordings/", "metadata/", "archive/", "restricted/", "ledger/", "quarantine/"):
-            storage.delete_prefix(prefix)
+        drop_bucket(Storage.from_settings(settings).client, settings.bucket)
         index.delete_prefix(index.client_from_settings(settings), settings.index_prefix)
         patch.undo()
         get_settings.cache_clear()

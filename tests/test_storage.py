@@ -16,9 +16,9 @@ from typing import Any
 import httpx
 import pytest
 import urllib3
+from conftest import drop_bucket
 from minio import Minio
 from minio.commonconfig import ENABLED
-from minio.deleteobjects import DeleteObject
 from minio.versioningconfig import VersioningConfig
 
 from visio_archive.models import MeetingMetadata, RecordingRef
@@ -66,26 +66,12 @@ METADATA = {
 }
 
 
-def _empty_bucket(client: Minio, bucket: str) -> None:
-    """Remove every version and delete marker, then the bucket itself."""
-    if not client.bucket_exists(bucket_name=bucket):
-        return
-    targets = [
-        DeleteObject(o.object_name, o.version_id)
-        for o in client.list_objects(bucket_name=bucket, recursive=True, include_version=True)
-        if o.object_name
-    ]
-    errors = list(client.remove_objects(bucket_name=bucket, delete_object_list=targets))
-    assert not errors, errors
-    client.remove_bucket(bucket_name=bucket)
-
-
 @pytest.fixture(scope="module")
 def storage(settings: Settings, minio_client: Minio) -> Iterator[Storage]:
     store = Storage.from_settings(settings)
     store.ensure_bucket()
     yield store
-    _empty_bucket(minio_client, settings.bucket)
+    drop_bucket(minio_client, settings.bucket)
 
 
 @pytest.fixture
@@ -95,7 +81,7 @@ def fresh_storage(settings: Settings, minio_client: Minio) -> Iterator[Storage]:
     store = Storage.from_settings(fresh)
     store.ensure_bucket()
     yield store
-    _empty_bucket(minio_client, fresh.bucket)
+    drop_bucket(minio_client, fresh.bucket)
 
 
 def _write(path: Path, size: int) -> bytes:

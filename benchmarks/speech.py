@@ -152,16 +152,22 @@ def generated_case(work: Path, language: str, speakers: int, seed: int, seconds:
 # ---------------------------------------------------------------- metrics
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, language: str = "fr") -> str:
+    """Lower case, typographic apostrophes, punctuation removed; for English, the common
+    contractions expanded (jiwer's list), as Whisper's own English normaliser does."""
+    import jiwer
+
     text = text.lower().replace("’", "'")
+    if language == "en":
+        text = jiwer.ExpandCommonEnglishContractions()(text)
     text = re.sub(r"[^\w\s]", " ", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
-def wer(reference: str, hypothesis: str) -> float:
+def wer(reference: str, hypothesis: str, language: str = "fr") -> float:
     import jiwer
 
-    ref, hyp = normalise(reference), normalise(hypothesis)
+    ref, hyp = normalise(reference, language), normalise(hypothesis, language)
     if not ref:
         return 0.0 if not hyp else 1.0
     return float(jiwer.wer(ref, hyp or "<empty>"))
@@ -243,7 +249,7 @@ def run_case(case: Case, settings: Any, store: Any, diarization_only: bool = Fal
         row.rtf[stage] = round(result.timings.get(stage, 0.0) / dur, 4)
     row.rtf["naming"] = round(naming_s / dur, 5)
     row.rtf["total"] = round(sum(row.rtf.values()), 4)
-    row.wer = round(wer(case.reference_text, hyp_text), 4)
+    row.wer = round(wer(case.reference_text, hyp_text, case.language), 4)
     row.der = round(der(case.rttm, result.turns), 4)
     ref = read_rttm(case.rttm)
     row.speakers_ref = len({r[2] for r in ref})

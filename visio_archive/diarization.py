@@ -29,7 +29,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -37,6 +36,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from visio_archive.models import SpeakerTurn
+from visio_archive.progress import Progress, safe_progress
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -46,9 +46,6 @@ SAMPLE_RATE = 16_000
 MEL_HOP = 160  # Resemblyzer: 10 ms mel step at 16 kHz
 MEL_WIN = 400  # 25 ms window
 PARTIAL_FRAMES = 160  # Resemblyzer partial utterance: 1.6 s
-
-Progress = Callable[[str, float], None]
-
 
 class _Store(Protocol):
     def path(self, name: str) -> Path: ...
@@ -198,7 +195,7 @@ def diarize_debug(
     Passing back the returned dict as ``precomputed`` skips segmentation and embeddings, so that
     clustering parameters can be tuned quickly.
     """
-    report = _progress(progress)
+    report = safe_progress(progress)
     audio = np.asarray(audio, dtype=np.float32).reshape(-1)  # no copy for a float32 memmap
     if audio.size < SAMPLE_RATE // 2 or _silent(audio):
         return [], {}
@@ -243,18 +240,6 @@ def diarize_debug(
 def _silent(audio: np.ndarray) -> bool:
     block = SAMPLE_RATE * 60
     return not any(np.any(audio[s : s + block]) for s in range(0, audio.shape[0], block))
-
-
-def _progress(progress: Progress | None) -> Progress:
-    def report(stage: str, fraction: float) -> None:
-        if progress is None:
-            return
-        try:
-            progress(stage, fraction)
-        except Exception:  # a progress bar must never break the stage
-            log.debug("progress callback failed", exc_info=True)
-
-    return report
 
 
 # ---------------------------------------------------------------- segmentation

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,12 +27,12 @@ from visio_archive.models import (
     Word,
 )
 from visio_archive.modelstore import ModelStore
+from visio_archive.progress import Progress, safe_progress
 from visio_archive.subtitles import join_words
 
 log = logging.getLogger(__name__)
 
-# progress(stage, fraction in [0, 1]); stages: "decode", "asr", "diarization", "naming".
-Progress = Callable[[str, float], None]
+# Progress stages: "decode", "asr", "diarization", "naming".
 
 WINDOW_SECONDS = 10 * 60.0  # VAD memory grows with the window (about 1 GB at 20 min)
 WINDOW_MARGIN = 60.0      # audio read past a window's end so that its last VAD chunk is whole
@@ -49,15 +48,6 @@ class SpeechResult:
     turns: list[SpeakerTurn] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def _report(progress: Progress | None, stage: str, fraction: float) -> None:
-    if progress is None:
-        return
-    try:
-        progress(stage, fraction)
-    except Exception:  # a progress display must never break the pipeline
-        log.debug("progress callback failed", exc_info=True)
 
 
 # ---------------------------------------------------------------- speakers on words and segments
@@ -150,11 +140,11 @@ def build_segments(words: list[Word]) -> list[Segment]:
 # ---------------------------------------------------------------- the pipeline
 
 
-def _diarize(audio: Any, store: ModelStore, hint: int | None, progress: Progress | None) -> list[SpeakerTurn]:
+def _diarize(audio: Any, store: ModelStore, hint: int | None, report: Progress) -> list[SpeakerTurn]:
     from visio_archive.diarization import diarize
 
     def cb(_stage: str, fraction: float) -> None:
-        _report(progress, "diarization", fraction)
+        report("diarization", fraction)
 
     return diarize(audio, store=store, num_speakers_hint=hint, progress=cb)
 
@@ -209,8 +199,9 @@ def run_pipeline(
         raise ValueError(f"language must be one of {', '.join(SUPPORTED_LANGUAGES)} or auto, not {language!r}")
     store = store or ModelStore.from_settings(settings)
     timings: dict[str, float] = {}
+    report = safe_progress(progress)
     t0 = time.perf_counter()
-    _report(progress, "decode", 0.0)
+    report("decode", 0.0)
     decoded = open_audio(path, max_hours=settings.max_audio_hours)
     with decoded:
         warnings = list(decoded.warnings)
@@ -218,11 +209,11 @@ def run_pipeline(
         check_not_silent(decoded.samples, path)
         decoded.release_pages()
         timings["decode"] = time.perf_counter() - t0
-        _report(progress, "decode", 1.0)
+        report("decode", 1.0)
 
         # ---------------------------------------------------- VAD + ASR, window by window
         t1 = time.perf_counter()
-        _report(progress, "asr", 0.0)
+        report("asr", 0.0)
         own_transcriber = transcriber is None
         tr = transcriber or Transcriber.from_settings(settings, store=store)
         tr.load()
@@ -244,7 +235,7 @@ def run_pipeline(
             if chunks:
                 assert lang is not None
                 def asr_progress(f: float, a: float = a, b: float = b) -> None:
-                    _report(progress, "asr", min(1.0, (a + f * (b - a)) / duration))
+                    report("asr", min(1.0, (a + f * (b - a)) / duration))
 
                 segs, method = tr.transcribe_chunks(window, chunks, lang, offset=a, progress=asr_progress)
                 segments.extend(segs)
@@ -253,33 +244,33 @@ def run_pipeline(
             a = max(next_a, a + 1.0)
             del window
             decoded.release_pages()
-            _report(progress, "asr", min(1.0, a / duration))
+            report("asr", min(1.0, a / duration))
         if speech_seconds == 0.0 or lang is None:
             raise no_speech(path)
         models: list[ModelInfo] = tr.model_infos(method, lang)
         if own_transcriber:
             del tr  # free the ASR model before diarization loads its own
         timings["asr"] = time.perf_counter() - t1
-        _report(progress, "asr", 1.0)
+        report("asr", 1.0)
 
         # ---------------------------------------------------- diarization
         t2 = time.perf_counter()
         turns: list[SpeakerTurn] = []
         if diarization:
-            _report(progress, "diarization", 0.0)
+            report("diarization", 0.0)
             try:
-                turns = _diarize(decoded.samples, store, speaking_participants(metadata), progress)
+                turns = _diarize(decoded.samples, store, speaking_participants(metadata), report)
                 models += [store.info("pyannote-segmentation", "segmentation"),
                            store.info("resemblyzer-encoder", "embedding")]
             except ImportError as exc:
                 warnings.append(f"diarization unavailable ({exc}); segments have no speaker")
                 log.warning("diarization unavailable: %s", exc)
         timings["diarization"] = time.perf_counter() - t2
-        _report(progress, "diarization", 1.0)
+        report("diarization", 1.0)
 
     # -------------------------------------------------------- naming and segments
     t3 = time.perf_counter()
-    _report(progress, "naming", 0.0)
+    report("naming", 0.0)
     started_at = _recording_start(metadata, recording_started_at)
     words = [w for s in segments if not s.flagged for w in s.words]
     speakers: list[Speaker] = []
@@ -295,7 +286,7 @@ def run_pipeline(
     if not out_segments:
         raise NoSpeechFound(f"{path}: speech was detected but nothing intelligible was transcribed")
     timings["naming"] = time.perf_counter() - t3
-    _report(progress, "naming", 1.0)
+    report("naming", 1.0)
     timings["total"] = time.perf_counter() - t0
 
     transcript = Transcript(

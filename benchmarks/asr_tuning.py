@@ -25,7 +25,6 @@ import argparse
 import os
 import re
 import time
-from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -34,12 +33,9 @@ import jiwer
 import numpy as np
 import soundfile as sf
 
-SAMPLE_DIR = Path(str(__import__("pyannote.audio", fromlist=["x"]).__file__)).parent / "sample"
+from visio_archive.samples import pyannote_sample, pyannote_sample_text
 
-
-def reference_text() -> str:
-    lines = (SAMPLE_DIR / "sample.stm").read_text().splitlines()
-    return " ".join(line.split(" ", 5)[5] for line in lines if line.strip())
+SAMPLE = pyannote_sample()
 
 
 _TAIL = [jiwer.RemovePunctuation(), jiwer.RemoveMultipleSpaces(), jiwer.Strip(), jiwer.ReduceToListOfListOfWords()]
@@ -143,10 +139,10 @@ def main() -> None:
     from visio_archive.modelstore import ModelStore
 
     store = ModelStore(args.store)
-    audio, sr = sf.read(SAMPLE_DIR / "sample.wav", dtype="float32")
+    audio, sr = sf.read(SAMPLE, dtype="float32")
     assert sr == 16000
     audio = np.tile(audio, args.tile)
-    ref = " ".join([reference_text()] * args.tile)
+    ref = " ".join([pyannote_sample_text()] * args.tile)
     dur = len(audio) / sr
     hyps: dict[str, str] = {}
 

@@ -83,12 +83,6 @@ class Row:
 # ---------------------------------------------------------------- cases
 
 
-def sample_dir() -> Path:
-    import pyannote.audio
-
-    return Path(pyannote.audio.__file__).parent / "sample"
-
-
 def read_rttm(path: Path) -> list[tuple[float, float, str]]:
     turns = []
     for line in path.read_text().splitlines():
@@ -131,14 +125,15 @@ def metadata_from_turns(
 
 
 def sample_case() -> Case:
-    d = sample_dir()
-    rttm = d / "sample.rttm"
+    from visio_archive.samples import pyannote_sample, pyannote_sample_text
+
+    audio = pyannote_sample()
+    rttm = audio.with_suffix(".rttm")
     turns = read_rttm(rttm)
     labels = sorted({t[2] for t in turns})
     meta, ids = metadata_from_turns(turns, datetime(2026, 3, 2, 9, tzinfo=UTC),
                                     dict(zip(labels, SAMPLE_NAMES, strict=False)))
-    text = " ".join(" ".join(line.split()[5:]) for line in (d / "sample.stm").read_text().splitlines())
-    return Case("pyannote-sample", d / "sample.wav", "en", rttm, text, meta, ids)
+    return Case("pyannote-sample", audio, "en", rttm, pyannote_sample_text(), meta, ids)
 
 
 def generated_case(work: Path, language: str, speakers: int, seed: int, seconds: float = 60.0) -> Case:

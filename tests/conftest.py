@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -40,6 +41,11 @@ def opensearch_client(settings: Settings) -> Iterator[object]:
     from visio_archive import index
 
     index.delete_prefix(client, settings.index_prefix)  # indices and their templates
+
+
+def ffmpeg(*args: str) -> None:
+    """Run ffmpeg quietly (test media are made with it); fail the test when it fails."""
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *args], check=True)
 
 
 def drop_bucket(client: Any, bucket: str) -> None:

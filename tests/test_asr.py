@@ -10,8 +10,9 @@ import jiwer
 import pytest
 
 from visio_archive.asr import compression_ratio, hallucination_reason
+from visio_archive.samples import pyannote_sample, pyannote_sample_text
 
-SAMPLE_DIR = Path(str(__import__("pyannote.audio", fromlist=["x"]).__file__)).parent / "sample"
+SAMPLE = pyannote_sample()
 
 # ---------------------------------------------------------------- hallucination guard (pure)
 
@@ -53,11 +54,6 @@ def test_compression_ratio_guard() -> None:
 # ---------------------------------------------------------------- real models
 
 
-def _reference() -> str:
-    lines = (SAMPLE_DIR / "sample.stm").read_text().splitlines()
-    return " ".join(line.split(" ", 5)[5] for line in lines if line.strip())
-
-
 NORM = jiwer.Compose(
     [
         jiwer.ToLowerCase(),
@@ -94,14 +90,14 @@ def test_sample_transcription_quality_and_word_times(store, transcriber) -> None
     from visio_archive.asr import transcribe_audio
     from visio_archive.audio import load_audio
 
-    audio = load_audio(SAMPLE_DIR / "sample.wav")
+    audio = load_audio(SAMPLE)
     result = transcribe_audio(audio, store=store, language="auto", transcriber=transcriber)
     assert result.language == "en"
     assert result.timestamp_method == "whisper"
     assert [m.name for m in result.models] == ["whisper-base", "pyannote-segmentation"]
     assert result.models[0].sha256 == "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57"
     hyp = " ".join(s.text for s in result.segments)
-    wer = jiwer.wer(_reference(), hyp, reference_transform=NORM, hypothesis_transform=NORM)
+    wer = jiwer.wer(pyannote_sample_text(), hyp, reference_transform=NORM, hypothesis_transform=NORM)
     # Measured 12.6% with this configuration (benchmarks/asr_tuning.py); fail on a real regression.
     assert wer <= 0.15, hyp
     words = [w for s in result.segments for w in s.words]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import ffmpeg
 
 import visio_archive.audio as audio
 from visio_archive.audio import (
@@ -19,12 +20,9 @@ from visio_archive.audio import (
     TooLong,
     ZeroDuration,
 )
+from visio_archive.samples import pyannote_sample
 
-SAMPLE = Path(str(__import__("pyannote.audio", fromlist=["x"]).__file__)).parent / "sample" / "sample.wav"
-
-
-def ffmpeg(*args: str) -> None:
-    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *args], check=True)
+SAMPLE = pyannote_sample()
 
 
 @pytest.fixture(scope="module")

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from visio_archive.diarization import DEFAULT_CONFIG, diarize, estimate_clusters, turns_to_annotation
 from visio_archive.models import SpeakerTurn
-
-
-def _sample() -> Path:
-    import pyannote.audio
-
-    return Path(pyannote.audio.__file__).parent / "sample"
+from visio_archive.samples import pyannote_sample
 
 
 @pytest.fixture(scope="module")
@@ -37,13 +30,13 @@ def test_sample_two_speakers_without_count(store) -> None:
     from pyannote.database.util import load_rttm
     from pyannote.metrics.diarization import DiarizationErrorRate
 
-    audio, sr = sf.read(str(_sample() / "sample.wav"), dtype="float32")
+    audio, sr = sf.read(str(pyannote_sample()), dtype="float32")
     assert sr == 16000
     turns = diarize(audio, store=store)
     assert all(isinstance(t, SpeakerTurn) and 0 <= t.start < t.end <= 30.01 for t in turns)
     assert {t.label for t in turns} == {"SPEAKER_00", "SPEAKER_01"}
     assert turns == sorted(turns, key=lambda t: (t.start, t.end))
-    reference = next(iter(load_rttm(str(_sample() / "sample.rttm")).values()))
+    reference = next(iter(load_rttm(str(pyannote_sample().with_suffix(".rttm"))).values()))
     der = DiarizationErrorRate(collar=0.25)(reference, turns_to_annotation(turns))
     assert der < 0.15, der
 

@@ -23,13 +23,12 @@ from conftest import drop_bucket
 
 from visio_archive import index, services
 from visio_archive.archive import archive_stats, read_redacted
-from visio_archive.samples import SampleMeeting
+from visio_archive.samples import SampleMeeting, pyannote_sample
 from visio_archive.settings import Settings, get_settings
 from visio_archive.storage import Storage
 
 pytestmark = [pytest.mark.services, pytest.mark.models, pytest.mark.slow]
 
-PYANNOTE_SAMPLE = Path(sys.prefix) / "lib/python3.11/site-packages/pyannote/audio/sample/sample.wav"
 FRENCH = "flows-fr"
 SAMPLE = "flows-sample"
 CORRUPT = "flows-corrupt"
@@ -116,7 +115,7 @@ def test_nightly_end_to_end(
     storage = Storage.from_settings(flow_settings)
     storage.ensure_bucket()
     storage.put_recording(french_meeting.audio, FRENCH, metadata=french_meeting.metadata)
-    storage.put_recording(PYANNOTE_SAMPLE, SAMPLE)
+    storage.put_recording(pyannote_sample(), SAMPLE)
     corrupt = tmp_path / "broken.ogg"
     corrupt.write_bytes(b"OggS" + os.urandom(4000))
     storage.put_recording(corrupt, CORRUPT)

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from conftest import ffmpeg
 from typer.testing import CliRunner
 
 from visio_archive.models import Transcript, Word
+from visio_archive.samples import pyannote_sample
 from visio_archive.speech import build_segments
 
-SAMPLE = Path(str(__import__("pyannote.audio", fromlist=["x"]).__file__)).parent / "sample" / "sample.wav"
+SAMPLE = pyannote_sample()
 
 
 # ---------------------------------------------------------------- pure logic
@@ -51,10 +52,6 @@ def test_long_monologue_is_cut_at_sentence_ends() -> None:
 
 
 # ---------------------------------------------------------------- CLI, real files
-
-
-def ffmpeg(*args: str) -> None:
-    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *args], check=True)
 
 
 @pytest.fixture(scope="module")

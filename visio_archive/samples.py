@@ -213,6 +213,12 @@ def pyannote_sample() -> Path:
     return path
 
 
+def pyannote_sample_text() -> str:
+    """The reference transcript of :func:`pyannote_sample` (its ``sample.stm``), turns in order."""
+    lines = pyannote_sample().with_suffix(".stm").read_text(encoding="utf-8").splitlines()
+    return " ".join(line.split(" ", 5)[5] for line in lines if line.strip())
+
+
 def write_demo_recordings(out_dir: Path) -> list[SampleMeeting]:
     """The demo's three recordings: a French meeting, a real recording without metadata, a corrupt file."""
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -652,6 +652,26 @@ def create_app(
         )
         return render(request, "search.html", context, status)
 
+    def meeting_view(
+        request: Request, user: User, meeting_id: str, *, redacted: RedactedTranscript,
+        shown: RedactedTranscript | Transcript,
+        start: float | None = None, q: str = "",
+    ) -> Response:
+        """The meeting page: metadata from the redacted transcript, turns from ``shown`` (the redacted
+        one, or the full one after an audited reveal)."""
+        revealed = shown is not redacted
+        return render(request, "meeting.html", {
+            "user": user,
+            "meeting": meeting_metadata(meeting_id, redacted),
+            "turns": transcript_turns(shown),
+            "has_audio": artifacts.stat(artifacts.audio_key(meeting_id)) is not None,
+            "revealed": revealed,
+            "can_reveal": revealed or user.can(Permission.REVEAL),
+            "can_legal": user.can(Permission.LEGAL_EXPORT),
+            "start": start,
+            "q": q,
+        })
+
     @app.get("/meetings/{meeting_id}", response_class=HTMLResponse, include_in_schema=False)
     def meeting_page(request: Request, meeting_id: str, user: User = Depends(current_user)) -> Response:
         check_meeting_id(meeting_id)
@@ -659,17 +679,11 @@ def create_app(
         transcript = artifacts.redacted(meeting_id)
         audit_log.record(user.username, "view", role=user.role.value, meeting_id=meeting_id,
                          client=_client(request))
-        return render(request, "meeting.html", {
-            "user": user,
-            "meeting": meeting_metadata(meeting_id, transcript),
-            "turns": transcript_turns(transcript),
-            "has_audio": artifacts.stat(artifacts.audio_key(meeting_id)) is not None,
-            "revealed": False,
-            "can_reveal": user.can(Permission.REVEAL),
-            "can_legal": user.can(Permission.LEGAL_EXPORT),
-            "start": _float_or_none(request.query_params.get("t")),
-            "q": _CONTROL.sub(" ", request.query_params.get("q") or "")[: search_mod.MAX_QUERY_CHARS],
-        })
+        return meeting_view(
+            request, user, meeting_id, redacted=transcript, shown=transcript,
+            start=_float_or_none(request.query_params.get("t")),
+            q=_CONTROL.sub(" ", request.query_params.get("q") or "")[: search_mod.MAX_QUERY_CHARS],
+        )
 
     @app.post("/meetings/{meeting_id}/reveal", response_class=HTMLResponse, include_in_schema=False)
     async def reveal_page(request: Request, meeting_id: str, user: User = Depends(current_user)) -> Response:
@@ -678,18 +692,7 @@ def create_app(
         require(user, Permission.REVEAL, request, meeting_id)
         check_csrf(request, form)
         full = reveal(request, user, meeting_id, form.get("reason", ""))
-        redacted = artifacts.redacted(meeting_id)
-        return render(request, "meeting.html", {
-            "user": user,
-            "meeting": meeting_metadata(meeting_id, redacted),
-            "turns": transcript_turns(full),
-            "has_audio": artifacts.stat(artifacts.audio_key(meeting_id)) is not None,
-            "revealed": True,
-            "can_reveal": True,
-            "can_legal": user.can(Permission.LEGAL_EXPORT),
-            "start": None,
-            "q": "",
-        })
+        return meeting_view(request, user, meeting_id, redacted=artifacts.redacted(meeting_id), shown=full)
 
     @app.get("/meetings/{meeting_id}/audio", include_in_schema=False)
     def audio_page(request: Request, meeting_id: str, download: bool = False,

@@ -56,13 +56,16 @@ def test_webvtt_has_voice_tags_and_escapes() -> None:
     assert "00:00:01.000 --> 00:00:04.000" in vtt
     assert "<v Alice Martin>Bonjour à tous, merci d'être là.</v>" in vtt
     assert "<v Intervenant 2>Je &lt;propose&gt; qu'on commence &amp; vite.</v>" in vtt
-    assert "merci merci merci" not in vtt  # flagged segments are not subtitled
+    # A flagged segment is one inaudible marker with its times, never its doubtful text.
+    assert "merci merci merci" not in vtt
+    assert "00:00:09.000 --> 00:00:12.000\n[passage inaudible 00:00:09–00:00:12]" in vtt
 
 
 def test_srt_numbering_and_speaker_prefix() -> None:
     srt = to_srt(_transcript())
     blocks = srt.strip().split("\n\n")
-    assert len(blocks) == 2
+    assert len(blocks) == 3
+    assert blocks[2].splitlines()[1:] == ["00:00:09,000 --> 00:00:12,000", "[passage inaudible 00:00:09–00:00:12]"]
     assert blocks[0].splitlines() == [
         "1",
         "00:00:01,000 --> 00:00:04,000",

@@ -71,6 +71,7 @@ def redacted_as_transcript(redacted: RedactedTranscript) -> Transcript:
                 text=segment.text,
                 speaker=segment.speaker,
                 words=[Word.model_validate(word.model_dump()) for word in segment.words],
+                flagged=segment.flagged,
             )
             for segment in redacted.segments
         ],

@@ -80,7 +80,9 @@ class Segment(BaseModel):
     text: str
     speaker: str | None = None
     words: list[Word] = Field(default_factory=list)
-    # Set when the hallucination guard fired: the text is kept for review but never indexed.
+    # Set when ASR gave no trustworthy text for this span (decoding loop, no speech where VAD heard
+    # some, nothing decoded): the reason, free of any transcribed content. Readers show an
+    # "inaudible" marker instead of the text (visio_archive/publish.py); it is never indexed.
     flagged: str | None = None
 
 
@@ -138,7 +140,7 @@ class RedactedSegment(BaseModel):
     # Word-time intervals covered by redacted spans (for redacted audio).
     redacted_intervals: list[tuple[float, float]] = Field(default_factory=list)
     words: list[Word] = Field(default_factory=list)  # redacted words, same times
-    flagged: str | None = None  # copied from the source segment: hallucination suspected, never indexed
+    flagged: str | None = None  # the source segment's flag: no text or words kept, never indexed
 
 
 class RedactedTranscript(BaseModel):
@@ -146,7 +148,8 @@ class RedactedTranscript(BaseModel):
     language: str
     duration: float
     started_at: datetime | None = None
-    title: str | None = None
+    title: str | None = None  # redacted like the text
+    series: str | None = None  # redacted like the text
     speakers: list[Speaker] = Field(default_factory=list)  # names already pseudonymised where required
     segments: list[RedactedSegment] = Field(default_factory=list)
     operator: str = "placeholder"

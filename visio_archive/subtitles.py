@@ -1,7 +1,8 @@
 """Subtitle and turn writers: WebVTT (with ``<v Speaker>`` voice tags), SRT, RTTM.
 
-Pure functions of a ``Transcript`` (or of speaker turns): no I/O, no model. Segments flagged by the
-hallucination guard are left out of subtitles, as they are left out of the index.
+Pure functions of a ``Transcript`` (or of speaker turns): no I/O, no model. Segments go through
+``visio_archive.publish``: a span without trustworthy text is one ``[passage inaudible …]`` cue,
+so that a deaf colleague reading the subtitles sees that something was said there.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from visio_archive.models import Segment, SpeakerTurn, Transcript
+from visio_archive.models import RedactedTranscript, SpeakerTurn, Transcript
+from visio_archive.publish import PublicSegment, publishable_segments
 
 MAX_CUE_CHARS = 84      # two lines of 42 characters
 MAX_CUE_SECONDS = 7.0
@@ -59,11 +61,11 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _segment_cues(seg: Segment, name: str | None, max_chars: int, max_seconds: float) -> list[Cue]:
+def _segment_cues(seg: PublicSegment, name: str | None, max_chars: int, max_seconds: float) -> list[Cue]:
     text = _clean(seg.text)
     if not text:
         return []
-    if not seg.words or (len(text) <= max_chars and seg.end - seg.start <= max_seconds):
+    if seg.inaudible or not seg.words or (len(text) <= max_chars and seg.end - seg.start <= max_seconds):
         return [Cue(seg.start, max(seg.end, seg.start + 0.001), text, name)]
     cues: list[Cue] = []
     cur: list[str] = []
@@ -86,18 +88,15 @@ def _segment_cues(seg: Segment, name: str | None, max_chars: int, max_seconds: f
 
 
 def cues(
-    transcript: Transcript,
+    transcript: Transcript | RedactedTranscript,
     *,
     max_chars: int = MAX_CUE_CHARS,
     max_seconds: float = MAX_CUE_SECONDS,
-    include_flagged: bool = False,
 ) -> list[Cue]:
-    """Readable cues: one per segment, long segments cut at word boundaries."""
+    """Readable cues: one per segment, long segments cut at word boundaries, inaudible spans as markers."""
     names = {s.label: s.name for s in transcript.speakers}
     out: list[Cue] = []
-    for seg in sorted(transcript.segments, key=lambda s: (s.start, s.end)):
-        if seg.flagged and not include_flagged:
-            continue
+    for seg in publishable_segments(transcript):
         name = names.get(seg.speaker, seg.speaker) if seg.speaker else None
         out.extend(_segment_cues(seg, name, max_chars, max_seconds))
     return out
@@ -107,7 +106,7 @@ def _vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def to_webvtt(transcript: Transcript, **kwargs: object) -> str:
+def to_webvtt(transcript: Transcript | RedactedTranscript, **kwargs: object) -> str:
     lines = ["WEBVTT", ""]
     for i, cue in enumerate(cues(transcript, **kwargs), start=1):  # type: ignore[arg-type]
         lines.append(str(i))
@@ -122,7 +121,7 @@ def to_webvtt(transcript: Transcript, **kwargs: object) -> str:
     return "\n".join(lines)
 
 
-def to_srt(transcript: Transcript, **kwargs: object) -> str:
+def to_srt(transcript: Transcript | RedactedTranscript, **kwargs: object) -> str:
     blocks = []
     for i, cue in enumerate(cues(transcript, **kwargs), start=1):  # type: ignore[arg-type]
         text = f"{cue.speaker}: {cue.text}" if cue.speaker else cue.text

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from visio_archive.models import MeetingDocument, RedactedTranscript
+from visio_archive.publish import publishable_segments
 
 # Metadata from the index (a MeetingDocument or its dict) may complete the transcript's own.
 MeetingInfo = MeetingDocument | dict[str, Any]
@@ -95,14 +96,18 @@ def header_info(transcript: RedactedTranscript, meeting: MeetingInfo | None = No
 
 
 def turns(transcript: RedactedTranscript) -> list[Turn]:
-    """Consecutive segments of one speaker make one turn, stamped with the first segment's start."""
+    """Consecutive segments of one speaker make one turn, stamped with the first segment's start.
+
+    An inaudible span (``visio_archive.publish``) is a turn of its own: its marker carries its times.
+    """
     out: list[Turn] = []
-    for segment in sorted(transcript.segments, key=lambda s: (s.start, s.index)):
-        text = segment.text.strip()
-        if not text:
-            continue
+    previous_inaudible = False
+    for segment in publishable_segments(transcript):
+        text = segment.text
         name = speaker_name(transcript, segment.speaker)
-        if out and out[-1].speaker == name:
+        merge = bool(out) and out[-1].speaker == name and not segment.inaudible and not previous_inaudible
+        previous_inaudible = segment.inaudible
+        if merge:
             last = out[-1]
             out[-1] = Turn(name, last.start, segment.end, f"{last.text} {text}")
         else:

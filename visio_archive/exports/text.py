@@ -16,6 +16,7 @@ from visio_archive.exports.common import (
     vtt_ts,
 )
 from visio_archive.models import RedactedTranscript
+from visio_archive.publish import publishable_segments
 
 
 def _md_escape(text: str) -> str:
@@ -37,11 +38,9 @@ def render_markdown(transcript: RedactedTranscript, meeting: MeetingInfo | None 
 
 def _cues(transcript: RedactedTranscript) -> list[tuple[float, float, str, str]]:
     cues = []
-    for segment in sorted(transcript.segments, key=lambda s: (s.start, s.index)):
-        text = segment.text.strip()
-        if text:
-            end = segment.end if segment.end > segment.start else segment.start + 0.5
-            cues.append((segment.start, end, speaker_name(transcript, segment.speaker), text))
+    for segment in publishable_segments(transcript):
+        end = segment.end if segment.end > segment.start else segment.start + 0.5
+        cues.append((segment.start, end, speaker_name(transcript, segment.speaker), segment.text))
     return cues
 
 
@@ -104,9 +103,10 @@ def render_json(transcript: RedactedTranscript, meeting: MeetingInfo | None = No
                 "timestamp": hms(s.start),
                 "speaker": speaker_name(transcript, s.speaker),
                 "text": s.text,
+                "inaudible": s.inaudible,
                 "words": [{"word": w.word, "start": w.start, "end": w.end} for w in s.words],
             }
-            for s in sorted(transcript.segments, key=lambda s: (s.start, s.index))
+            for s in publishable_segments(transcript)
         ],
     }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from visio_archive.models import RedactedTranscript, Transcript, Word
+from visio_archive.models import RedactedSegment, RedactedTranscript, Segment, Transcript, Word
 
 INAUDIBLE = "passage inaudible"
 
@@ -47,8 +47,10 @@ class PublicSegment(BaseModel):
 
 def publishable_segments(transcript: RedactedTranscript | Transcript) -> list[PublicSegment]:
     """The transcript's segments in time order, flagged ones as inaudible markers, empty ones left out."""
+    segments: list[Segment | RedactedSegment] = list(transcript.segments)
     indexed = [
-        (getattr(segment, "index", position), segment) for position, segment in enumerate(transcript.segments)
+        (segment.index if isinstance(segment, RedactedSegment) else position, segment)
+        for position, segment in enumerate(segments)
     ]
     out: list[PublicSegment] = []
     for index, segment in sorted(indexed, key=lambda pair: (pair[1].start, pair[1].end, pair[0])):

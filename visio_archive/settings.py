@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -64,6 +65,25 @@ class Settings(BaseSettings):
 
     # How long services get to come up before we give up and point at the log.
     service_start_timeout: float = Field(default=120.0, ge=1.0)
+
+    # --- scale (issue 14): several workers, leases, the OpenSearch cluster -------------------------
+    # A recording is claimed with a lease object (leases/{id}.json) before any work; the holder
+    # renews it every third of lease_seconds; a lease not renewed for lease_seconds is taken over.
+    leases_prefix: str = "leases/"
+    lease_seconds: float = Field(default=120.0, ge=3.0)
+    # Wait after writing a lease before reading it back (S3 servers whose conditional PUT is a
+    # check-then-write, like versitygw, can let two racing writers both succeed: the last one wins).
+    lease_settle_seconds: float = Field(default=1.0, ge=0.0)
+    # nightly/backfill: "auto" = one flow run per recording through the process-recording
+    # deployment when a Prefect server is configured and has it, else in this process ("local").
+    fanout: Literal["auto", "local", "deployments"] = "auto"
+    fanout_timeout: float = Field(default=8 * 3600.0, ge=1.0)  # bounded wait for the fanned-out runs
+    # `services up` starts this many OpenSearch nodes (ports follow the first URL's port unless
+    # opensearch_url lists every node, comma-separated: the client is given all of them).
+    opensearch_nodes: int = Field(default=1, ge=1, le=9)
+    # `workers up` starts a local Prefect server on this port when PREFECT_API_URL is not set.
+    prefect_port: int = Field(default=4200, ge=1, le=65535)
+    # --- end scale -----------------------------------------------------------------------------
 
     @property
     def services_dir(self) -> Path:

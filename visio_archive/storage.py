@@ -177,6 +177,31 @@ class LedgerEntry(BaseModel):
     processed_at: datetime = Field(default_factory=_utcnow)
     artifacts: list[str] = Field(default_factory=list)  # object keys written for this recording
     segment_count: int = 0
+    # Who processed it (several workers on several machines): the process, its host, the Prefect
+    # worker that started it (VISIO_WORKER_NAME) and the flow run; None in entries written before.
+    host: str | None = None
+    pid: int | None = None
+    worker: str | None = None
+    flow_run_id: str | None = None
+
+
+class LeaseRecord(BaseModel):
+    """The claim on one recording while a process works on it (``leases/{recording_id}.json``).
+
+    Written with a conditional PUT (absent, or unchanged since read) and renewed by its holder;
+    a lease that nobody renews for ``lease_seconds`` is taken over (see visio_archive/leases.py).
+    """
+
+    recording_id: str
+    etag: str  # the recording content being processed
+    token: str  # unique per claim: tells the holder from a later claimer
+    host: str
+    pid: int
+    worker: str | None = None
+    flow_run_id: str | None = None
+    acquired_at: datetime
+    renewed_at: datetime
+    expires_at: datetime
 
 
 class QuarantineRecord(BaseModel):
@@ -371,6 +396,9 @@ class Storage:
 
     def ledger_key(self, recording_id: str) -> str:
         return f"{self.settings.ledger_prefix}{_check_id(recording_id, 'recording id')}.json"
+
+    def lease_key(self, recording_id: str) -> str:
+        return f"{self.settings.leases_prefix}{_check_id(recording_id, 'recording id')}.json"
 
     # ------------------------------------------------------------ Visio recordings
 
@@ -749,6 +777,74 @@ class Storage:
         """Done AND the same content: a recording re-uploaded under the same id has a new ETag."""
         entry = self.ledger_get(ref.recording_id)
         return entry is not None and entry.status == "done" and entry.etag == ref.etag
+
+    # ------------------------------------------------------------ conditional writes and leases
+
+    def _put_conditional(self, key: str, data: bytes, condition: dict[str, str], content_type: str) -> str | None:
+        # The SDK's put_object has no way to send If-None-Match/If-Match (it would turn them into
+        # x-amz-meta-* user metadata): its single-PUT primitive takes raw headers.
+        with self._s3("conditional put", key):
+            try:
+                result = self.client._put_object(
+                    self.bucket, key, data, headers={"Content-Type": content_type, **condition}
+                )
+            except S3Error as exc:
+                # 412: the condition failed; 409: a concurrent conditional write (AWS); NoSuchKey:
+                # If-Match on a key that is gone. All mean "someone else's object, not written".
+                if exc.code in {"PreconditionFailed", "ConditionalRequestConflict", *_NOT_FOUND_CODES}:
+                    return None
+                status = getattr(exc.response, "status", 0) or 0
+                if status in (409, 412):
+                    return None
+                raise
+        return _strip_etag(result.etag)
+
+    def put_if_absent(self, key: str, data: bytes, content_type: str = "application/json") -> str | None:
+        """PUT with ``If-None-Match: *``; the new ETag, or None when the key already exists.
+
+        Atomic on AWS S3. versitygw v1.7.0 checks the condition when the request arrives and
+        links the object in place when the body is stored: two writers racing on an absent key can
+        both succeed (the last one wins). Callers that need one winner read the key back after a
+        pause (``visio_archive.leases``)."""
+        return self._put_conditional(key, data, {"If-None-Match": "*"}, content_type)
+
+    def put_if_match(self, key: str, data: bytes, etag: str, content_type: str = "application/json") -> str | None:
+        """PUT with ``If-Match: etag``; the new ETag, or None when the object changed or is gone."""
+        return self._put_conditional(key, data, {"If-Match": etag}, content_type)
+
+    def get_with_etag(self, key: str) -> tuple[bytes, str] | None:
+        """The current object and its ETag (one request), or None when it does not exist."""
+        try:
+            with self._s3("get", key):
+                response = self.client.get_object(bucket_name=self.bucket, object_name=key)
+                try:
+                    return response.read(), _strip_etag(response.headers.get("ETag"))
+                finally:
+                    response.close()
+                    response.release_conn()
+        except ObjectNotFound:
+            return None
+
+    def lease_get(self, recording_id: str) -> tuple[LeaseRecord | None, str] | None:
+        """The lease on a recording and its object ETag; None when there is none. The record is
+        None (with the ETag) when the object is unreadable: callers treat that as a stale lease."""
+        found = self.get_with_etag(self.lease_key(recording_id))
+        if found is None:
+            return None
+        raw, etag = found
+        try:
+            return LeaseRecord.model_validate_json(raw), etag
+        except ValidationError:
+            log.warning("unreadable lease %s: treated as stale", self.lease_key(recording_id))
+            return None, etag
+
+    def lease_delete(self, recording_id: str) -> int:
+        """Drop a lease, every version of it (renewals leave one each in a versioned bucket)."""
+        return self.delete(self.lease_key(recording_id), all_versions=True)
+
+    def leases_all(self) -> list[LeaseRecord]:
+        """Every readable lease (held, or left by a process that died), sorted by recording id."""
+        return self._read_all(self.settings.leases_prefix, LeaseRecord)
 
     # ------------------------------------------------------------ quarantine
 

@@ -167,6 +167,16 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class ObjectInfo(BaseModel):
+    """What :meth:`Storage.stat` tells about one object (archive-ui, issue 12)."""
+
+    key: str
+    size: int
+    content_type: str
+    etag: str
+    last_modified: datetime | None = None
+
+
 class LedgerEntry(BaseModel):
     """One processed recording. ``etag`` pins the exact content that was processed, so a
     recording replaced under the same name is processed again (see :meth:`Storage.is_done`)."""
@@ -678,6 +688,35 @@ class Storage:
             return json.loads(_decode_json_bytes(raw))
         except (ValueError, ValidationError) as exc:  # JSONDecodeError, UnicodeDecodeError
             raise StorageError(f"s3://{self.bucket}/{key} is not the expected JSON: {exc}") from exc
+
+    # ---- archive-ui (issue 12): object metadata and ranged reads, so readers get the error translation
+    def stat(self, key: str) -> ObjectInfo:
+        """Size, content type, ETag and date of one object. Raises ObjectNotFound."""
+        with self._s3("stat", key):
+            st = self.client.stat_object(bucket_name=self.bucket, object_name=key)
+        return ObjectInfo(
+            key=key,
+            size=int(st.size or 0),
+            content_type=st.content_type or "application/octet-stream",
+            etag=_strip_etag(st.etag),
+            last_modified=_as_utc(st.last_modified) if st.last_modified else None,
+        )
+
+    def read_range(self, key: str, offset: int, length: int, chunk: int = 64 * 1024) -> Iterator[bytes]:
+        """``length`` bytes of an object from ``offset``, streamed in chunks (HTTP Range answers).
+        The request is made before the first chunk is yielded, so errors surface at the first
+        ``next()``; every error is translated like the other calls."""
+        with self._s3("get range", key):
+            response = self.client.get_object(bucket_name=self.bucket, object_name=key, offset=offset,
+                                              length=length)
+        try:
+            with self._s3("get range", key):
+                yield from response.stream(chunk)
+        finally:
+            response.close()
+            response.release_conn()
+
+    # ---- end archive-ui
 
     def exists(self, key: str) -> bool:
         try:

@@ -5,7 +5,9 @@ Public API::
     detect(text, *, lang="fr", participants=()) -> list[Entity]
     detect_many(texts, *, lang="fr", participants=()) -> list[list[Entity]]
     redact_text(text, entities, operator="placeholder", pseudonymizer=None) -> str
-    redact_transcript(transcript, *, settings, operator="placeholder") -> (RedactedTranscript, bytes)
+    redact_transcript(transcript, *, settings, series=None, operator="placeholder") -> (RedactedTranscript, bytes)
+        # title, series and non-participant speaker labels redacted with the text's pseudonyms;
+        # flagged segments carry their reason and keep no text and no words
     decrypt_mapping(blob, settings) -> dict
     bleep_audio(in_path, intervals, out_path, mode="tone" | "silence")
 

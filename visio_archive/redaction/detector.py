@@ -7,6 +7,7 @@ from collections.abc import Container, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from visio_archive.models import Entity
+from visio_archive.redaction.civility import CIVILITY_ALT, needs_capital, needs_dot
 from visio_archive.redaction.numbers_fr import fold
 from visio_archive.redaction.patterns import find_structured
 from visio_archive.redaction.person import (
@@ -42,19 +43,16 @@ _PERSON_GAP = re.compile(r"(?:[ \t]+|[ \t]*-[ \t]*)(?:(?:de|du|des|de la|le|la|d
                          re.IGNORECASE)
 
 
-_CIVILITY_BEFORE = re.compile(
-    r"(?<![\w.])(?:monsieur|madame|mademoiselle|ma[iî]tre|docteur|professeur|mme|mlle|m\.|mr\.?|dr\.?|pr\.?"
-    r"|Me)[ \t]+$",
-    re.IGNORECASE,
-)
+_CIVILITY_BEFORE = re.compile(rf"(?<![\w.])({CIVILITY_ALT})(\.?)[ \t]+$")
 
 
 def _widen(text: str, e: Entity) -> Entity:
     """A PERSON span ends on word boundaries ("Martin" inside "Martin-Dupuis" takes the whole word) and
     takes in a civility just before it ("M. Dupont", "madame Le Gall"): the civility is redacted too."""
     s, t = e.start, e.end
-    m = _CIVILITY_BEFORE.search(text, max(0, s - 16), s)
-    if m and (m.group().strip().lower() != "me" or m.group()[0] == "M"):
+    m = _CIVILITY_BEFORE.search(fold(text), max(0, s - 16), s)
+    if m and not (needs_capital(m.group(1)) and not text[m.start()].isupper()) and not (
+            needs_dot(m.group(1)) and not m.group(2)):
         s = m.start()
     while s > 0 and _WORDCHAR.match(text[s - 1]) and text[s - 1] not in "'’":
         s -= 1

@@ -120,11 +120,6 @@ SURNAMES = frozenset(fold(w) for w in _SURNAMES.split())
 PARTICLES = frozenset("de du des d la le les l van von der den di da del della dos ben ben el al mac mc saint "
                       "sainte st ste".split())
 
-CIVILITIES = (
-    "monsieur", "madame", "mademoiselle", "messieurs", "mesdames", "maitre", "docteur", "professeur",
-    "m.", "mme", "mlle", "mr", "mrs", "ms", "me", "dr", "pr", "mister", "miss", "doctor", "sir",
-)
-
 # Titles and roles: "Monsieur le ministre", "Madame la préfète" are not names.
 TITLES = frozenset(fold(w) for w in """
 ministre president presidente prefet prefete directeur directrice maire depute deputee senateur senatrice
@@ -161,6 +156,8 @@ dashboard reporting planning roadmap newsletter webinar slide slides deck board 
 release deploy build test tests bug bugs ticket tickets user users story stories api front back end devops
 cyber security privacy compliance legal tech chat onboarding offboarding coaching mentoring brainstorming
 live replay podcast hackathon datalab lab labs kpi kpis okr okrs mvp poc beta alpha prod staging
+copil codir comex cotech cosui cosuite coproj comop copil comite seminaire point hebdo bilan revue
+plateforme atelier webinaire pleniere visioconference audioconference reunion conference
 """.split())
 
 PUBLIC_BODIES = frozenset(fold(w) for w in """

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from visio_archive.models import Entity
+from visio_archive.redaction.civility import strip_civility
 from visio_archive.redaction.numbers_fr import fold, numeric_runs
 
 __all__ = ["OPERATORS", "TAGS", "Operator", "Pseudonymizer", "normalize_value", "redact_text"]
@@ -31,7 +32,6 @@ TAGS: dict[str, dict[str, str]] = {
            "PAYMENT_CARD": "CARD", "ADDRESS": "ADDRESS", "LOCATION": "LOCATION", "ORGANIZATION": "ORGANIZATION"},
 }
 MASK_CHAR = "█"
-_CIV = re.compile(r"^(?:(?:monsieur|madame|mademoiselle|maitre|docteur|mme|mlle|m|me|dr|pr)\.?\s+)+")
 
 
 def _digits(text: str) -> str:
@@ -57,7 +57,7 @@ def normalize_value(label: str, text: str) -> str:
         f = re.sub(r"\s+tiret\s+", "-", f)
         return re.sub(r"\s+", "", f)
     if label == "PERSON":
-        f = _CIV.sub("", f)
+        f = strip_civility(f)
         return " ".join(re.split(r"[\s\-'’]+", f)).strip()
     return " ".join(re.split(r"[\s,]+", f)).strip()
 

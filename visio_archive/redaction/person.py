@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Container, Iterable, Sequence
 
 from visio_archive.models import Entity
+from visio_archive.redaction.civility import CIVILITY_ALT, needs_capital, needs_dot, strip_civility
 from visio_archive.redaction.lexicon import (
     AMBIGUOUS_FIRST,
     FIRST_NAMES,
@@ -24,14 +25,10 @@ from visio_archive.redaction.lexicon import (
 )
 from visio_archive.redaction.numbers_fr import NUMBER_WORDS, fold
 
-__all__ = ["Gazetteer", "civility_names", "clean_person", "first_name_names", "participant_names"]
+__all__ = ["Gazetteer", "civility_names", "clean_person", "first_name_names", "looks_like_name", "participant_names"]
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-_CIV_RE = re.compile(
-    r"(?<![\w.])(monsieur|madame|mademoiselle|maitre|docteur|professeur|messieurs|mesdames|mme|mlle|mr|mrs|ms|"
-    r"me|dr|pr|m)(\.?)(?=\s)",
-)
-_CIV_ABBR = frozenset(("mme", "mlle", "mr", "mrs", "ms", "me", "dr", "pr", "m"))
+_CIV_RE = re.compile(rf"(?<![\w.])({CIVILITY_ALT})(\.?)(?=\s)")
 _GENERIC_SPEAKER = re.compile(r"^(intervenant|intervenante|speaker|locuteur|participant|orateur|unknown|inconnu)"
                               r"[\s_]*\d*(\s*\(\d+\))?$", re.IGNORECASE)
 
@@ -120,15 +117,14 @@ def civility_names(text: str, folded: str, common: Container[str]) -> list[Entit
     for m in _CIV_RE.finditer(folded):
         civ = m.group(1)
         orig = text[m.start():m.end()]
-        if civ in _CIV_ABBR:
-            if not _is_cap(orig) and civ in ("me", "mr", "mrs", "ms"):
-                continue
-            if civ == "m" and m.group(2) != ".":
-                continue
+        if needs_capital(civ) and not _is_cap(orig):
+            continue
+        if needs_dot(civ) and m.group(2) != ".":
+            continue
         start = m.end()
         sm = re.compile(r"[ \t]+").match(text, start)
         name_start = sm.end() if sm else start
-        lower_ok = civ not in ("me", "mr", "mrs", "ms")
+        lower_ok = not needs_capital(civ)
         end = _extend_name(text, folded, start, common, lower_ok=lower_ok)
         if end is None or end <= name_start:
             continue
@@ -349,6 +345,9 @@ def extend_person_left(text: str, start: int, common: Container[str]) -> int:
     m = _PARTICLE_BEFORE.search(text, max(0, start - 40), start)
     if not m:
         return start
+    first = _WORD_RE.match(text, start)
+    if first and fold(first.group()) in FIRST_NAMES and re.match(r"[ \t]+[^\W\d_]", text[first.end():]):
+        return start  # "le comité de [Jean Dupont]": a particle stands before a surname, not a first name
     before = (m.group(1) or m.group(3) or "").lower()
     nouns: frozenset[str] = getattr(common, "nouns", frozenset())
     table = getattr(common, "table", None)
@@ -472,17 +471,12 @@ def participant_names(participants: Sequence[str]) -> list[str]:
     return [p for p in participants if p and not _GENERIC_SPEAKER.match(p.strip())]
 
 
-_LEADING_CIV = re.compile(
-    r"^(?:(?:monsieur|madame|mademoiselle|maitre|docteur|professeur|mme|mlle|mr|mrs|ms|me|dr|pr|m)\.?\s+)+",
-)
 
 
 def clean_person(text: str, folded: str, start: int, end: int, common: Container[str]) -> tuple[int, int] | None:
     """Trim a NER PERSON span (civility, punctuation); None when it is not a name after all."""
     seg = folded[start:end]
-    m = _LEADING_CIV.match(seg)
-    if m:
-        start += m.end()
+    start += len(seg) - len(strip_civility(seg))
     while start < end and not text[start].isalnum():
         start += 1
     while end > start and not text[end - 1].isalnum():
@@ -519,3 +513,24 @@ def clean_person(text: str, folded: str, start: int, end: int, common: Container
     if orig.islower() and all(w in common and w not in FIRST_NAMES and w not in SURNAMES for w in words):
         return None
     return start, end
+
+
+_LABEL_WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]*)*")
+
+
+def looks_like_name(label: str) -> bool:
+    """Is a free-text speaker label a person's name? ("Kerwan", "Dr Le Tallec", "jean-marc" yes;
+    "Présidente de séance", "Salle 3", "Intervenant 2", "DINUM" no)."""
+    label = label.strip()
+    if not label or _GENERIC_SPEAKER.match(label) or any(c.isdigit() for c in label):
+        return False
+    words = label.split()
+    if len(words) > 5 or not all(_LABEL_WORD.fullmatch(w) for w in words):
+        return False
+    folded = [fold(w).strip(".") for w in words]
+    core = [f for f in strip_civility(" ".join(folded)).split() if f not in PARTICLES]
+    if not core:
+        return False
+    if any(f in TITLES or f in PUBLIC_BODIES or f in NON_NAMES or f in STOP for f in core):
+        return False
+    return not (len(words) == 1 and words[0].isupper() and len(words[0]) > 1)  # not an acronym

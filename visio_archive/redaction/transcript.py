@@ -3,10 +3,13 @@
 Choices (see also the package docstring):
 * Detection runs per segment (batched); the meeting's speaker display names are the PERSON
   gazetteer, so a participant's name is caught in any case/accent form.
-* ``RedactedTranscript.speakers`` keeps the participants' display names by default (viewers see
-  who spoke, as in the official minutes; those people act in an official capacity), while their
-  names are redacted inside the text.  ``pseudonymize_speakers=True`` replaces display names by
-  the same [PERSONNE_n] pseudonyms as in the text.
+* ``RedactedTranscript.speakers`` keeps the participants' display names (names from the meeting's
+  metadata) by default (viewers see who spoke, as in the official minutes; those people act in an
+  official capacity), while their names are redacted inside the text.  ``pseudonymize_speakers=True``
+  replaces them by the same [PERSONNE_n] pseudonyms as in the text.  A speaker label that did not
+  come from the metadata is free text: redacted like the title.
+* The title and the series are redacted like the text, with the same pseudonyms.
+* A flagged segment keeps its times and reason, never its text or words.
 * ``RedactedSegment.entities`` carries the offsets into the original segment text, but its
   ``text`` field holds the *pseudonym*, never the original: the only copy of originals is the
   encrypted mapping returned as bytes.
@@ -19,12 +22,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from visio_archive.models import Entity, RedactedSegment, RedactedTranscript, Segment, Transcript, Word
+from visio_archive.models import Entity, RedactedSegment, RedactedTranscript, Segment, Speaker, Transcript, Word
 from visio_archive.redaction.crypto import encrypt_mapping, hmac_key
 from visio_archive.redaction.detector import detect_many
 from visio_archive.redaction.numbers_fr import fold
-from visio_archive.redaction.operators import Pseudonymizer
-from visio_archive.redaction.person import participant_names
+from visio_archive.redaction.operators import Pseudonymizer, redact_text
+from visio_archive.redaction.person import looks_like_name, participant_names
 
 if TYPE_CHECKING:
     from visio_archive.settings import Settings
@@ -125,29 +128,74 @@ def redact_segment(index: int, seg: Segment, ents: list[Entity], reps: list[str]
     )
 
 
-def redact_transcript(transcript: Transcript, *, settings: Settings, operator: str = "placeholder",
-                      pseudonymize_speakers: bool = False, labels: list[str] | None = None,
-                      ) -> tuple[RedactedTranscript, bytes]:
-    """Redacted transcript + the encrypted pseudonym mapping (see :func:`decrypt_mapping`)."""
+def _is_participant(speaker: Speaker) -> bool:
+    """A name that came from the meeting's metadata (a participant of the call), not a free-text label."""
+    return "metadata" in speaker.source
+
+
+def _label_entities(label: str, found: list[Entity]) -> list[Entity]:
+    """Entities of a free-text speaker label: what detection found, or the whole label when it is a
+    bare name that detection could not place ("Kerwan", "Dr Le Tallec" typed by an operator)."""
+    if found or not looks_like_name(label):
+        return found
+    text = label.strip()
+    start = label.index(text)
+    return [Entity(start=start, end=start + len(text), label="PERSON", text=text, score=0.6, source="label")]
+
+
+def redact_transcript(transcript: Transcript, *, settings: Settings, series: str | None = None,
+                      operator: str = "placeholder", pseudonymize_speakers: bool = False,
+                      labels: list[str] | None = None) -> tuple[RedactedTranscript, bytes]:
+    """Redacted transcript + the encrypted pseudonym mapping (see :func:`decrypt_mapping`).
+
+    Every free-text field a viewer sees goes through the same detection and the same
+    :class:`Pseudonymizer` as the segments: the title, ``series`` and the names of speakers that are
+    not meeting participants (labels typed by whoever made the transcript).  "Jean Dupont" in the
+    title and "jean dupont" in the text are one ``[PERSONNE_1]``.
+
+    A flagged segment (ASR gave no trustworthy text) keeps its times and its ``flagged`` reason but
+    no text, no words and no entities: its doubtful text never reaches a viewer.  When that text
+    holds personal data, the whole segment's audio is one redacted interval (its word times cannot
+    be trusted either).
+    """
     lang = (transcript.language or "fr")[:2].lower()
-    names = participant_names([s.name for s in transcript.speakers])
-    texts = [s.text for s in transcript.segments]
+    # the gazetteer: participants' names, and free-text labels that are names (not "Présidente de séance")
+    names = participant_names([s.name for s in transcript.speakers if _is_participant(s) or looks_like_name(s.name)])
+    free_speakers = [k for k, sp in enumerate(transcript.speakers)
+                     if not _is_participant(sp) and participant_names([sp.name])]
+    fields = [transcript.title or "", series or ""] + [transcript.speakers[k].name for k in free_speakers]
+    texts = fields + [s.text for s in transcript.segments]
     all_ents = detect_many(texts, lang=lang, participants=names, labels=labels)
+    field_ents, seg_ents = all_ents[:len(fields)], all_ents[len(fields):]
     ps = Pseudonymizer(lang, hmac_key(settings), participants=names)
+
+    def redact_field(text: str, ents: list[Entity]) -> str:
+        return redact_text(text, ents, operator, ps)
+
+    title = redact_field(fields[0], field_ents[0]) if transcript.title is not None else None
+    red_series = redact_field(fields[1], field_ents[1]) if series is not None else None
     segments = []
-    for i, (seg, ents) in enumerate(zip(transcript.segments, all_ents, strict=True)):
+    for i, (seg, ents) in enumerate(zip(transcript.segments, seg_ents, strict=True)):
+        if seg.flagged:
+            segments.append(RedactedSegment(
+                index=i, start=seg.start, end=seg.end, speaker=seg.speaker, text="", words=[],
+                flagged=seg.flagged, redacted_intervals=[(seg.start, seg.end)] if ents else []))
+            continue
         reps = [ps.replacement(e, operator) for e in ents]
         segments.append(redact_segment(i, seg, ents, reps))
     speakers = []
-    for sp in transcript.speakers:
-        if pseudonymize_speakers and participant_names([sp.name]):
+    free = dict(zip(free_speakers, field_ents[2:], strict=True))
+    for k, sp in enumerate(transcript.speakers):
+        if k in free:
+            sp = sp.model_copy(update={"name": redact_field(sp.name, _label_entities(sp.name, free[k]))})
+        elif pseudonymize_speakers and participant_names([sp.name]):
             sp = sp.model_copy(update={"name": ps.replacement(
                 Entity(start=0, end=len(sp.name), label="PERSON", text=sp.name), operator)})
         speakers.append(sp)
     red = RedactedTranscript(
         meeting_id=transcript.meeting_id, language=transcript.language, duration=transcript.duration,
-        started_at=transcript.started_at, title=transcript.title, speakers=speakers, segments=segments,
-        operator=operator,
+        started_at=transcript.started_at, title=title, series=red_series, speakers=speakers,
+        segments=segments, operator=operator,
     )
     mapping = {"version": 1, "meeting_id": transcript.meeting_id, "operator": operator,
                "language": transcript.language, "pseudonyms": ps.mapping}

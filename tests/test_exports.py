@@ -136,3 +136,45 @@ def test_unknown_format_and_filename() -> None:
     with pytest.raises(ValueError):
         export_transcript(transcript(), "exe")
     assert export_filename(transcript(), "pdf") == "copil-2026-03.redacted.pdf"
+
+
+HOSTILE = "Bon\x00jour\x01 \x1b[31m\u202etxet\u202c \u2066isolé\u2069 \ufeffici\x7f\x85 fin."
+UNSAFE = ["\x00", "\x01", "\x1b", "\x7f", "\x85", "\u202e", "\u202c", "\u2066", "\u2069", "\ufeff"]
+
+
+def hostile_transcript() -> RedactedTranscript:
+    base = transcript()
+    segments = [s.model_copy(update={"text": HOSTILE, "words": [Word(word=w, start=s.start, end=s.end)
+                                                                for w in HOSTILE.split(" ")]})
+                for s in base.segments]
+    speakers = [sp.model_copy(update={"name": sp.name + "\u202e\x07"}) for sp in base.speakers]
+    return base.model_copy(update={"title": "Comité\x0b de\u202e pilotage", "series": "copil\x00",
+                                   "segments": segments, "speakers": speakers})
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_every_format_survives_control_and_bidi_characters_and_leaks_none(fmt: str, tmp_path: Path) -> None:
+    data = export_transcript(hostile_transcript(), fmt)
+    raw = data.decode("utf-8", errors="replace") if fmt not in ("odt", "docx", "pdf") else ""
+    text = _text_of(fmt, data, tmp_path)
+    for ch in UNSAFE:
+        assert ch not in text and ch not in raw, (fmt, hex(ord(ch)))
+    assert "Bon jour" in text and "fin." in text
+
+
+def test_pdf_is_tagged_with_title_and_language(tmp_path: Path) -> None:
+    if not shutil.which("pdfinfo"):
+        pytest.skip("pdfinfo (poppler-utils) not installed")
+    path = tmp_path / "m.pdf"
+    path.write_bytes(export_transcript(transcript(), "pdf"))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Tagged:          yes" in info and "Comité de pilotage" in info
+    structure = subprocess.run(["pdfinfo", "-struct", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "H1" in structure and "P" in structure
+
+
+def test_header_is_french_in_paris_time() -> None:
+    md = export_transcript(transcript(), "md").decode()
+    assert "2 mars 2026, 10 h 00" in md and "UTC" not in md and "français" in md
+    untitled = transcript().model_copy(update={"title": None})
+    assert export_transcript(untitled, "md").decode().startswith("# Réunion du 2 mars 2026")

@@ -284,12 +284,15 @@ def positive_terms(node: Node | None) -> list[str]:
 
 # ---------------------------------------------------------------- request and response
 
+View = Literal["meetings", "passages"]
+
 
 class SearchRequest(BaseModel):
     q: str = ""
     date_from: date | None = None
     date_to: date | None = None
-    participant: str | None = None
+    participant: str | None = None  # one exact speaker name (as indexed)
+    participants: list[str] | None = None  # any of these exact names (a resolved, folded filter)
     title: str | None = None
     series: str | None = None
     language: str | None = None
@@ -298,11 +301,14 @@ class SearchRequest(BaseModel):
     page: int = Field(default=1, ge=1)
     size: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE)
     facets: bool = True
+    group: bool = False  # one result per meeting (its best passages), instead of one per passage
+    group_passages: int = Field(default=3, ge=1, le=10)
 
 
 class SearchHit(BaseModel):
     meeting_id: str
     segment_id: str
+    segment_index: int = 0
     start: float
     end: float
     speaker: str | None = None
@@ -317,19 +323,38 @@ class SearchHit(BaseModel):
 class FacetValue(BaseModel):
     value: str
     count: int
+    label: str = ""  # what people read ("mars 2026", "français"); the value is what filters use
+
+
+class MeetingGroup(BaseModel):
+    """One meeting in grouped results: its metadata, how many passages matched, the best of them."""
+
+    meeting_id: str
+    title: str | None = None
+    started_at: datetime | None = None
+    language: str | None = None
+    series: str | None = None
+    participants: list[str] = Field(default_factory=list)
+    duration: float | None = None
+    count: int = 0  # matching passages (all of the meeting's segments when browsing)
+    passages: list[SearchHit] = Field(default_factory=list)
 
 
 class SearchResult(BaseModel):
-    total: int
+    total: int  # matching passages
     page: int
     size: int
     took_ms: int = 0
     hits: list[SearchHit] = Field(default_factory=list)
     facets: dict[str, list[FacetValue]] = Field(default_factory=dict)
+    view: View = "passages"
+    total_meetings: int | None = None  # meetings with at least one matching passage (grouped view)
+    meetings: list[MeetingGroup] = Field(default_factory=list)
 
     @property
     def pages(self) -> int:
-        return max(1, min((self.total + self.size - 1) // self.size, MAX_RESULT_WINDOW // self.size))
+        counted = self.total_meetings if self.view == "meetings" and self.total_meetings is not None else self.total
+        return max(1, min((counted + self.size - 1) // self.size, MAX_RESULT_WINDOW // self.size))
 
 
 def segments_alias(prefix: str) -> str:
@@ -351,15 +376,10 @@ def _clean_filter_value(value: str | None, limit: int = 200) -> str | None:
     return value
 
 
-def build_body(request: SearchRequest) -> dict[str, Any]:
-    """The OpenSearch request body for one search. Raises QueryError on unusable input."""
-    node = parse_query(request.q)
-    if request.q.strip() and node is None and not _has_words(request.q):
-        node = None  # only punctuation: treat as "everything", like an empty query
-    if node is not None and not _positive(node):
-        node = And((node,))  # to_opensearch(And) adds match_all when only negations remain
-    must: list[dict[str, Any]] = [to_opensearch(node)] if node is not None else [{"match_all": {}}]
+_MATCH_NONE: dict[str, Any] = {"bool": {"must_not": [{"match_all": {}}]}}
 
+
+def _filters(request: SearchRequest, *, speaker_field: str, title_field: str) -> list[dict[str, Any]]:
     filters: list[dict[str, Any]] = []
     if request.date_from or request.date_to:
         if request.date_from and request.date_to and request.date_from > request.date_to:
@@ -371,7 +391,10 @@ def build_body(request: SearchRequest) -> dict[str, Any]:
             rng["lte"] = request.date_to.isoformat()
         filters.append({"range": {"started_at": rng}})
     if participant := _clean_filter_value(request.participant):
-        filters.append({"term": {"speaker": participant}})
+        filters.append({"term": {speaker_field: participant}})
+    if request.participants is not None:
+        names = [n for n in request.participants if n]
+        filters.append({"terms": {speaker_field: names}} if names else _MATCH_NONE)
     if series := _clean_filter_value(request.series):
         filters.append({"term": {"series": series}})
     if language := _clean_filter_value(request.language, 16):
@@ -379,7 +402,30 @@ def build_body(request: SearchRequest) -> dict[str, Any]:
     if meeting_id := _clean_filter_value(request.meeting_id):
         filters.append({"term": {"meeting_id": meeting_id}})
     if title := _clean_filter_value(request.title):
-        filters.append({"match_phrase": {"meeting_title": {"query": title}}})
+        filters.append({"match_phrase": {title_field: {"query": title}}})
+    return filters
+
+
+_HIGHLIGHT: dict[str, Any] = {
+    "pre_tags": [_HL_PRE],
+    "post_tags": [_HL_POST],
+    "encoder": "default",
+    "number_of_fragments": 0,
+    "fields": {"text": {}, "text.exact": {}},
+}
+_SOURCE = ["meeting_id", "segment_index", "start", "end", "speaker", "text", "meeting_title", "started_at",
+           "language"]
+
+
+def build_body(request: SearchRequest) -> dict[str, Any]:
+    """The OpenSearch request body for one search of segments. Raises QueryError on unusable input."""
+    node = parse_query(request.q)
+    if request.q.strip() and node is None and not _has_words(request.q):
+        node = None  # only punctuation: treat as "everything", like an empty query
+    if node is not None and not _positive(node):
+        node = And((node,))  # to_opensearch(And) adds match_all when only negations remain
+    must: list[dict[str, Any]] = [to_opensearch(node)] if node is not None else [{"match_all": {}}]
+    filters = _filters(request, speaker_field="speaker", title_field="meeting_title")
 
     start = (request.page - 1) * request.size
     if start + request.size > MAX_RESULT_WINDOW:
@@ -399,18 +445,23 @@ def build_body(request: SearchRequest) -> dict[str, Any]:
         "size": request.size,
         "sort": sort,
         "track_total_hits": True,
-        "_source": ["meeting_id", "segment_index", "start", "end", "speaker", "text", "meeting_title",
-                    "started_at", "language"],
-        "highlight": {
-            "pre_tags": [_HL_PRE],
-            "post_tags": [_HL_POST],
-            "encoder": "default",
-            "number_of_fragments": 0,
-            "fields": {"text": {}, "text.exact": {}},
-        },
+        "_source": _SOURCE,
     }
+    if request.group:
+        # One hit per meeting (field collapsing); its best passages come back as inner hits, each with
+        # its highlight and the meeting's number of matching passages in their total.
+        inner_sort: list[Any] = ["_score", {"start": "asc"}] if node is not None else [{"start": "asc"}]
+        body["_source"] = ["meeting_id", "meeting_title", "started_at", "language", "series"]
+        body["collapse"] = {
+            "field": "meeting_id",
+            "inner_hits": {"name": "best", "size": request.group_passages, "sort": inner_sort,
+                           "_source": _SOURCE, "highlight": _HIGHLIGHT},
+        }
+        body["aggs"] = {"meetings": {"cardinality": {"field": "meeting_id", "precision_threshold": 10000}}}
+    else:
+        body["highlight"] = _HIGHLIGHT
     if request.facets:
-        body["aggs"] = {
+        body.setdefault("aggs", {}).update({
             "participants": {"terms": {"field": "speaker", "size": 20}},
             "language": {"terms": {"field": "language", "size": 10}},
             "month": {
@@ -422,7 +473,7 @@ def build_body(request: SearchRequest) -> dict[str, Any]:
                     "order": {"_key": "desc"},
                 }
             },
-        }
+        })
     return body
 
 
@@ -431,9 +482,32 @@ def _has_words(text: str) -> bool:
 
 
 def render_highlight(fragment: str) -> str:
-    """Escape a highlighted fragment for HTML and turn the sentinels into <mark> tags."""
-    escaped = html.escape(fragment.replace(_HL_PRE, "\x00").replace(_HL_POST, "\x01"), quote=True)
-    return escaped.replace("\x00", "<mark>").replace("\x01", "</mark>")
+    """Escape a highlighted fragment for HTML and turn the sentinels into <mark> tags.
+
+    The text is split on the sentinels and each piece escaped on its own, so no character of the
+    text itself (NUL, SOH, anything) can become a tag.
+    """
+    out: list[str] = []
+    inside = False
+    for piece in re.split(f"([{_HL_PRE}{_HL_POST}])", fragment):
+        if piece == _HL_PRE:
+            if not inside:
+                out.append("<mark>")
+                inside = True
+        elif piece == _HL_POST:
+            if inside:
+                out.append("</mark>")
+                inside = False
+        elif piece:
+            out.append(html.escape(piece, quote=True))
+    if inside:
+        out.append("</mark>")
+    return "".join(out)
+
+
+def highlighted_terms(fragment: str) -> list[str]:
+    """The words the engine marked in a highlighted fragment (what a page marks in a transcript)."""
+    return re.findall(f"{_HL_PRE}([^{_HL_POST}]*){_HL_POST}", fragment)
 
 
 def _hit(raw: dict[str, Any]) -> SearchHit:
@@ -447,6 +521,7 @@ def _hit(raw: dict[str, Any]) -> SearchHit:
     return SearchHit(
         meeting_id=meeting_id,
         segment_id=str(raw.get("_id") or f"{meeting_id}:{index:06d}"),
+        segment_index=index,
         start=float(src.get("start", 0.0)),
         end=float(src.get("end", 0.0)),
         speaker=src.get("speaker"),
@@ -459,74 +534,202 @@ def _hit(raw: dict[str, Any]) -> SearchHit:
     )
 
 
-def parse_response(request: SearchRequest, response: dict[str, Any]) -> SearchResult:
-    hits_block = response.get("hits", {})
-    total = hits_block.get("total", 0)
-    total_value = int(total.get("value", 0)) if isinstance(total, dict) else int(total)
+def _total(block: dict[str, Any]) -> int:
+    total = block.get("total", 0)
+    return int(total.get("value", 0)) if isinstance(total, dict) else int(total)
+
+
+def _facets(response: dict[str, Any]) -> dict[str, list[FacetValue]]:
     facets: dict[str, list[FacetValue]] = {}
     for name, agg in (response.get("aggregations") or {}).items():
+        if "buckets" not in agg:
+            continue
         facets[name] = [
             FacetValue(value=str(b.get("key_as_string", b.get("key"))), count=int(b.get("doc_count", 0)))
             for b in agg.get("buckets", [])
         ]
-    return SearchResult(
-        total=total_value,
+    return facets
+
+
+def parse_response(request: SearchRequest, response: dict[str, Any]) -> SearchResult:
+    hits_block = response.get("hits", {})
+    result = SearchResult(
+        total=_total(hits_block),
         page=request.page,
         size=request.size,
         took_ms=int(response.get("took", 0)),
-        hits=[_hit(h) for h in hits_block.get("hits", [])],
-        facets=facets,
+        facets=_facets(response),
+        view="meetings" if request.group else "passages",
     )
+    if not request.group:
+        result.hits = [_hit(h) for h in hits_block.get("hits", [])]
+        return result
+    result.total_meetings = int(((response.get("aggregations") or {}).get("meetings") or {}).get("value", 0))
+    for raw in hits_block.get("hits", []):
+        src = raw.get("_source", {})
+        inner = ((raw.get("inner_hits") or {}).get("best") or {}).get("hits", {})
+        result.meetings.append(MeetingGroup(
+            meeting_id=str(src.get("meeting_id", "")),
+            title=src.get("meeting_title"),
+            started_at=src.get("started_at"),
+            language=src.get("language"),
+            series=src.get("series"),
+            count=_total(inner),
+            passages=[_hit(h) for h in inner.get("hits", [])],
+        ))
+    return result
 
 
-def search(client: Any, prefix: str, request: SearchRequest) -> SearchResult:
-    """Run one search against ``{prefix}-segments``; never lets OpenSearch's error text through."""
+def _call(client: Any, what: str, **kwargs: Any) -> dict[str, Any] | None:
+    """One OpenSearch call; None when the index does not exist yet. Never lets OpenSearch's error text
+    through."""
     from opensearchpy import exceptions as os_exc
 
-    body = build_body(request)
     try:
-        response = client.search(index=segments_alias(prefix), body=body)
+        response: dict[str, Any] = getattr(client, what)(**kwargs)
     except os_exc.NotFoundError:
-        # No index yet: an empty archive, not an error.
-        return SearchResult(total=0, page=request.page, size=request.size)
+        return None
     except os_exc.RequestError as exc:  # 400 from OpenSearch: our query builder let something through
         raise QueryError("Cette recherche n'a pas pu être interprétée ; simplifiez la requête.") from exc
     except (os_exc.ConnectionError, os_exc.ConnectionTimeout) as exc:
         raise SearchUnavailable("Le service de recherche ne répond pas ; réessayez dans un instant.") from exc
     except os_exc.TransportError as exc:
         raise SearchUnavailable("Le service de recherche a renvoyé une erreur ; réessayez plus tard.") from exc
-    return parse_response(request, response)
+    return response
+
+
+def search(client: Any, prefix: str, request: SearchRequest) -> SearchResult:
+    """Run one search against ``{prefix}-segments`` (grouped by meeting when ``request.group``)."""
+    body = build_body(request)
+    response = _call(client, "search", index=segments_alias(prefix), body=body)
+    if response is None:  # no index yet: an empty archive, not an error
+        return SearchResult(total=0, page=request.page, size=request.size,
+                            view="meetings" if request.group else "passages",
+                            total_meetings=0 if request.group else None)
+    result = parse_response(request, response)
+    if request.group and result.meetings:
+        docs = meetings_by_id(client, prefix, [g.meeting_id for g in result.meetings])
+        for group in result.meetings:
+            doc = docs.get(group.meeting_id) or {}
+            group.participants = list(doc.get("participants") or [])
+            group.duration = doc.get("duration")
+            group.series = group.series or doc.get("series")
+            group.title = group.title or doc.get("title")
+    return result
+
+
+# ---------------------------------------------------------------- meetings index
+
+
+def browse_body(request: SearchRequest) -> dict[str, Any]:
+    """Meetings (no text query), newest first unless ``sort`` says otherwise, with the same filters."""
+    filters = _filters(request, speaker_field="participants", title_field="title")
+    start = (request.page - 1) * request.size
+    if start + request.size > MAX_RESULT_WINDOW:
+        raise QueryError("Cette page est au-delà des résultats consultables ; affinez la recherche.")
+    order = "asc" if request.sort == "date_asc" else "desc"
+    body: dict[str, Any] = {
+        "query": {"bool": {"filter": filters}},
+        "from": start,
+        "size": request.size,
+        "sort": [{"started_at": {"order": order, "missing": "_last"}}, {"meeting_id": "asc"}],
+        "track_total_hits": True,
+    }
+    if request.facets:
+        body["aggs"] = {
+            "participants": {"terms": {"field": "participants", "size": 20}},
+            "language": {"terms": {"field": "language", "size": 10}},
+            "month": {"date_histogram": {"field": "started_at", "calendar_interval": "month", "format": "yyyy-MM",
+                                         "min_doc_count": 1, "order": {"_key": "desc"}}},
+        }
+    return body
+
+
+def _group_from_doc(doc: dict[str, Any]) -> MeetingGroup:
+    return MeetingGroup(
+        meeting_id=str(doc.get("meeting_id", "")), title=doc.get("title"), started_at=doc.get("started_at"),
+        language=doc.get("language"), series=doc.get("series"), participants=list(doc.get("participants") or []),
+        duration=doc.get("duration"), count=int(doc.get("segment_count") or 0),
+    )
+
+
+def browse(client: Any, prefix: str, request: SearchRequest) -> SearchResult:
+    """The archive's meetings without a text query (the landing page's "browse" view)."""
+    response = _call(client, "search", index=meetings_alias(prefix), body=browse_body(request))
+    if response is None:
+        return SearchResult(total=0, page=request.page, size=request.size, view="meetings", total_meetings=0)
+    hits = response.get("hits", {})
+    meetings = [_group_from_doc(h.get("_source", {})) for h in hits.get("hits", [])]
+    total = _total(hits)
+    return SearchResult(total=sum(m.count for m in meetings), page=request.page, size=request.size,
+                        took_ms=int(response.get("took", 0)), facets=_facets(response), view="meetings",
+                        total_meetings=total, meetings=meetings)
+
+
+def meetings_by_id(client: Any, prefix: str, meeting_ids: list[str]) -> dict[str, dict[str, Any]]:
+    if not meeting_ids:
+        return {}
+    response = _call(client, "search", index=meetings_alias(prefix), body={
+        "query": {"terms": {"meeting_id": meeting_ids}}, "size": len(meeting_ids),
+        "_source": ["meeting_id", "title", "participants", "duration", "series", "started_at", "language"],
+    })
+    if response is None:
+        return {}
+    return {str(h["_source"].get("meeting_id")): dict(h["_source"]) for h in response.get("hits", {}).get("hits", [])}
+
+
+def participant_names(client: Any, prefix: str, limit: int = 10_000) -> list[str]:
+    """Every participant name of the archive (from the meetings index), for folding filters and
+    suggestions."""
+    response = _call(client, "search", index=meetings_alias(prefix), body={
+        "size": 0, "aggs": {"names": {"terms": {"field": "participants", "size": limit}}},
+    })
+    if response is None:
+        return []
+    buckets = ((response.get("aggregations") or {}).get("names") or {}).get("buckets", [])
+    return [str(b["key"]) for b in buckets]
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: ``Émilie`` and ``emilie`` fold alike."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _name_tokens(text: str) -> list[str]:
+    return [t for t in re.split(r"[\W_]+", fold(text)) if t]
+
+
+def match_participants(query: str, names: list[str], *, prefix: bool = False) -> list[str]:
+    """Names of which every word of ``query`` is a word (``prefix``: the start of a word), folded.
+
+    ``martin`` finds ``Alice Martin`` and ``MARTIN Paul``; ``emilie d`` (prefix) finds ``Émilie Durand``.
+    """
+    wanted = _name_tokens(query)
+    if not wanted:
+        return []
+    out = []
+    for name in names:
+        tokens = _name_tokens(name)
+        if all(any(t.startswith(w) if prefix else t == w for t in tokens) for w in wanted):
+            out.append(name)
+    return out
 
 
 def get_meeting(client: Any, prefix: str, meeting_id: str) -> dict[str, Any] | None:
     """The meeting document from ``{prefix}-meetings`` (None when absent)."""
-    from opensearchpy import exceptions as os_exc
-
-    try:
-        response = client.search(
-            index=meetings_alias(prefix),
-            body={"query": {"term": {"meeting_id": meeting_id}}, "size": 1},
-        )
-    except os_exc.NotFoundError:
+    response = _call(client, "search", index=meetings_alias(prefix),
+                     body={"query": {"term": {"meeting_id": meeting_id}}, "size": 1})
+    if response is None:
         return None
-    except (os_exc.ConnectionError, os_exc.ConnectionTimeout) as exc:
-        raise SearchUnavailable("Le service de recherche ne répond pas ; réessayez dans un instant.") from exc
-    except os_exc.TransportError as exc:
-        raise SearchUnavailable("Le service de recherche a renvoyé une erreur ; réessayez plus tard.") from exc
     hits = response.get("hits", {}).get("hits", [])
     return dict(hits[0]["_source"]) if hits else None
 
 
 def open_client(settings: Any) -> Any:
-    """An OpenSearch client for ``settings`` (the index layer's when it offers one)."""
-    try:
-        from visio_archive.index import client_from_settings
+    """An OpenSearch client for ``settings`` (the index layer's)."""
+    from visio_archive.index import client_from_settings
 
-        return client_from_settings(settings)
-    except ImportError:
-        from opensearchpy import OpenSearch
-
-        auth = None
-        if settings.opensearch_user and settings.opensearch_password is not None:
-            auth = (settings.opensearch_user, settings.opensearch_password.get_secret_value())
-        return OpenSearch(hosts=[settings.opensearch_url], http_auth=auth, timeout=10, max_retries=1)
+    return client_from_settings(settings)

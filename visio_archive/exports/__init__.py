@@ -1,7 +1,7 @@
 """Exports of redacted minutes: pure functions ``RedactedTranscript (+ meeting metadata) -> bytes``.
 
 Every format carries the same header (title, date, participants, duration) and the speaker turns
-with ``[hh:mm:ss]`` timestamps. Only redacted text is ever written: the entity list of a
+with ``[hh:mm:ss]`` timestamps, dates in French (Europe/Paris). Only redacted text is ever written: the entity list of a
 :class:`~visio_archive.models.RedactedSegment` (which holds the original spans) is never exported.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from visio_archive.cleantext import clean_transcript
 from visio_archive.exports.common import MeetingInfo, Turn, header_info, turns
 from visio_archive.models import RedactedTranscript
 
@@ -58,7 +59,8 @@ def export_transcript(transcript: RedactedTranscript, fmt: str, meeting: Meeting
     """Render the redacted minutes in ``fmt`` (one of :data:`FORMATS`)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return _renderer(fmt)(transcript, meeting)
+    # Control characters and bidi overrides never reach a file (they break DOCX/ODT and mislead readers).
+    return _renderer(fmt)(clean_transcript(transcript), meeting)
 
 
 def export_filename(transcript: RedactedTranscript, fmt: str) -> str:

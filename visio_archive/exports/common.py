@@ -1,4 +1,10 @@
-"""What every export shares: the header and the speaker turns."""
+"""What every export shares: the header and the speaker turns.
+
+:func:`header_info` is the one place a meeting's header (title, date, participants, duration,
+series, language) is built; the meeting page and the legal manifest use it too. Every value comes
+from the redacted transcript (title and series are redacted like the text) or from the index,
+which only ever holds redacted data.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel, Field
+
+from visio_archive.cleantext import clean_line, clean_optional
+from visio_archive.french import format_datetime, format_day, language_label, parse_datetime
 from visio_archive.models import MeetingDocument, RedactedTranscript
 from visio_archive.publish import publishable_segments
 
@@ -13,15 +23,17 @@ from visio_archive.publish import publishable_segments
 MeetingInfo = MeetingDocument | dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Header:
+class Header(BaseModel):
     meeting_id: str
     title: str
-    date: str            # "2026-03-02 09:00 UTC" or "date inconnue"
-    participants: list[str]
+    date: str            # "2 mars 2026, 10 h 00" (Europe/Paris) or "date inconnue"
+    participants: list[str] = Field(default_factory=list)
     duration: str        # "hh:mm:ss"
     language: str
     series: str | None = None
+    started_at: datetime | None = None
+    duration_seconds: float = 0.0
+    language_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,16 +65,14 @@ def vtt_ts(seconds: float) -> str:
 
 
 def format_date(value: datetime | str | None) -> str:
-    if value is None:
-        return "date inconnue"
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return value
-        value = parsed
-    suffix = " UTC" if value.utcoffset() is not None and value.utcoffset().total_seconds() == 0 else ""  # type: ignore[union-attr]
-    return value.strftime("%Y-%m-%d %H:%M") + suffix
+    """``2 mars 2026, 10 h 00`` in Europe/Paris time (``date inconnue`` when absent)."""
+    return format_datetime(value)
+
+
+def untitled(started_at: datetime | str | None) -> str:
+    """The title of a meeting that has none: ``Réunion du 2 mars 2026`` (never its id)."""
+    parsed = parse_datetime(started_at)
+    return f"Réunion du {format_day(parsed)}" if parsed else "Réunion sans titre"
 
 
 def speaker_name(transcript: RedactedTranscript, label: str | None) -> str:
@@ -81,17 +91,27 @@ def header_info(transcript: RedactedTranscript, meeting: MeetingInfo | None = No
     elif isinstance(meeting, dict):
         meta = meeting
     participants: list[str] = []
-    for name in [s.name for s in transcript.speakers] + list(meta.get("participants") or []):
+    spoken = {s.speaker for s in transcript.segments if s.speaker}
+    # Speakers of the transcript who spoke (a merged-away label has no segment left), then the index's.
+    names = [s.name for s in transcript.speakers if s.label in spoken or not spoken]
+    for name in names + list(meta.get("participants") or []):
+        name = clean_line(str(name or ""))
         if name and name not in participants:
             participants.append(name)
+    started_at = transcript.started_at or parse_datetime(meta.get("started_at"))
+    duration = transcript.duration or float(meta.get("duration") or 0.0)
+    series = transcript.series if transcript.series is not None else meta.get("series")
     return Header(
         meeting_id=transcript.meeting_id,
-        title=transcript.title or meta.get("title") or f"Réunion {transcript.meeting_id}",
-        date=format_date(transcript.started_at or meta.get("started_at")),
+        title=clean_line(transcript.title or meta.get("title") or "") or untitled(started_at),
+        date=format_date(started_at),
         participants=participants,
-        duration=hms(transcript.duration or float(meta.get("duration") or 0.0)),
+        duration=hms(duration),
         language=transcript.language,
-        series=meta.get("series"),
+        series=clean_optional(series),
+        started_at=started_at,
+        duration_seconds=duration,
+        language_label=language_label(transcript.language),
     )
 
 
@@ -121,6 +141,7 @@ def header_lines(header: Header) -> list[tuple[str, str]]:
         ("Date", header.date),
         ("Durée", header.duration),
         ("Participants", ", ".join(header.participants) or "—"),
+        ("Langue", header.language_label or header.language),
     ]
     if header.series:
         lines.append(("Série", header.series))

@@ -9,9 +9,11 @@ Roles (each includes nothing implicitly; permissions are listed per role in :dat
 * ``admin``           everything, plus reading the audit log.
 
 Authentication goes through the :class:`Authenticator` protocol. :class:`ConfigAuthenticator` reads
-users from a TOML or JSON file (``VISIO_USERS_FILE``) with scrypt-hashed passwords and hashed API
-tokens; an OIDC implementation (ProConnect) plugs in behind the same protocol (see
-``docs/search-ui.md``). Browser sessions are a cookie signed with HMAC-SHA256 (no extra package).
+users from a TOML or JSON file (``VISIO_USERS_FILE``, re-read whenever it changes) with
+scrypt-hashed passwords and API tokens stored as a keyed hash (HMAC-SHA256 under a server key: the
+tokens are long and random, so a fast hash is enough; scrypt is for passwords). OpenID Connect
+(ProConnect), server-held sessions, login throttling and the access table live in
+:mod:`visio_archive.identity` (see ``docs/identity.md``).
 
 Users file (TOML)::
 
@@ -19,7 +21,8 @@ Users file (TOML)::
     role = "records_officer"
     display_name = "Alice Martin"
     password = "scrypt$16384$8$1$<salt b64>$<hash b64>"   # visio-archive ui-user hash
-    tokens = ["sha256$<hex digest of the token>"]          # API tokens, sent as "Bearer <token>"
+    tokens = ["hmac-sha256$<hex>"]                         # API tokens, sent as "Bearer <token>"
+                                                           # (older "sha256$<hex>" entries still work)
 """
 
 from __future__ import annotations
@@ -30,14 +33,16 @@ import hmac
 import json
 import os
 import secrets
+import threading
 import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -48,8 +53,16 @@ class AuthSettings(BaseSettings):
 
     users_file: Path | None = None           # default: {state_dir}/users.toml
     session_secret: SecretStr | None = None  # default: a random key kept in {state_dir}/ui-session.key
-    session_hours: float = 8.0
-    cookie_secure: bool = False              # set true behind HTTPS
+    token_key: SecretStr | None = None       # key of the API-token hash; default: {state_dir}/api-token.key
+    session_hours: float = Field(default=8.0, gt=0)           # absolute lifetime of a session
+    session_idle_minutes: float = Field(default=30.0, gt=0)   # a session unused this long ends
+    cookie_secure: bool | None = None        # default: true unless the public URL is http on loopback
+    # Guessing: delays grow after these many attempts (see visio_archive.identity.throttle).
+    login_free_attempts: int = Field(default=5, ge=1)
+    login_max_delay_seconds: float = Field(default=900.0, gt=0)
+    # Password hashing (scrypt) running at once / waiting at most; more attempts are refused at once.
+    hash_concurrency: int = Field(default=1, ge=1)
+    hash_max_waiting: int = Field(default=4, ge=0)
 
 
 class Permission(StrEnum):
@@ -79,10 +92,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 @dataclass(frozen=True)
 class User:
+    """Who is asking. ``username`` is what the audit log records: the local user name, or the OIDC
+    ``sub`` for people signed in by the identity provider."""
+
     username: str
     role: Role
     display_name: str = ""
-    auth_method: str = "password"
+    auth_method: str = "password"  # password | token | session | oidc | oidc_token
+    email: str | None = None
+    session_id: str | None = None  # the server-held session's id hash, for cookie sessions
+    csrf: str | None = None        # that session's CSRF token
 
     def can(self, permission: Permission) -> bool:
         return permission in ROLE_PERMISSIONS[self.role]
@@ -121,9 +140,13 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(digest, expected)
 
 
-def hash_token(token: str) -> str:
-    """API tokens are long random strings, so a plain SHA-256 is enough to store them."""
-    return "sha256$" + hashlib.sha256(token.encode()).hexdigest()
+def hash_token(token: str, key: bytes | None = None) -> str:
+    """How an API token is stored: HMAC-SHA256 under the server's token key (fast: tokens are long
+    random strings, so no slow hash is needed, and without the key a copy of the users file cannot
+    even be used to test guesses). Without a key: the older plain ``sha256$`` form."""
+    if key is None:
+        return "sha256$" + hashlib.sha256(token.encode()).hexdigest()
+    return "hmac-sha256$" + hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
 
 
 def new_token() -> str:
@@ -161,30 +184,53 @@ class _UserEntry:
 
 
 class ConfigAuthenticator:
-    """Users and roles from a TOML or JSON file (read once; call :meth:`reload` to re-read)."""
+    """Users and roles from a TOML or JSON file, re-read whenever the file changes (size or mtime,
+    checked at every look-up), so removing a user or changing a role needs no restart."""
 
-    def __init__(self, users: dict[str, Any] | None = None, path: Path | None = None) -> None:
+    def __init__(self, users: dict[str, Any] | None = None, path: Path | None = None,
+                 token_key: bytes | None = None,
+                 password_check: Callable[[str, str], bool] | None = None) -> None:
         self.path = path
+        self.token_key = token_key
+        self._check = password_check or verify_password
         self._users: dict[str, _UserEntry] = {}
         self._tokens: dict[str, str] = {}
+        self._stamp: tuple[int, int] | None = None
+        self._lock = threading.Lock()
         if users is not None:
             self._load(users)
         elif path is not None:
             self.reload()
 
     @classmethod
-    def from_file(cls, path: Path) -> ConfigAuthenticator:
-        return cls(path=path)
+    def from_file(cls, path: Path, token_key: bytes | None = None) -> ConfigAuthenticator:
+        return cls(path=path, token_key=token_key)
 
     def reload(self) -> None:
         if self.path is None:
             return
-        if not self.path.exists():
-            self._load({})
+        with self._lock:
+            try:
+                st = self.path.stat()
+            except FileNotFoundError:
+                self._load({})
+                self._stamp = None
+                return
+            raw = self.path.read_bytes()
+            data = json.loads(raw) if self.path.suffix == ".json" else tomllib.loads(raw.decode())
+            self._load(data.get("users", {}))
+            self._stamp = (st.st_mtime_ns, st.st_size)
+
+    def _fresh(self) -> None:
+        if self.path is None:
             return
-        raw = self.path.read_bytes()
-        data = json.loads(raw) if self.path.suffix == ".json" else tomllib.loads(raw.decode())
-        self._load(data.get("users", {}))
+        try:
+            st = self.path.stat()
+            stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            stamp = None
+        if stamp != self._stamp or (stamp is None and self._users):
+            self.reload()
 
     def _load(self, users: dict[str, Any]) -> None:
         entries: dict[str, _UserEntry] = {}
@@ -210,23 +256,35 @@ class ConfigAuthenticator:
         return User(entry.username, entry.role, entry.display_name, method)
 
     def authenticate_password(self, username: str, password: str) -> User | None:
+        self._fresh()
         entry = self._users.get(username)
         if entry is None or not entry.password:
             # Same cost whether or not the user exists.
-            verify_password(password, _DUMMY_HASH)
+            self._check(password, _DUMMY_HASH)
             return None
-        return self._user(entry, "password") if verify_password(password, entry.password) else None
+        return self._user(entry, "password") if self._check(password, entry.password) else None
 
     def authenticate_token(self, token: str) -> User | None:
-        username = self._tokens.get(hash_token(token))
-        entry = self._users.get(username) if username else None
-        return self._user(entry, "token") if entry else None
+        if not token or len(token) > 512:
+            return None
+        self._fresh()
+        candidates = [hash_token(token)]
+        if self.token_key is not None:
+            candidates.insert(0, hash_token(token, self.token_key))
+        for digest in candidates:
+            username = self._tokens.get(digest)
+            entry = self._users.get(username) if username else None
+            if entry is not None:
+                return self._user(entry, "token")
+        return None
 
     def get_user(self, username: str) -> User | None:
+        self._fresh()
         entry = self._users.get(username)
         return self._user(entry, "session") if entry else None
 
     def __len__(self) -> int:
+        self._fresh()
         return len(self._users)
 
 
@@ -282,12 +340,25 @@ class SessionSigner:
 def session_secret(auth: AuthSettings, state_dir: Path) -> bytes:
     if auth.session_secret is not None:
         return auth.session_secret.get_secret_value().encode()
-    path = state_dir / "ui-session.key"
+    return _key_file(state_dir / "ui-session.key")
+
+
+def token_key(auth: AuthSettings, state_dir: Path) -> bytes:
+    """The key of the API-token hash (``VISIO_TOKEN_KEY``, or a random key in ``{state_dir}/api-token.key``)."""
+    if auth.token_key is not None:
+        return auth.token_key.get_secret_value().encode()
+    return _key_file(state_dir / "api-token.key")
+
+
+def _key_file(path: Path) -> bytes:
     if path.exists():
         return path.read_bytes().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32).encode()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return path.read_bytes().strip()
     with os.fdopen(fd, "wb") as fh:
         fh.write(key)
     return key
@@ -298,13 +369,14 @@ def users_file(auth: AuthSettings, state_dir: Path) -> Path:
 
 
 def user_entry_toml(username: str, role: Role, password: str | None, token: str | None,
-                    display_name: str = "") -> str:
-    """A TOML block for the users file (what `visio-archive ui-user` prints)."""
+                    display_name: str = "", token_key: bytes | None = None) -> str:
+    """A TOML block for the users file (what `visio-archive ui-user` prints); pass the server's
+    ``token_key`` (:func:`token_key`) so that the token is stored as a keyed hash."""
     lines = [f"[users.{json.dumps(username)}]", f"role = {json.dumps(role.value)}"]
     if display_name:
         lines.append(f"display_name = {json.dumps(display_name)}")
     if password:
         lines.append(f"password = {json.dumps(hash_password(password))}")
     if token:
-        lines.append(f"tokens = [{json.dumps(hash_token(token))}]")
+        lines.append(f"tokens = [{json.dumps(hash_token(token, token_key))}]")
     return "\n".join(lines) + "\n"

@@ -63,6 +63,22 @@ class Settings(BaseSettings):
     # Redaction: key for keyed HMAC pseudonyms and for encrypting the pseudonym mapping.
     redaction_key: SecretStr = SecretStr("visio-local-redaction-key-change-me")
 
+    # --- identity (owner: identity helper, issue 13) -------------------------------------------
+    # Where people reach the archive (redirect URL, Secure cookies, Origin checks derive from it).
+    public_url: str = "http://127.0.0.1:8000"
+    # OpenID Connect provider (ProConnect, or the development Keycloak). Unset: users file only.
+    oidc_issuer: str | None = None
+    oidc_client_id: str = "visio-archive"
+    oidc_client_secret: SecretStr | None = None
+    oidc_scopes: str = "openid email given_name usual_name siret idp_id"  # ProConnect's claim scopes
+    oidc_redirect_url: str | None = None  # default {public_url}/oidc/callback
+    oidc_post_logout_url: str | None = None  # default {public_url}/login?logged_out=1
+    oidc_acr_values: str | None = None  # ProConnect: "eidas1"
+    oidc_groups_claim: str | None = "groups"  # roles by group, for providers that send one ("" = off)
+    oidc_audience: str | None = None  # expected "aud" of API bearer tokens; default the client id
+    oidc_leeway_seconds: int = Field(default=10, ge=0, le=300)
+    # --- end identity ----------------------------------------------------------------------------
+
     # How long services get to come up before we give up and point at the log.
     service_start_timeout: float = Field(default=120.0, ge=1.0)
 

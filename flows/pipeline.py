@@ -13,6 +13,15 @@ Guarantees, whatever fails:
 - The full transcript is checkpointed to the restricted prefix right after speech processing, keyed
   by the recording's ETag, so a rerun after a crash in redaction or indexing skips the expensive
   speech stage.
+- A recording is claimed (a lease in S3, ``visio_archive.leases``) before any work, so two runs on
+  two workers never process it at once; a holder that died loses its claim and the next run or a
+  retry takes the recording over. The ledger entry names the host, process, worker and flow run.
+
+Fan-out: with a Prefect server configured (PREFECT_API_URL) that has the ``process-recording``
+deployment, nightly and backfill create one flow run of that deployment per pending recording,
+which any worker of the pool picks up, and wait for them (``fanout_timeout``); the global
+concurrency limit bounds the recordings in flight across all workers. Without a server (Prefect's
+embedded one), or with ``VISIO_FANOUT=local``, they run every recording in their own process.
 """
 
 from __future__ import annotations
@@ -20,21 +29,26 @@ from __future__ import annotations
 import os
 import signal
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from prefect.concurrency.sync import concurrency
 from prefect.futures import wait
-from prefect.states import State
+from prefect.states import Completed, State
 from prefect.tasks import exponential_backoff
 
 from visio_archive import archive
 from visio_archive.models import MeetingMetadata, RecordingRef, Transcript
 from visio_archive.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from visio_archive.leases import Lease
 
 CONCURRENCY_LIMIT_NAME = "visio-archive-recordings"
 
@@ -212,11 +226,15 @@ def index_meeting(ref: RecordingRef, redacted: Any) -> int:
     return len(segments)
 
 
-@task(name="mark-done")
-def mark_done(ref: RecordingRef, artifacts: list[str], segment_count: int) -> None:
+@task(name="mark-done", cache_policy=NO_CACHE)  # a Lease (a thread) is no cache key
+def mark_done(ref: RecordingRef, artifacts: list[str], segment_count: int, lease: Lease) -> None:
     from visio_archive.storage import LedgerEntry, Storage
 
     storage = Storage.from_settings(get_settings())
+    # The fence: a process that lost its claim (it stalled past the lease, another took over)
+    # stops here; what it wrote before is the same as what the new holder writes.
+    lease.check()
+    holder = lease.record
     storage.ledger_mark_done(
         LedgerEntry(
             recording_id=ref.recording_id,
@@ -225,6 +243,10 @@ def mark_done(ref: RecordingRef, artifacts: list[str], segment_count: int) -> No
             processed_at=datetime.now(UTC),
             artifacts=artifacts,
             segment_count=segment_count,
+            host=holder.host,
+            pid=holder.pid,
+            worker=holder.worker,
+            flow_run_id=holder.flow_run_id,
         )
     )
 
@@ -251,10 +273,72 @@ def quarantine(ref: RecordingRef, stage: str, error: BaseException, workdir: str
 # ---------------------------------------------------------------- flows
 
 
-@flow(name="process-recording", flow_run_name="process-{ref.recording_id}")
-def process_recording(ref: RecordingRef) -> str:
-    """One recording, from S3 to the index. Returns "done" or "quarantined"."""
+# Outcomes of process_recording, besides "failed: ..." which callers add for an exception.
+DONE = "done"
+QUARANTINED = "quarantined"
+ALREADY_DONE = "already done"  # another run finished it between the listing and our claim
+BUSY = "busy"  # another live process holds its lease: it is being processed there
+
+
+def _flow_run_id() -> str | None:
+    from prefect.runtime import flow_run
+
+    run_id = flow_run.get_id()
+    return str(run_id) if run_id else None
+
+
+def _holder_run_ended(record: Any) -> bool:
+    """A lease whose flow run the server already marked final (crashed, cancelled...) is stale."""
+    if not record.flow_run_id or not _shared_server():
+        return False
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    try:
+        with get_client(sync_client=True) as client:
+            state = client.read_flow_run(record.flow_run_id).state
+    except ObjectNotFound:
+        return False
+    return state is not None and state.is_final()
+
+
+@task(name="claim", cache_policy=NO_CACHE)
+def claim_recording(ref: RecordingRef) -> Lease | None:
+    """Wait for (at most one lease period) and take the recording's lease; None when a live process has it."""
+    from visio_archive.leases import Holder, claim
+    from visio_archive.storage import Storage
+
     settings = get_settings()
+    holder = Holder.this_process(flow_run_id=_flow_run_id())
+    return claim(Storage.from_settings(settings), ref, settings, holder=holder, is_stale=_holder_run_ended)
+
+
+@flow(name="process-recording", flow_run_name="process-{ref.recording_id}")
+def process_recording(ref: RecordingRef) -> State:
+    """One recording, from S3 to the index: "done", "quarantined", "already done" or "busy".
+
+    The outcome is also the final state's message, so that a run on another worker reports it.
+    """
+    from visio_archive.storage import Storage
+
+    settings = get_settings()
+    logger = get_run_logger()
+    io = _io_task_options(settings)
+    lease = claim_recording.with_options(**io)(ref)
+    if lease is None:
+        logger.info("%s: another live process holds its lease; left to it", ref.recording_id)
+        return Completed(message=BUSY, data=BUSY)
+    with lease:
+        storage = Storage.from_settings(settings)
+        if storage.is_done(ref):
+            return Completed(message=ALREADY_DONE, data=ALREADY_DONE)
+        if storage.is_quarantined(ref):
+            return Completed(message=QUARANTINED, data=QUARANTINED)
+        outcome = _process_claimed(ref, lease, settings)
+    return Completed(message=outcome, data=outcome)
+
+
+def _process_claimed(ref: RecordingRef, lease: Lease, settings: Settings) -> str:
     logger = get_run_logger()
     io = _io_task_options(settings)
     with (
@@ -274,13 +358,13 @@ def process_recording(ref: RecordingRef) -> str:
         except bad_input_errors() as error:
             logger.warning("%s: quarantined at %s: %s", ref.recording_id, stage, error)
             quarantine.with_options(**io)(ref, stage, error, workdir)
-            return "quarantined"
+            return QUARANTINED
         redacted, mapping, redacted_audio = redact(transcript, audio_path, workdir)
         artifacts = persist.with_options(**io)(ref, transcript, redacted, mapping, redacted_audio)
         segment_count = index_meeting.with_options(**io)(ref, redacted)
-        mark_done.with_options(**io)(ref, artifacts, segment_count)
+        mark_done.with_options(**io)(ref, artifacts, segment_count, lease)
     logger.info("%s: done (%d segments indexed)", ref.recording_id, segment_count)
-    return "done"
+    return DONE
 
 
 class RecordingsFailed(RuntimeError):
@@ -334,15 +418,17 @@ def recording_slots(occupy: int = 1) -> Iterator[None]:
     index is rebuilt (a meeting indexed into the old index during a rebuild would vanish at the swap).
 
     Only against a configured server: there, several workers share the limit, and the server
-    takes back the slot of a worker that died (its lease expires). Prefect's embedded server runs
-    none of its background services, so a slot held by a killed process would never come back
-    and block every later run; within one process, ``max_concurrent_recordings`` already bounds
-    the work (see ``_run_all``).
+    takes back the slot of a worker that died (its slot lease expires, ``lease_duration``).
+    Prefect's embedded server runs none of its background services, so a slot held by a killed
+    process would never come back and block every later run; within one process,
+    ``max_concurrent_recordings`` already bounds the work (see ``_run_all``).
     """
     if not _shared_server():
         yield
         return
-    with concurrency(CONCURRENCY_LIMIT_NAME, occupy=occupy):
+    # A slot lease the server takes back when its holder stops renewing it (a killed worker):
+    # as long as a recording lease, but at least the 60 s the server accepts.
+    with concurrency(CONCURRENCY_LIMIT_NAME, occupy=occupy, lease_duration=max(60.0, get_settings().lease_seconds)):
         yield
 
 
@@ -356,8 +442,14 @@ def _ensure_concurrency_limit(settings: Settings) -> None:
         client.upsert_global_concurrency_limit_by_name(CONCURRENCY_LIMIT_NAME, settings.max_concurrent_recordings)
 
 
+PROCESS_DEPLOYMENT = "process-recording/process-recording"
+FANOUT_POLL_SECONDS = 2.0
+
+
 def _run_all(refs: list[RecordingRef], settings: Settings) -> dict[str, str]:
     _ensure_concurrency_limit(settings)
+    if refs and _fanout_available(settings):
+        return _fan_out(refs, settings)
     results: dict[str, str] = {}
     if settings.max_concurrent_recordings <= 1:
         for ref in refs:
@@ -376,14 +468,109 @@ def _run_all(refs: list[RecordingRef], settings: Settings) -> dict[str, str]:
 
 def _outcome(ref: RecordingRef) -> str:
     try:
-        return process_recording(ref)
+        return str(process_recording(ref))
     except Exception as error:  # one recording's failure must not stop the night
         return f"failed: {type(error).__name__}: {error}"
 
 
 @task(name="recording")
 def _subflow_task(ref: RecordingRef) -> str:
-    return process_recording(ref)
+    return str(process_recording(ref))
+
+
+class FanoutUnavailable(RuntimeError):
+    """VISIO_FANOUT=deployments, but there is no server or no process-recording deployment on it."""
+
+
+def _fanout_available(settings: Settings) -> bool:
+    """True when the recordings go to the work pool as flow runs of the process-recording deployment."""
+    if settings.fanout == "local":
+        return False
+    if not _shared_server():
+        if settings.fanout == "deployments":
+            raise FanoutUnavailable("VISIO_FANOUT=deployments needs a Prefect server: set PREFECT_API_URL")
+        return False
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_deployment_by_name(PROCESS_DEPLOYMENT)
+        except ObjectNotFound:
+            if settings.fanout == "deployments":
+                raise FanoutUnavailable(
+                    f"no {PROCESS_DEPLOYMENT} deployment on the Prefect server: run `visio-archive deploy` "
+                    "(or `visio-archive workers up`)"
+                ) from None
+            get_run_logger().info("no %s deployment on the server: processing here", PROCESS_DEPLOYMENT)
+            return False
+    return True
+
+
+def _fan_out(refs: list[RecordingRef], settings: Settings) -> dict[str, str]:
+    """One flow run of the process-recording deployment per recording; wait for all (bounded)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.objects import FlowRun, StateType
+    from prefect.deployments import run_deployment
+    from prefect.states import Cancelled
+
+    logger = get_run_logger()
+    parent = _flow_run_id() or "local"
+    started = time.monotonic()
+    run_ids: dict[str, Any] = {}
+    for ref in refs:
+        # The idempotency key makes a retried parent find its children instead of doubling them.
+        flow_run = run_deployment(
+            PROCESS_DEPLOYMENT,
+            parameters={"ref": ref.model_dump(mode="json")},
+            flow_run_name=f"process-{ref.recording_id}",
+            idempotency_key=f"{parent}:{ref.recording_id}:{ref.etag}",
+            timeout=0,
+            as_subflow=True,
+        )
+        run_ids[ref.recording_id] = cast(FlowRun, flow_run).id
+    logger.info(
+        "%d flow run(s) of %s created in %.1fs; waiting up to %.0fs",
+        len(run_ids),
+        PROCESS_DEPLOYMENT,
+        time.monotonic() - started,
+        settings.fanout_timeout,
+    )
+    deadline = started + settings.fanout_timeout
+    by_id = {run_id: recording_id for recording_id, run_id in run_ids.items()}
+    final: dict[str, Any] = {}
+    with get_client(sync_client=True) as client:
+        while True:
+            pending_ids = [run_id for run_id in by_id if by_id[run_id] not in final]
+            for flow_run in client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=pending_ids)), limit=len(pending_ids)
+            ):
+                if flow_run.state is not None and flow_run.state.is_final():
+                    final[by_id[flow_run.id]] = flow_run.state
+            if len(final) == len(run_ids) or time.monotonic() > deadline:
+                break
+            time.sleep(FANOUT_POLL_SECONDS)
+        results: dict[str, str] = {}
+        for recording_id, run_id in run_ids.items():
+            state = final.get(recording_id)
+            if state is None:
+                current = client.read_flow_run(run_id).state
+                if current is not None and current.type in (StateType.SCHEDULED, StateType.PENDING):
+                    # Never started (no worker, or all busy): cancelled, the next night creates it again.
+                    client.set_flow_run_state(run_id, Cancelled(message="not started within the fan-out wait"))
+                    results[recording_id] = f"failed: not started within {settings.fanout_timeout:.0f}s (no worker?)"
+                else:
+                    where = current.name if current else "no state"
+                    results[recording_id] = f"failed: still {where} after {settings.fanout_timeout:.0f}s"
+            elif state.is_completed():
+                results[recording_id] = state.message if state.message in _OUTCOMES else DONE
+            else:
+                results[recording_id] = f"failed: {state.name}: {state.message or 'no message'}"
+    return results
+
+
+_OUTCOMES = frozenset({DONE, QUARANTINED, ALREADY_DONE, BUSY})
 
 
 def _run_night(since: datetime | None, until: datetime | None) -> dict[str, Any]:

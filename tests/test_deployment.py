@@ -190,9 +190,16 @@ def test_deploy_registers_schedules_and_a_worker_runs_a_deployment(prefect_stack
         retention = client.read_deployment_by_name("retention/retention")
         assert [getattr(s.schedule, "cron", None) for s in retention.schedules] == ["30 4 * * 0"]
         assert retention.global_concurrency_limit is not None and retention.global_concurrency_limit.limit == 1
-        for name in ("backfill/backfill", "reindex/reindex"):
+        for name in ("backfill/backfill", "reindex/reindex", "process-recording/process-recording"):
             deployment = client.read_deployment_by_name(name)
             assert deployment.work_pool_name == POOL and not deployment.schedules
+        process = client.read_deployment_by_name("process-recording/process-recording")
+        assert process.entrypoint == "flows/pipeline.py:process_recording"
+        assert process.work_queue_name == "recordings"  # the recording workers' queue
+        # The automation that marks flow runs whose heartbeats stopped as Crashed.
+        from visio_archive.workers import CRASH_AUTOMATION
+
+        assert len(client.read_automations_by_name(CRASH_AUTOMATION)) == 1
         reindex = client.read_deployment_by_name("reindex/reindex")
         assert reindex.global_concurrency_limit is not None and reindex.global_concurrency_limit.limit == 1
 

@@ -225,26 +225,43 @@ def start(name: str, settings: Settings, echo: Callable[[str], None] = print) ->
     if pid is None:
         echo(f"{name}: installing (cached after the first run)…")
         installed = install(spec, settings, echo)
-        settings.services_dir.mkdir(parents=True, exist_ok=True)
-        log_path = _log_file(settings, name)
-        echo(f"{name}: starting, log {log_path}")
-        with log_path.open("ab") as log:
-            process = subprocess.Popen(
-                ["bash", str(spec.run_script), *spec.run_args(settings, installed)],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env={**os.environ, **spec.env(settings)},
-                start_new_session=True,  # its own process group, so `down` can stop all of it
-            )
-        _pid_file(settings, name).write_text(str(process.pid))
-        pid = process.pid
+        echo(f"{name}: starting, log {_log_file(settings, name)}")
+        pid = spawn(
+            name, ["bash", str(spec.run_script), *spec.run_args(settings, installed)], settings, spec.env(settings)
+        )
     else:
         echo(f"{name}: process {pid} is up, waiting for it to answer…")
     _wait_healthy(spec, settings, pid)
     status = status_of(spec, settings)
     echo(f"{name}: healthy ({status.detail})")
     return status
+
+
+def spawn(name: str, argv: list[str], settings: Settings, env: dict[str, str] | None = None) -> int:
+    """Start ``argv`` in the background as managed process ``name``: its own process group (so that
+    ``stop`` ends all of it), output appended to ``logs/{name}.log``, pid in ``services/{name}.pid``."""
+    settings.services_dir.mkdir(parents=True, exist_ok=True)
+    settings.logs_dir.mkdir(parents=True, exist_ok=True)
+    with _log_file(settings, name).open("ab") as log:
+        process = subprocess.Popen(
+            argv,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+        )
+    _pid_file(settings, name).write_text(str(process.pid))
+    return process.pid
+
+
+def managed_pid(settings: Settings, name: str) -> int | None:
+    """The live process that our pid file for ``name`` names, if any."""
+    return _read_pid(settings, name)
+
+
+def log_path(settings: Settings, name: str) -> Path:
+    return _log_file(settings, name).resolve()
 
 
 def _wait_healthy(spec: ServiceSpec, settings: Settings, pid: int) -> None:

@@ -11,6 +11,7 @@ from visio_archive.cli import (  # noqa: F401  (imported for their command regis
     services_cmd,
     speech_cmd,
     ui_cmd,
+    workers_cmd,
 )
 from visio_archive.cli.app import app
 

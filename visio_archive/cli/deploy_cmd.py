@@ -377,6 +377,10 @@ def deploy(
             if check:
                 project = with_healthcheck(project, with_pool(load_project(root / HEALTHCHECK_FILE), pool))
             run_prefect_deploy(project, project_file, root, url, verbose=verbose)
+            from visio_archive.workers import ensure_crash_detection
+
+            if ensure_crash_detection(client):  # a dead worker's runs would otherwise stay Running
+                console.print("created the automation that marks flow runs without heartbeats Crashed")
             registered = registered_deployments(client, project)
             workers = online_workers(client, pool)
             for item in registered:

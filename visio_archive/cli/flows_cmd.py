@@ -36,12 +36,13 @@ def _print_run(result: dict[str, Any]) -> int:
     processed: dict[str, str] = result.get("processed", {})
     failed = {k: v for k, v in processed.items() if v.startswith("failed")}
     quarantined = sum(1 for v in processed.values() if v == "quarantined")
+    elsewhere = sum(1 for v in processed.values() if v in ("busy", "already done"))
     for recording_id, outcome in processed.items():
-        colour = "green" if outcome == "done" else "yellow" if outcome == "quarantined" else "red"
+        colour = {"done": "green", "quarantined": "yellow", "busy": "cyan", "already done": "cyan"}.get(outcome, "red")
         console.print(f"  {recording_id}: [{colour}]{outcome}[/]")
     console.print(
-        f"processed {len(processed)} recording(s): {len(processed) - len(failed) - quarantined} done, "
-        f"{quarantined} quarantined, {len(failed)} failed; "
+        f"processed {len(processed)} recording(s): {len(processed) - len(failed) - quarantined - elsewhere} done, "
+        f"{quarantined} quarantined, {len(failed)} failed, {elsewhere} taken by another run; "
         f"{result.get('already_done', 0)} already done, {result.get('quarantined_skipped', 0)} quarantined earlier"
     )
     return 1 if failed else 0

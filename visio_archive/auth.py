@@ -63,6 +63,7 @@ class AuthSettings(BaseSettings):
     # Password hashing (scrypt) running at once / waiting at most; more attempts are refused at once.
     hash_concurrency: int = Field(default=1, ge=1)
     hash_max_waiting: int = Field(default=4, ge=0)
+    provider_name: str = "ProConnect"        # label of the identity-provider button on the login page
 
 
 class Permission(StrEnum):
@@ -72,6 +73,7 @@ class Permission(StrEnum):
     REVEAL = "reveal"              # full transcript of one meeting, audited
     LEGAL_EXPORT = "legal_export"  # audited bundle of every redacted format with checksums
     AUDIT_READ = "audit_read"
+    MANAGE_ACCESS = "manage_access"  # edit the access table (admins)
 
 
 class Role(StrEnum):

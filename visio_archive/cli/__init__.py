@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from visio_archive.cli import (  # noqa: F401  (imported for their command registrations)
+    access_cmd,
     demo_cmd,
     deploy_cmd,
     flows_cmd,

@@ -16,19 +16,21 @@ import contextlib
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from visio_archive.audit import AuditLog
 from visio_archive.auth import (
+    Authenticator,
     AuthSettings,
     ConfigAuthenticator,
     Role,
     User,
     token_key,
     users_file,
-    verify_password,
 )
 from visio_archive.identity.access import AccessTable, Decision
 from visio_archive.identity.oidc import Identity, OIDCClient, OIDCConfig, OIDCError, unverified_parts
@@ -104,25 +106,29 @@ class IdentityService:
     settings: Settings
     auth: AuthSettings
     audit: AuditLog
-    local: ConfigAuthenticator
+    local: Authenticator
     access: AccessTable
     sessions: SessionStore
     throttle: LoginThrottle
     hasher: BoundedHasher
     oidc: OIDCClient | None = None
+    basic_cache_seconds: float = 60.0
+
+    def __post_init__(self) -> None:
+        # Scripts using HTTP Basic send the password with every request: remember a right one for a
+        # minute (under a keyed hash, never in clear) instead of paying scrypt each time.
+        self._verified: dict[str, tuple[float, str]] = {}
+        self._cache_key = secrets.token_bytes(32)
+        self._verified_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings, auth: AuthSettings | None = None, *, audit: AuditLog | None = None,
-                      local: ConfigAuthenticator | None = None, oidc: OIDCClient | None = None) -> IdentityService:
+                      local: Authenticator | None = None, oidc: OIDCClient | None = None) -> IdentityService:
         auth = auth or AuthSettings()
         hasher = BoundedHasher(auth.hash_concurrency, auth.hash_max_waiting)
-
-        def bounded_check(password: str, stored: str) -> bool:
-            return hasher.run(lambda: verify_password(password, stored))
-
         if local is None:
             local = ConfigAuthenticator(path=users_file(auth, settings.state_dir),
-                                        token_key=token_key(auth, settings.state_dir), password_check=bounded_check)
+                                        token_key=token_key(auth, settings.state_dir))
         if oidc is None:
             config = oidc_config(settings)
             oidc = OIDCClient(config) if config is not None else None
@@ -139,6 +145,14 @@ class IdentityService:
     @property
     def oidc_enabled(self) -> bool:
         return self.oidc is not None
+
+    @property
+    def has_local_users(self) -> bool:
+        """Whether the users file has anyone (then the login page shows the password form)."""
+        try:
+            return len(self.local) > 0  # type: ignore[arg-type]
+        except TypeError:  # an Authenticator that cannot count its users
+            return True
 
     @property
     def cookie_secure(self) -> bool:
@@ -160,13 +174,17 @@ class IdentityService:
         if not username or not password:
             self.failed(kind, "empty username or password", actor=username or "-", address=address)
             raise LoginRefused(401, WRONG_CREDENTIALS)
+        digest = hmac.new(self._cache_key, f"{username}\x00{password}".encode(), hashlib.sha256).hexdigest()
+        cached = self._cached(digest, username)
+        if cached is not None:
+            return cached
         verdict = self.throttle.attempt(username, address)
         if not verdict.allowed:
             self.failed(kind, f"throttled ({verdict.key})", actor=username, address=address,
                         retry_after=round(verdict.retry_after, 1))
             raise LoginRefused(429, _throttled_message(verdict.retry_after), verdict.retry_after)
         try:
-            user = self.local.authenticate_password(username, password)
+            user = self.hasher.run(lambda: self.local.authenticate_password(username, password))
         except HashingBusy:
             self.failed(kind, "password hashing saturated", actor=username, address=address)
             raise LoginRefused(503, "Trop de connexions en cours ; réessayez dans quelques secondes.", 2.0) from None
@@ -174,7 +192,27 @@ class IdentityService:
             self.failed(kind, "wrong username or password", actor=username, address=address)
             raise LoginRefused(401, WRONG_CREDENTIALS)
         self.throttle.success(username, address)
+        if kind == "basic":
+            with self._verified_lock:
+                if len(self._verified) > 10_000:
+                    self._verified.clear()
+                self._verified[digest] = (time.monotonic() + self.basic_cache_seconds, username)
         return user
+
+    def _cached(self, digest: str, username: str) -> User | None:
+        with self._verified_lock:
+            hit = self._verified.get(digest)
+            if hit is None:
+                return None
+            if hit[0] < time.monotonic() or hit[1] != username:
+                del self._verified[digest]
+                return None
+        user = self.local.get_user(username)  # still there (users file re-read on change)?
+        if user is None:
+            with self._verified_lock:
+                self._verified.pop(digest, None)
+            return None
+        return User(user.username, user.role, user.display_name, "password", user.email)
 
     # ------------------------------------------------------------ bearer tokens
 

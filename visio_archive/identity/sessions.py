@@ -113,7 +113,7 @@ class SessionStore:
         cookie = secrets.token_urlsafe(32)
         session = Session(
             id_hash=_hash(cookie), subject=subject, method=method, role=role, display_name=display_name,
-            email=email, claims=claims or {}, id_token=id_token, csrf=secrets.token_urlsafe(24),
+            email=email, claims=claims or {}, id_token=id_token, csrf=secrets.token_hex(32),
             address=address, created_at=now, last_seen=now,
         )
         self._db().execute(

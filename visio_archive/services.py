@@ -181,11 +181,23 @@ def _read_pid(settings: Settings, name: str) -> int | None:
 # ---------------------------------------------------------------- operations
 
 
-def _spec(name: str) -> ServiceSpec:
-    for spec in SERVICES:
+# --- identity hook (identity helper, issue 13): the development Keycloak joins the list when
+# VISIO_OIDC_ISSUER names one on loopback (see visio_archive/identity/keycloak.py) ---------------
+def _all(settings: Settings | None) -> tuple[ServiceSpec, ...]:
+    if settings is None:
+        return SERVICES
+    from visio_archive.identity.keycloak import service_spec
+
+    extra = service_spec(settings)
+    return (*SERVICES, extra) if extra is not None else SERVICES
+# --- end identity hook -----------------------------------------------------------------------
+
+
+def _spec(name: str, settings: Settings | None = None) -> ServiceSpec:
+    for spec in _all(settings):
         if spec.name == name:
             return spec
-    raise ServiceError(f"unknown service {name!r}; known: {', '.join(s.name for s in SERVICES)}")
+    raise ServiceError(f"unknown service {name!r}; known: {', '.join(s.name for s in _all(settings))}")
 
 
 def _check_tools(spec: ServiceSpec) -> None:
@@ -216,7 +228,7 @@ def install(spec: ServiceSpec, settings: Settings, echo: Callable[[str], None] =
 
 
 def start(name: str, settings: Settings, echo: Callable[[str], None] = print) -> ServiceStatus:
-    spec = _spec(name)
+    spec = _spec(name, settings)
     healthy, detail = spec.probe(settings)
     if healthy:
         echo(f"{name}: already running ({detail})")
@@ -328,13 +340,13 @@ def status_of(spec: ServiceSpec, settings: Settings) -> ServiceStatus:
 
 
 def up(settings: Settings, echo: Callable[[str], None] = print) -> list[ServiceStatus]:
-    return [start(spec.name, settings, echo) for spec in SERVICES]
+    return [start(spec.name, settings, echo) for spec in _all(settings)]
 
 
 def down(settings: Settings, echo: Callable[[str], None] = print) -> None:
-    for spec in reversed(SERVICES):
+    for spec in reversed(_all(settings)):
         stop(spec.name, settings, echo)
 
 
 def status(settings: Settings) -> list[ServiceStatus]:
-    return [status_of(spec, settings) for spec in SERVICES]
+    return [status_of(spec, settings) for spec in _all(settings)]

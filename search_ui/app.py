@@ -4,7 +4,7 @@
 
 * ``search_ui.deps``: authentication (who is asking), the ``current_user`` dependency;
 * ``search_ui.routers``: one ``APIRouter`` per area (auth, search, meetings, audit, api);
-* ``search_ui.services``: settings, storage, search client and audit log shared by the routers;
+* ``search_ui.services``: the use-case context (:class:`visio_archive.usecases.Archive`) and the acting user;
 * ``search_ui.errors``: messages safe to show, as pages (with the header) or JSON bodies.
 
 Every route except the login page and the static files needs an authenticated user. Viewers see
@@ -26,10 +26,10 @@ from search_ui.errors import install_error_handlers
 from search_ui.rendering import HERE
 from search_ui.routers import api, auth, meetings, search
 from search_ui.routers import audit as audit_router
-from search_ui.services import UiServices
 from visio_archive.audit import AuditLog
 from visio_archive.auth import Authenticator, AuthSettings
 from visio_archive.settings import Settings
+from visio_archive.usecases import Archive
 
 CSP = ("default-src 'self'; media-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
@@ -57,8 +57,8 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    app.state.services = UiServices(settings, audit or AuditLog.in_state_dir(settings.state_dir), storage, client)
-    app.state.audit = app.state.services.audit
+    app.state.archive = Archive.from_settings(settings, storage=storage, client=client, audit=audit)
+    app.state.audit = app.state.archive.audit
     deps.install_auth(app, settings.state_dir, auth_settings, authenticator)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from search_ui.deps import csrf_for, optional_user
+from search_ui.views import install_filters
 from visio_archive.exports import FORMATS
 from visio_archive.exports.common import hms
 
@@ -17,6 +18,7 @@ HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.globals["formats"] = FORMATS
 templates.env.filters["hms"] = hms
+install_filters(templates.env)
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200,

@@ -67,8 +67,11 @@ def test_search_json_contract(settings: Settings, loaded: list[MeetingFixture], 
 def test_search_plain_and_errors(settings: Settings, loaded: list[MeetingFixture], tmp_path: Path) -> None:
     plain = cli(settings, tmp_path, "search", '"comité de pilotage"')
     assert plain.returncode == 0 and loaded[0].meeting_id in plain.stdout
+    # Nothing searchable in the query: every passage, like an empty query (never an error).
     empty = cli(settings, tmp_path, "search", '"((', "--json")
-    assert empty.returncode == 0 and json.loads(empty.stdout)["total"] >= 0
+    everything = cli(settings, tmp_path, "search", "", "--json")
+    assert empty.returncode == 0 and json.loads(empty.stdout)["total"] == json.loads(everything.stdout)["total"]
+    assert json.loads(everything.stdout)["total"] >= sum(len(m.redacted.segments) for m in loaded)
     too_long = cli(settings, tmp_path, "search", "x" * 600, "--json")
     assert too_long.returncode == 2 and "trop longue" in too_long.stderr and "Traceback" not in too_long.stderr
     bad_date = cli(settings, tmp_path, "search", "budget", "--from", "yesterday")
@@ -124,21 +127,21 @@ def test_import_transcript_stores_redacted_artifacts_and_indexes(
     import_settings: Settings, run_id: str, tmp_path: Path, kind: str,
 ) -> None:
     settings = import_settings
-    from visio_archive.cli.ui_cmd import import_transcript_file
     from visio_archive.search import SearchRequest, open_client, search
     from visio_archive.storage import Storage
+    from visio_archive.usecases import Actor, Archive, import_transcript
 
     source = tmp_path / f"t.{kind}"
     source.write_text(json.dumps(VISIO_JSON) if kind == "json" else VTT)
     participants = tmp_path / "participants.json"
     participants.write_text(json.dumps({"SPEAKER_00": "Alice Martin", "SPEAKER_01": "Bernard Petit"}))
     meeting_id = f"import-{kind}-{run_id}"
-    summary = import_transcript_file(
-        settings.model_copy(update={"state_dir": tmp_path}), source, meeting_id=meeting_id,
-        title="Conseil de quartier", started_at=datetime(2026, 6, 1, 18, 0, tzinfo=UTC),
+    summary = import_transcript(
+        Archive.from_settings(settings.model_copy(update={"state_dir": tmp_path})), Actor.command_line(), source,
+        meeting_id=meeting_id, title="Conseil de quartier", started_at=datetime(2026, 6, 1, 18, 0, tzinfo=UTC),
         participants_file=participants, redactor=fake_redactor,
     )
-    assert summary["segments"] == 2 and summary["speakers"] == ["Alice Martin", "Bernard Petit"]
+    assert summary.segments == 2 and summary.speakers == ["Alice Martin", "Bernard Petit"]
     storage = Storage.from_settings(settings)
     full = storage.get_json(f"restricted/{meeting_id}/transcript.json", Transcript)
     assert "Dupont" in full.segments[0].text and full.timestamp_method == "imported"
@@ -151,25 +154,22 @@ def test_import_transcript_stores_redacted_artifacts_and_indexes(
                   SearchRequest(q="Dupont", meeting_id=meeting_id)).total == 0
 
 
-def test_import_refuses_without_redaction_engine_or_bad_input(import_settings: Settings, tmp_path: Path) -> None:
+def test_import_refuses_bad_input(import_settings: Settings, tmp_path: Path) -> None:
     settings = import_settings
     bad = tmp_path / "bad.json"
     bad.write_text('{"nothing": 1}')
     result = cli(settings, tmp_path, "import-transcript", str(bad), "--meeting-id", "x1", "--title", "T",
                  "--started-at", "2026-01-01T10:00:00")
-    assert result.returncode == 2 and "segments" in result.stderr
-    try:
-        from visio_archive.redaction import redact_transcript  # noqa: F401
-    except ImportError:
-        good = tmp_path / "t.vtt"
-        good.write_text(VTT)
-        result = cli(settings, tmp_path, "import-transcript", str(good), "--meeting-id", "x2", "--title", "T",
-                     "--started-at", "2026-01-01T10:00:00")
-        assert result.returncode == 2 and "nothing was stored" in result.stderr
+    assert result.returncode == 2 and "segments" in result.stderr and "Traceback" not in result.stderr
+    good = tmp_path / "t.vtt"
+    good.write_text(VTT)
+    bad_id = cli(settings, tmp_path, "import-transcript", str(good), "--meeting-id", "x2\n", "--title", "T",
+                 "--started-at", "2026-01-01T10:00:00")
+    assert bad_id.returncode == 2 and "--meeting-id" in bad_id.stderr
 
 
 def test_vtt_and_visio_json_parsers() -> None:
-    from visio_archive.cli.ui_cmd import parse_visio_json, parse_webvtt
+    from visio_archive.usecases.imports import parse_visio_json, parse_webvtt
 
     cues = parse_webvtt(VTT)
     assert [(c.start, c.end, c.speaker) for c in cues] == [(0.5, 3.0, "Alice Martin"), (3.2, 5.0, "Bernard Petit")]

@@ -6,11 +6,12 @@ facets are built from these documents, so they cannot show what redaction remove
 
 from __future__ import annotations
 
+from visio_archive.cleantext import clean_line, clean_optional
 from visio_archive.models import MeetingDocument, RedactedTranscript, SegmentDocument
 
 
 def speaker_names(redacted: RedactedTranscript) -> dict[str, str]:
-    return {speaker.label: speaker.name for speaker in redacted.speakers}
+    return {speaker.label: clean_line(speaker.name) for speaker in redacted.speakers}
 
 
 def build_documents(
@@ -20,8 +21,17 @@ def build_documents(
     etag: str | None = None,
     legal_hold: bool = False,
 ) -> tuple[MeetingDocument, list[SegmentDocument]]:
-    """One meeting document and one document per segment, keyed so that re-indexing overwrites."""
+    """One meeting document and one document per segment, keyed so that re-indexing overwrites.
+
+    Title and series come from the redacted transcript (redaction treats them like the text); the
+    ``series`` argument is only used for older transcripts that carry none. Every text is cleaned of
+    control characters, bidi overrides and the highlight sentinels.
+    """
     names = speaker_names(redacted)
+    if redacted.series is not None:
+        series = redacted.series
+    series = clean_optional(series)
+    title = clean_optional(redacted.title)
     participant_ids = {speaker.label: speaker.participant_id for speaker in redacted.speakers}
     segments = [
         SegmentDocument(
@@ -29,11 +39,11 @@ def build_documents(
             segment_index=segment.index,
             start=segment.start,
             end=segment.end,
-            speaker=names.get(segment.speaker or "", segment.speaker),
+            speaker=names.get(segment.speaker or "", clean_optional(segment.speaker)),
             participant_id=participant_ids.get(segment.speaker or ""),
-            text=segment.text,
+            text=clean_line(segment.text),
             language=redacted.language,
-            meeting_title=redacted.title,
+            meeting_title=title,
             series=series,
             started_at=redacted.started_at,
         )
@@ -49,7 +59,7 @@ def build_documents(
             spoken.setdefault(document.speaker, None)
     meeting = MeetingDocument(
         meeting_id=redacted.meeting_id,
-        title=redacted.title,
+        title=title,
         series=series,
         language=redacted.language,
         started_at=redacted.started_at,

@@ -1,109 +1,56 @@
-"""Meeting pages and API: view, reveal, audio, exports, legal export."""
+"""Meeting pages and API: view, search within, reveal, speaker corrections, audio, exports."""
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
-import re
-import zipfile
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
-from search_ui.deps import check_csrf, current_user
-from search_ui.errors import HttpProblem
+from search_ui.deps import check_csrf
 from search_ui.forms import read_form
 from search_ui.rendering import render
-from search_ui.services import UiServices, check_meeting_id, client_address, services
-from visio_archive import search as search_mod
-from visio_archive.auth import Permission, User
-from visio_archive.exports import FORMATS, export_filename, export_transcript
-from visio_archive.exports.common import format_date, hms
-from visio_archive.models import RedactedTranscript, Transcript
+from search_ui.services import actor, archive
+from visio_archive.archive import Revision, SpeakerCorrection
+from visio_archive.auth import Permission
+from visio_archive.exports import FORMATS
+from visio_archive.usecases import (
+    Actor,
+    Archive,
+    ExportFile,
+    Forbidden,
+    Invalid,
+    MeetingView,
+    audio_chunks,
+    audio_file,
+    check_meeting_id,
+    correct_speakers,
+    export_meeting,
+    legal_export,
+    public_transcript,
+    reveal,
+    reveal_transcript,
+    revealed_view,
+    view_meeting,
+)
+from visio_archive.usecases.meetings import REVEAL_GRANT_SECONDS, RevealedTranscript
+from visio_archive.usecases.speakers import revisions
 
 router = APIRouter()
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+GRANT_COOKIE = "visio_reveal"
 
 
 class RevealBody(BaseModel):
     reason: str = Field(min_length=3, max_length=500, description="Why the full transcript is needed (audited).")
 
 
-@dataclass
-class WordView:
-    text: str
-    start: float
-    end: float
+class CorrectionBody(SpeakerCorrection):
+    reason: str | None = Field(None, max_length=500, description="Why (kept in the revision and the audit log).")
 
 
-@dataclass
-class TurnView:
-    index: int
-    start: float
-    end: float
-    timestamp: str
-    speaker: str
-    words: list[WordView]
-    text: str
-
-
-def transcript_turns(transcript: RedactedTranscript | Transcript) -> list[TurnView]:
-    names = {s.label: s.name for s in transcript.speakers}
-    out: list[TurnView] = []
-    segments: list[Any] = list(transcript.segments)
-    for position, segment in enumerate(sorted(segments, key=lambda s: s.start)):
-        index = getattr(segment, "index", position)
-        if getattr(segment, "flagged", None):
-            continue
-        words = [WordView(w.word.strip(), w.start, w.end) for w in segment.words if w.word.strip()]
-        if not words and segment.text.strip():
-            words = [WordView(segment.text.strip(), segment.start, segment.end)]
-        out.append(TurnView(
-            index=index, start=segment.start, end=segment.end, timestamp=hms(segment.start),
-            speaker=names.get(segment.speaker or "", segment.speaker or "Intervenant inconnu"),
-            words=words, text=segment.text,
-        ))
-    return out
-
-
-def _public_transcript(transcript: RedactedTranscript) -> dict[str, Any]:
-    """The redacted transcript without the entity spans (they hold the original personal data)."""
-    data = transcript.model_dump(mode="json")
-    for segment in data["segments"]:
-        segment.pop("entities", None)
-    return data
-
-
-def meeting_metadata(svc: UiServices, meeting_id: str, transcript: RedactedTranscript) -> dict[str, Any]:
-    doc: dict[str, Any] = {}
-    try:
-        doc = search_mod.get_meeting(svc.search_client, svc.settings.index_prefix, meeting_id) or {}
-    except search_mod.SearchUnavailable:
-        doc = {}
-    participants: list[str] = list(doc.get("participants") or [])
-    for speaker in transcript.speakers:
-        if speaker.name not in participants:
-            participants.append(speaker.name)
-    return {
-        "meeting_id": meeting_id,
-        "title": transcript.title or doc.get("title") or f"Réunion {meeting_id}",
-        "started_at": transcript.started_at or doc.get("started_at"),
-        "duration": transcript.duration or doc.get("duration") or 0.0,
-        "date_label": format_date(transcript.started_at or doc.get("started_at")),
-        "duration_hms": hms(transcript.duration or float(doc.get("duration") or 0.0)),
-        "language": transcript.language,
-        "series": doc.get("series"),
-        "participants": participants,
-        "segment_count": len(transcript.segments),
-    }
-
-
-def _float_or_none(value: str | None) -> float | None:
+def _seconds(value: str | None) -> float | None:
     try:
         number = float(value) if value is not None else None
     except ValueError:
@@ -111,6 +58,21 @@ def _float_or_none(value: str | None) -> float | None:
     if number is None or number != number or number < 0 or number > 10 * 24 * 3600:
         return None
     return number
+
+
+def _page(request: Request, who: Actor, view: MeetingView, **extra: Any) -> Response:
+    return render(request, "meeting.html", {
+        "view": view, "meeting": view.header, "start": _seconds(request.query_params.get("t")),
+        "can_reveal": who.can(Permission.REVEAL), "can_correct": who.can(Permission.REVEAL),
+        "can_legal": who.can(Permission.LEGAL_EXPORT), "can_export": who.can(Permission.EXPORT), **extra,
+    })
+
+
+def _download(file: ExportFile) -> Response:
+    return Response(file.data, media_type=file.media_type, headers={
+        "Content-Disposition": f"attachment; filename=\"{file.filename}\"; filename*=UTF-8''{quote(file.filename)}",
+        **({"X-Audit-Timestamp": file.audited_at.isoformat()} if file.audited_at else {}),
+    })
 
 
 def _parse_range(header: str, size: int) -> tuple[int, int] | None:
@@ -134,209 +96,165 @@ def _parse_range(header: str, size: int) -> tuple[int, int] | None:
     return start, min(end, size - 1)
 
 
-def make_export(svc: UiServices, request: Request, user: User, meeting_id: str, fmt: str) -> Response:
-    check_meeting_id(meeting_id)
-    svc.require(user, Permission.EXPORT, request, meeting_id)
-    if fmt not in FORMATS:
-        raise HttpProblem(400, f"Format inconnu ; formats disponibles : {', '.join(FORMATS)}.")
-    transcript = svc.redacted(meeting_id)
-    data = export_transcript(transcript, fmt, meeting_metadata(svc, meeting_id, transcript))
-    svc.audit.record(user.username, "export", role=user.role.value, meeting_id=meeting_id,
-                     details={"format": fmt, "bytes": len(data)}, client=client_address(request))
-    filename = export_filename(transcript, fmt)
-    return Response(data, media_type=FORMATS[fmt].media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-def legal_bundle(svc: UiServices, request: Request, user: User, meeting_id: str) -> Response:
-    check_meeting_id(meeting_id)
-    svc.require(user, Permission.LEGAL_EXPORT, request, meeting_id)
-    transcript = svc.redacted(meeting_id)
-    meta = meeting_metadata(svc, meeting_id, transcript)
-    buffer = io.BytesIO()
-    manifest: dict[str, Any] = {
-        "meeting_id": meeting_id,
-        "title": meta["title"],
-        "generated_at": datetime.now(UTC).isoformat(),
-        "generated_by": user.username,
-        "role": user.role.value,
-        "notice": "Redacted minutes; personal data removed. SHA-256 of each file below.",
-        "files": {},
-    }
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for fmt in FORMATS:
-            data = export_transcript(transcript, fmt, meta)
-            name = export_filename(transcript, fmt)
-            bundle.writestr(name, data)
-            manifest["files"][name] = hashlib.sha256(data).hexdigest()
-        bundle.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
-    entry = svc.audit.record(user.username, "legal_export", role=user.role.value, meeting_id=meeting_id,
-                             details={"files": manifest["files"]}, client=client_address(request))
-    return Response(buffer.getvalue(), media_type="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{meeting_id}.legal-export.zip"',
-        "X-Audit-Timestamp": entry.ts.isoformat(),
-    })
-
-
-def reveal(svc: UiServices, request: Request, user: User, meeting_id: str, reason: str) -> Transcript:
-    check_meeting_id(meeting_id)
-    svc.require(user, Permission.REVEAL, request, meeting_id)
-    reason = _CONTROL.sub(" ", reason).strip()
-    if not 3 <= len(reason) <= 500:
-        raise HttpProblem(400, "Indiquez le motif de la consultation (3 à 500 caractères).")
-    transcript = svc.full(meeting_id)
-    svc.audit.record(user.username, "reveal", role=user.role.value, meeting_id=meeting_id,
-                     details={"reason": reason}, client=client_address(request))
-    return transcript
-
-
-def audio_response(svc: UiServices, request: Request, user: User, meeting_id: str, download: bool) -> Response:
-    check_meeting_id(meeting_id)
-    svc.require(user, Permission.VIEW, request, meeting_id)
-    key = svc.audio_key(meeting_id)
-    info = svc.stat(key)
-    if info is None:
-        raise HttpProblem(404, "Pas d'audio caviardé pour cette réunion.")
-    size, content_type = info
+def _audio(request: Request, arc: Archive, who: Actor, meeting_id: str, download: bool) -> Response:
+    audio = audio_file(arc, who, meeting_id, download=download)
     headers = {"Accept-Ranges": "bytes", "Cache-Control": "private, no-store"}
     if download:
-        svc.require(user, Permission.EXPORT, request, meeting_id)
-        headers["Content-Disposition"] = f'attachment; filename="{meeting_id}.redacted.ogg"'
-        svc.audit.record(user.username, "audio_download", role=user.role.value, meeting_id=meeting_id,
-                         client=client_address(request))
+        headers["Content-Disposition"] = f'attachment; filename="{audio.filename}"'
+    start, end, status = 0, audio.size - 1, 200
     range_header = request.headers.get("range")
-    start, end = 0, size - 1
-    status = 200
-    if range_header and size > 0:
-        parsed = _parse_range(range_header, size)
+    if range_header and audio.size > 0:
+        parsed = _parse_range(range_header, audio.size)
         if parsed is None:
-            return Response(status_code=416, headers={"Content-Range": f"bytes */{size}", **headers})
-        start, end = parsed
-        status = 206
-        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
-    length = end - start + 1 if size > 0 else 0
+            return Response(status_code=416, headers={"Content-Range": f"bytes */{audio.size}", **headers})
+        (start, end), status = parsed, 206
+        headers["Content-Range"] = f"bytes {start}-{end}/{audio.size}"
+    length = end - start + 1 if audio.size > 0 else 0
     headers["Content-Length"] = str(length)
     if request.method == "HEAD" or length == 0:
-        return Response(status_code=status, headers=headers, media_type=content_type)
-    return StreamingResponse(svc.stream(key, start, length), status_code=status, headers=headers,
-                             media_type=content_type)
-
-
-def meeting_view(svc: UiServices, request: Request, user: User, meeting_id: str, *,
-                 redacted: RedactedTranscript, shown: RedactedTranscript | Transcript,
-                 start: float | None = None, q: str = "") -> Response:
-    """The meeting page: metadata from the redacted transcript, turns from ``shown`` (the redacted
-    one, or the full one after an audited reveal)."""
-    revealed = shown is not redacted
-    return render(request, "meeting.html", {
-        "user": user,
-        "meeting": meeting_metadata(svc, meeting_id, redacted),
-        "turns": transcript_turns(shown),
-        "has_audio": svc.stat(svc.audio_key(meeting_id)) is not None,
-        "revealed": revealed,
-        "can_reveal": revealed or user.can(Permission.REVEAL),
-        "can_legal": user.can(Permission.LEGAL_EXPORT),
-        "start": start,
-        "q": q,
-    })
+        return Response(status_code=status, headers=headers, media_type=audio.content_type)
+    return StreamingResponse(audio_chunks(arc, audio, start, length), status_code=status, headers=headers,
+                             media_type=audio.content_type)
 
 
 # ---------------------------------------------------------------- pages
 
 
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse, include_in_schema=False)
-def meeting_page(request: Request, meeting_id: str, user: User = Depends(current_user),
-                 svc: UiServices = Depends(services)) -> Response:
-    check_meeting_id(meeting_id)
-    svc.require(user, Permission.VIEW, request, meeting_id)
-    transcript = svc.redacted(meeting_id)
-    svc.audit.record(user.username, "view", role=user.role.value, meeting_id=meeting_id,
-                     client=client_address(request))
-    return meeting_view(
-        svc, request, user, meeting_id, redacted=transcript, shown=transcript,
-        start=_float_or_none(request.query_params.get("t")),
-        q=_CONTROL.sub(" ", request.query_params.get("q") or "")[: search_mod.MAX_QUERY_CHARS],
-    )
+def meeting_page(request: Request, meeting_id: str, q: Annotated[str, Query(max_length=2000)] = "",
+                 who: Actor = Depends(actor), arc: Archive = Depends(archive)) -> Response:
+    return _page(request, who, view_meeting(arc, who, meeting_id, q=q),
+                 corrected=request.query_params.get("corrected"))
 
 
-@router.post("/meetings/{meeting_id}/reveal", response_class=HTMLResponse, include_in_schema=False)
-async def reveal_page(request: Request, meeting_id: str, user: User = Depends(current_user),
-                      svc: UiServices = Depends(services)) -> Response:
+@router.post("/meetings/{meeting_id}/reveal", include_in_schema=False)
+async def reveal_page(request: Request, meeting_id: str, who: Actor = Depends(actor),
+                      arc: Archive = Depends(archive)) -> Response:
     form = await read_form(request)
     check_meeting_id(meeting_id)
-    svc.require(user, Permission.REVEAL, request, meeting_id)
+    arc.require(who, Permission.REVEAL, meeting_id=meeting_id)
     check_csrf(request, form)
-    full = reveal(svc, request, user, meeting_id, form.get("reason", ""))
-    return meeting_view(svc, request, user, meeting_id, redacted=svc.redacted(meeting_id), shown=full)
+    grant = reveal(arc, who, meeting_id, form.get("reason", ""))
+    # POST-redirect-GET: the full transcript lives at a GET address for the grant's lifetime, so a
+    # reload or a timestamp link opened in a new tab neither re-posts nor re-audits.
+    target = f"/meetings/{quote(meeting_id)}/revealed"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(GRANT_COOKIE, grant.token, max_age=REVEAL_GRANT_SECONDS, httponly=True, samesite="strict",
+                        path=target, secure=request.url.scheme == "https")
+    return response
 
 
-@router.get("/meetings/{meeting_id}/audio", include_in_schema=False)
-def audio_page(request: Request, meeting_id: str, download: bool = False, user: User = Depends(current_user),
-               svc: UiServices = Depends(services)) -> Response:
-    return audio_response(svc, request, user, meeting_id, download)
+@router.get("/meetings/{meeting_id}/revealed", response_class=HTMLResponse, include_in_schema=False)
+def revealed_page(request: Request, meeting_id: str, who: Actor = Depends(actor),
+                  arc: Archive = Depends(archive)) -> Response:
+    token = request.cookies.get(GRANT_COOKIE, "")
+    if not token:
+        check_meeting_id(meeting_id)
+        arc.require(who, Permission.REVEAL, meeting_id=meeting_id)
+        raise Forbidden("Aucune consultation en cours pour cette réunion : indiquez le motif depuis la page de la "
+                        "réunion.")
+    return _page(request, who, revealed_view(arc, who, meeting_id, token))
+
+
+@router.post("/meetings/{meeting_id}/speakers", include_in_schema=False)
+async def speakers_form(request: Request, meeting_id: str, who: Actor = Depends(actor),
+                        arc: Archive = Depends(archive)) -> Response:
+    form = await read_form(request)
+    check_meeting_id(meeting_id)
+    arc.require(who, Permission.REVEAL, meeting_id=meeting_id)
+    check_csrf(request, form)
+    kind = form.get("kind", "")
+    if kind not in ("rename", "merge", "reassign"):
+        raise Invalid("Correction inconnue : renommer, fusionner ou réattribuer.")
+    segment: int | None = None
+    if form.get("segment"):
+        try:
+            segment = int(form["segment"])
+        except ValueError as exc:
+            raise Invalid("Tour de parole invalide.") from exc
+    into = form.get("into") or None
+    name = form.get("name") or None
+    if kind == "reassign" and into == "__new__":
+        into = None
+    correction = SpeakerCorrection(kind=kind, label=form.get("label") or None,
+                                   into=into, name=name, segment=segment)
+    revision = correct_speakers(arc, who, meeting_id, correction, form.get("reason"))
+    anchor = f"#seg-{segment}" if segment is not None else "#speakers"
+    return RedirectResponse(f"/meetings/{quote(meeting_id)}?corrected={revision.number}{anchor}", status_code=303)
+
+
+@router.api_route("/meetings/{meeting_id}/audio", methods=["GET", "HEAD"], include_in_schema=False)
+def audio_page(request: Request, meeting_id: str, download: bool = False, who: Actor = Depends(actor),
+               arc: Archive = Depends(archive)) -> Response:
+    return _audio(request, arc, who, meeting_id, download)
 
 
 @router.get("/meetings/{meeting_id}/export/{fmt}", include_in_schema=False)
-def export_page(request: Request, meeting_id: str, fmt: str, user: User = Depends(current_user),
-                svc: UiServices = Depends(services)) -> Response:
-    return make_export(svc, request, user, meeting_id, fmt)
+def export_page(meeting_id: str, fmt: str, who: Actor = Depends(actor), arc: Archive = Depends(archive)) -> Response:
+    return _download(export_meeting(arc, who, meeting_id, fmt))
 
 
 @router.get("/meetings/{meeting_id}/legal-export", include_in_schema=False)
-def legal_page(request: Request, meeting_id: str, user: User = Depends(current_user),
-               svc: UiServices = Depends(services)) -> Response:
-    return legal_bundle(svc, request, user, meeting_id)
+def legal_page(meeting_id: str, who: Actor = Depends(actor), arc: Archive = Depends(archive)) -> Response:
+    return _download(legal_export(arc, who, meeting_id))
 
 
 # ---------------------------------------------------------------- API
 
 
 @router.get("/api/meetings/{meeting_id}", tags=["meetings"])
-def api_meeting(request: Request, meeting_id: str, user: User = Depends(current_user),
-                svc: UiServices = Depends(services)) -> dict[str, Any]:
-    """Meeting metadata and its redacted transcript (segments with word timings)."""
-    check_meeting_id(meeting_id)
-    svc.require(user, Permission.VIEW, request, meeting_id)
-    transcript = svc.redacted(meeting_id)
-    svc.audit.record(user.username, "view", role=user.role.value, meeting_id=meeting_id,
-                     client=client_address(request))
-    meta = meeting_metadata(svc, meeting_id, transcript)
-    if isinstance(meta["started_at"], datetime):
-        meta["started_at"] = meta["started_at"].isoformat()
-    return {
-        "meeting": meta,
-        "transcript": _public_transcript(transcript),
-        "audio_url": f"/api/meetings/{meeting_id}/audio",
-        "exports": {fmt: f"/api/meetings/{meeting_id}/export?format={fmt}" for fmt in FORMATS},
-    }
+def api_meeting(meeting_id: str, who: Actor = Depends(actor), arc: Archive = Depends(archive)) -> dict[str, Any]:
+    """Meeting header (French date, participants, series), speakers and the redacted segments with word
+    timings; a span without trustworthy text is one `[passage inaudible …]` segment (`inaudible: true`)."""
+    data = public_transcript(arc, who, meeting_id)
+    data["audio_url"] = f"/api/meetings/{meeting_id}/audio"
+    data["exports"] = {fmt: f"/api/meetings/{meeting_id}/export?format={fmt}" for fmt in FORMATS}
+    return data
 
 
-@router.post("/api/meetings/{meeting_id}/reveal", response_model=Transcript, tags=["meetings"])
-def api_reveal(request: Request, meeting_id: str, body: RevealBody, user: User = Depends(current_user),
-               svc: UiServices = Depends(services)) -> Transcript:
+@router.post("/api/meetings/{meeting_id}/reveal", response_model=RevealedTranscript, tags=["meetings"])
+def api_reveal(meeting_id: str, body: RevealBody, who: Actor = Depends(actor),
+               arc: Archive = Depends(archive)) -> RevealedTranscript:
     """The full (unredacted) transcript. Records officers only; every call is audited with its reason."""
-    return reveal(svc, request, user, meeting_id, body.reason)
+    return reveal_transcript(arc, who, meeting_id, body.reason)
+
+
+@router.post("/api/meetings/{meeting_id}/speakers", response_model=Revision, tags=["meetings"])
+def api_correct(meeting_id: str, body: Annotated[CorrectionBody, Body()], who: Actor = Depends(actor),
+                arc: Archive = Depends(archive)) -> Revision:
+    """Rename a speaker (`kind=rename, label, name`), merge two (`kind=merge, label, into`) or reassign one
+    turn (`kind=reassign, segment, into` or `name`). Records officers; stored as a revision; audited."""
+    correction = SpeakerCorrection.model_validate(body.model_dump(exclude={"reason"}))
+    return correct_speakers(arc, who, meeting_id, correction, body.reason)
+
+
+@router.get("/api/meetings/{meeting_id}/revisions", response_model=list[Revision], tags=["meetings"])
+def api_revisions(meeting_id: str, who: Actor = Depends(actor), arc: Archive = Depends(archive)) -> list[Revision]:
+    """The speaker corrections of a meeting, oldest first (the original transcripts are kept)."""
+    return revisions(arc, who, meeting_id)
+
+
+ExportName = Literal["odt", "docx", "pdf", "md", "srt", "vtt", "json"]
 
 
 @router.get("/api/meetings/{meeting_id}/export", tags=["exports"],
             responses={200: {"content": {f.media_type: {} for f in FORMATS.values()}}})
-def api_export(request: Request, meeting_id: str, format: str = Query("pdf", description=", ".join(FORMATS)),
-               user: User = Depends(current_user), svc: UiServices = Depends(services)) -> Response:
+def api_export(meeting_id: str, format: Annotated[str, Query(description=", ".join(FORMATS))] = "pdf",
+               who: Actor = Depends(actor), arc: Archive = Depends(archive)) -> Response:
     """Redacted minutes with header and timestamped speaker turns."""
-    return make_export(svc, request, user, meeting_id, format)
+    return _download(export_meeting(arc, who, meeting_id, format))
 
 
 @router.get("/api/meetings/{meeting_id}/legal-export", tags=["exports"],
             responses={200: {"content": {"application/zip": {}}}})
-def api_legal(request: Request, meeting_id: str, user: User = Depends(current_user),
-              svc: UiServices = Depends(services)) -> Response:
+def api_legal(meeting_id: str, who: Actor = Depends(actor), arc: Archive = Depends(archive)) -> Response:
     """A zip of every redacted format with a SHA-256 manifest (legal, records officers, admins; audited)."""
-    return legal_bundle(svc, request, user, meeting_id)
+    return _download(legal_export(arc, who, meeting_id))
 
 
-@router.get("/api/meetings/{meeting_id}/audio", tags=["meetings"],
-            responses={200: {"content": {"audio/ogg": {}}}, 206: {"description": "Partial content"}})
-def api_audio(request: Request, meeting_id: str, download: bool = False, user: User = Depends(current_user),
-              svc: UiServices = Depends(services)) -> Response:
-    """The redacted audio; honours HTTP Range requests."""
-    return audio_response(svc, request, user, meeting_id, download)
+@router.api_route("/api/meetings/{meeting_id}/audio", methods=["GET", "HEAD"], tags=["meetings"],
+                  responses={200: {"content": {"audio/ogg": {}}}, 206: {"description": "Partial content"}})
+def api_audio(request: Request, meeting_id: str, download: bool = False, who: Actor = Depends(actor),
+              arc: Archive = Depends(archive)) -> Response:
+    """The redacted audio; honours HTTP Range requests and HEAD."""
+    return _audio(request, arc, who, meeting_id, download)

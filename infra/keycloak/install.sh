@@ -29,7 +29,8 @@ java_major="${java_major#1.}"
     apt-get install -y openjdk-17-jdk-headless"
 
 # Build options baked into the installed copy (run.sh then starts it with `start --optimized`).
-BUILD_OPTS=(--db=dev-mem --health-enabled=false --metrics-enabled=false)
+# --cache=local: a single node; the default (ispn) would open JGroups cluster ports off loopback.
+BUILD_OPTS=(--db=dev-mem --cache=local --health-enabled=false --metrics-enabled=false)
 marker_text="keycloak=${KEYCLOAK_VERSION} build=${BUILD_OPTS[*]}"
 mkdir -p "$(dirname "$DEST")"
 DEST="$(cd "$(dirname "$DEST")" && pwd)/$(basename "$DEST")"

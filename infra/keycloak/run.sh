@@ -46,7 +46,8 @@ export KC_BOOTSTRAP_ADMIN_USERNAME="${KC_BOOTSTRAP_ADMIN_USERNAME:-admin}"
 export JAVA_OPTS_KC_HEAP="${JAVA_OPTS_KC_HEAP:--Xms64m -Xmx512m}"
 # `start --optimized` on the build that install.sh made (dev-mem database, no management port):
 # no Quarkus re-augmentation at every start (it takes ~30 s on two busy cores). Plain HTTP on
-# loopback only, hostname taken from the request (so the issuer is the URL the archive uses).
+# loopback only, hostname taken from the request (so the issuer is the URL the archive uses), one
+# node (local cache: the default would open JGroups cluster ports on other interfaces).
 exec "$home/bin/kc.sh" start --optimized \
     --http-enabled true --http-host 127.0.0.1 --http-port "$port" \
-    --hostname-strict false --import-realm --log-level INFO
+    --cache local --hostname-strict false --import-realm --log-level INFO

@@ -78,3 +78,18 @@ def minio_client(settings: Settings) -> Iterator[object]:
         )
     yield client
     drop_bucket(client, settings.bucket)  # the session's own bucket: leave the S3 server as found
+
+
+@pytest.fixture(scope="module")
+def module_settings(settings: Settings, request: pytest.FixtureRequest, opensearch_client: Any,
+                    minio_client: Any) -> Iterator[Settings]:
+    """Settings with an index prefix and a bucket of this test module's own, removed afterwards: modules
+    never see each other's data, whatever order they run in (``-p no:randomly``, reversed, random)."""
+    from visio_archive import index
+
+    name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_").replace("_", "-").lower()[:30]
+    own = settings.model_copy(update={"index_prefix": f"{settings.index_prefix}-{name}",
+                                      "bucket": f"{settings.bucket}-{name}"[:63].rstrip("-")})
+    yield own
+    index.delete_prefix(opensearch_client, own.index_prefix)  # type: ignore[arg-type]
+    drop_bucket(minio_client, own.bucket)

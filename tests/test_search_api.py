@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -9,11 +10,13 @@ import subprocess
 import warnings
 import zipfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from test_search_fixtures import (
+    ODD_UNSAFE,
     PASSWORD,
     SECRETS,
     MeetingFixture,
@@ -22,6 +25,7 @@ from test_search_fixtures import (
     corpus,
     load_archive,
     make_audio,
+    odd_meeting,
     ui_settings,
 )
 
@@ -41,17 +45,23 @@ def meetings(run_id: str) -> list[MeetingFixture]:
 
 
 @pytest.fixture(scope="module")
+def odd(run_id: str) -> MeetingFixture:
+    return odd_meeting(run_id)
+
+
+@pytest.fixture(scope="module")
 def ui_state(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("ui-state")
 
 
 @pytest.fixture(scope="module")
-def app_client(settings: Settings, opensearch_client: Any, minio_client: Any, meetings: list[MeetingFixture],
+def app_client(module_settings: Settings, meetings: list[MeetingFixture], odd: MeetingFixture,
                ui_state: Path) -> Iterator[TestClient]:
+    settings = module_settings
     from search_ui.app import create_app
 
     audio = make_audio(ui_state / "audio.ogg")
-    load_archive(settings, meetings, audio)
+    load_archive(settings, [*meetings, odd], audio)
     app = create_app(ui_settings(settings, ui_state), authenticator=authenticator(),
                      auth_settings=AuthSettings(session_secret="s" * 40))
     with TestClient(app, follow_redirects=False) as client:
@@ -383,3 +393,241 @@ def test_search_service_down_is_a_clean_503(settings: Settings, tmp_path: Path) 
         assert response.status_code == 503 and "ne répond pas" in response.json()["detail"]
         page = client.get("/", params={"q": "budget"}, headers=auth_header("viewer"))
         assert page.status_code == 503 and 'role="alert"' in page.text and "9200" not in page.text
+
+
+# ---------------------------------------------------------------- second pass (issue 12)
+
+
+def test_results_grouped_by_meeting_with_best_passages_and_counts(app_client: TestClient,
+                                                                   meetings: list[MeetingFixture]) -> None:
+    copil, _ca, steer = (m.meeting_id for m in meetings)
+    grouped = api(app_client, "viewer", q="budget", view="meetings")
+    assert grouped["view"] == "meetings" and grouped["total_meetings"] == len(grouped["meetings"]) >= 2
+    by_id = {m["meeting_id"]: m for m in grouped["meetings"]}
+    assert by_id[copil]["count"] == 2 and len(by_id[copil]["passages"]) == 2  # its two budget passages
+    assert by_id[copil]["title"] == "Comité de pilotage budget"
+    assert set(by_id[copil]["participants"]) == {"Alice Martin", "Bernard Petit"}
+    assert all("<mark>" in p["highlight"] for p in by_id[copil]["passages"])
+    assert steer in by_id and grouped["total"] == sum(m["count"] for m in grouped["meetings"])
+    # One passage view as an option, and the page: a meeting once, "voir les N passages" when more.
+    flat = api(app_client, "viewer", q="budget", view="passages")
+    assert [h["meeting_id"] for h in flat["hits"]].count(copil) == 2
+    page = app_client.get("/", params={"q": "budget"}, headers=auth_header("viewer"))
+    assert page.text.count(f'data-meeting="{copil}" data-count="2"') == 1
+    small = app_client.get("/", params={"q": "budget OR élections OR réunion"}, headers=auth_header("viewer"))
+    assert "Voir les 4 passages" in small.text and f"meeting={copil}" in small.text
+
+
+def test_browse_without_query_lists_meetings_newest_first(app_client: TestClient, meetings: list[MeetingFixture],
+                                                          odd: MeetingFixture) -> None:
+    browse = api(app_client, "viewer", view="meetings")
+    order = [m["meeting_id"] for m in browse["meetings"]]
+    assert order[:4] == [odd.meeting_id, meetings[1].meeting_id, meetings[0].meeting_id, meetings[2].meeting_id]
+    assert browse["total_meetings"] == 4 and browse["meetings"][0]["count"] == 2  # the flagged span is not indexed
+    oldest = api(app_client, "viewer", view="meetings", sort="date_asc")
+    assert oldest["meetings"][0]["meeting_id"] == meetings[2].meeting_id
+    assert {m["meeting_id"] for m in api(app_client, "viewer", view="meetings", language="en")["meetings"]} == {
+        meetings[2].meeting_id}
+
+
+def test_participant_filter_ignores_accents_and_case_and_suggests(app_client: TestClient,
+                                                                  meetings: list[MeetingFixture],
+                                                                  odd: MeetingFixture) -> None:
+    copil = meetings[0].meeting_id
+    assert ids(api(app_client, "viewer", participant="martin")) == {copil, odd.meeting_id}
+    assert ids(api(app_client, "viewer", participant="ALICE martin")) == {copil}
+    assert ids(api(app_client, "viewer", participant="emilie")) == {odd.meeting_id}
+    assert ids(api(app_client, "viewer", participant="Émilie DURAND")) == {odd.meeting_id}
+    assert api(app_client, "viewer", participant="personne-inconnue")["total"] == 0
+    names = app_client.get("/api/participants", params={"q": "mar"}, headers=auth_header("viewer")).json()
+    assert names[0] == "MARTIN Paul" and "Alice Martin" in names
+    assert app_client.get("/api/participants", params={"q": "emi"}, headers=auth_header("viewer")).json() == [
+        "Émilie Durand"]
+
+
+def test_chips_pages_and_french_labels(app_client: TestClient, meetings: list[MeetingFixture]) -> None:
+    h = auth_header("viewer")
+    page = app_client.get("/", params={"q": "", "participant": "martin", "from": "2026-01-01", "sort": "date",
+                                       "meeting": meetings[0].meeting_id, "view": "passages", "size": "2"}, headers=h)
+    assert page.status_code == 200
+    chips = re.findall(r'<a class="chip" href="([^"]+)"><span>([^<]+)</span>', page.text)
+    chips = [(html.unescape(url), html.unescape(label)) for url, label in chips]
+    labels = {label for _, label in chips}
+    assert {"Du 1er janvier 2026", "Participant : martin", f"Réunion : {meetings[0].meeting_id}",
+            "Tri : plus récentes d'abord"} <= labels
+    removal = dict((label, url) for url, label in chips)["Participant : martin"]
+    assert "participant" not in removal and "from=2026-01-01" in removal
+    assert "Tout effacer" in page.text
+    # Page numbers and a page size; dates in French, Paris time (09:00 UTC is 10 h 00 in March).
+    assert 'aria-current="page">1</a>' in page.text and "Page </span>2</a>" in page.text  # Alice's 3 passages
+    assert page.text.count('class="hit"') == 2
+    assert "2 mars 2026, 10 h 00" in page.text and "UTC" not in page.text
+    facets = app_client.get("/", params={"q": "budget"}, headers=h).text
+    assert ">mars 2026</a>" in facets and ">français</a>" in facets and ">2026-03<" not in facets
+    assert "lecteur" in facets  # the viewer's role, in French
+
+
+def test_meeting_page_marks_the_query_and_shows_the_inaudible_marker(app_client: TestClient,
+                                                                      meetings: list[MeetingFixture],
+                                                                      odd: MeetingFixture) -> None:
+    h = auth_header("viewer")
+    page = app_client.get(f"/meetings/{meetings[0].meeting_id}", params={"q": "budgets"}, headers=h)
+    assert page.status_code == 200
+    marked = re.findall(r"<mark>([^<]+)</mark>", page.text)
+    assert marked and {m.strip(".,").lower() for m in marked} == {"budget"}
+    assert "2 tours de parole correspondent" in page.text and 'id="copy-moment"' in page.text
+    odd_page = app_client.get(f"/meetings/{odd.meeting_id}", headers=h)
+    assert "[passage inaudible 00:00:05–00:00:19]" in odd_page.text and "merci merci" not in odd_page.text
+    api_view = app_client.get(f"/api/meetings/{odd.meeting_id}", headers=h).json()
+    assert [s["inaudible"] for s in api_view["segments"]] == [False, True, False]
+    assert api_view["segments"][1]["text"] == "[passage inaudible 00:00:05–00:00:19]"
+    officer = auth_header("officer")
+    revealed = app_client.post(f"/api/meetings/{odd.meeting_id}/reveal", json={"reason": "contrôle qualité"},
+                               headers=officer).json()
+    assert revealed["segments"][1]["inaudible"] and "merci" not in json.dumps(revealed)
+    english = app_client.get(f"/meetings/{meetings[2].meeting_id}", headers=h).text
+    assert 'id="transcript" aria-label="Transcription" lang="en"' in english
+    words = app_client.get(f"/meetings/{meetings[0].meeting_id}", headers=h).text
+    assert "tous, nous" not in words or "</span> <span" in words  # words separated by one space
+
+
+def test_odd_text_is_cleaned_everywhere(app_client: TestClient, odd: MeetingFixture) -> None:
+    h = auth_header("viewer")
+    seen = [app_client.get(f"/meetings/{odd.meeting_id}", headers=h).text,
+            app_client.get(f"/api/meetings/{odd.meeting_id}", headers=h).text,
+            app_client.get("/api/search", params={"q": "quartier"}, headers=h).text,
+            app_client.get("/", params={"q": "quartier travaux"}, headers=h).text]
+    hit = api(app_client, "viewer", q="quartier", meeting=odd.meeting_id)
+    assert hit["hits"] and all(h["highlight"].count("<mark>") == h["highlight"].count("</mark>") for h in hit["hits"])
+    assert "<mark></mark>" not in json.dumps(hit)
+    for fmt in ("odt", "docx", "pdf", "md", "srt", "vtt", "json"):
+        response = app_client.get(f"/meetings/{odd.meeting_id}/export/{fmt}", headers=h)
+        assert response.status_code == 200, (fmt, response.text[:200])
+        seen.append(_export_text(fmt, response.content))
+    legal = app_client.get(f"/api/meetings/{odd.meeting_id}/legal-export", headers=auth_header("legal"))
+    assert legal.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(legal.content)) as bundle:
+        for name in bundle.namelist():
+            ext = name.rsplit(".", 1)[1]
+            seen.append(_export_text(ext, bundle.read(name)) if ext != "json" else bundle.read(name).decode())
+        manifest = json.loads(bundle.read("manifest.json"))
+    assert manifest["notice"].startswith("Compte rendu caviardé") and manifest["title"] == "Conseil de quartier"
+    for text in seen:
+        for ch in ODD_UNSAFE:
+            assert ch not in text and json.dumps(ch)[1:-1] not in text.replace("\\\\", ""), hex(ord(ch))
+    assert "Conseil de quartier" in seen[0] and all("[passage inaudible 00:00:05" in t for t in seen[4:11])
+
+
+def test_http_edges_head_ids_and_json_bodies(app_client: TestClient, meetings: list[MeetingFixture]) -> None:
+    mid = meetings[0].meeting_id
+    h = auth_header("viewer")
+    head = app_client.head(f"/meetings/{mid}/audio", headers=h)
+    assert head.status_code == 200 and int(head.headers["content-length"]) > 0 and not head.content
+    assert app_client.head(f"/api/meetings/{mid}/audio", headers=h).status_code == 200
+    for bad in (f"{mid}%0A", f"{mid}%00", f"{mid}%E2%80%AE", "a" * 200):
+        response = app_client.get(f"/api/meetings/{bad}", headers=h)
+        assert response.status_code == 404, bad
+        assert response.json()["detail"] == "Réunion introuvable dans l'archive."
+    officer = {**auth_header("officer"), "Content-Type": "application/json"}
+    broken = app_client.post(f"/api/meetings/{mid}/reveal", content=b'{"reason": "x', headers=officer)
+    assert broken.status_code == 422 and "JSON" in broken.json()["detail"] and "10" not in broken.json()["detail"]
+    short = app_client.post(f"/api/meetings/{mid}/reveal", json={"reason": "x"}, headers=officer)
+    assert short.status_code == 422 and short.json()["detail"] == "Paramètre invalide : motif trop court."
+    page = app_client.get("/meetings/nope-404", headers={**h, "Accept": "text/html"})
+    assert page.status_code == 404 and 'class="brand"' in page.text and "Se déconnecter" in page.text
+
+
+def test_speaker_corrections_reach_search_exports_and_subtitles(app_client: TestClient, module_settings: Settings,
+                                                                 run_id: str, ui_state: Path) -> None:
+    from test_search_fixtures import M2, _meeting
+
+    from visio_archive.storage import Storage
+
+    fix = _meeting(f"fix-{run_id}", "Réunion de correction", datetime(2024, 2, 1, 9, 0, tzinfo=UTC), "fr",
+                   ["Intervenant inconnu", "Zoé Arnaud"], M2, "fix")
+    load_archive(module_settings, [fix], None)
+    mid, officer, viewer = fix.meeting_id, auth_header("officer"), auth_header("viewer")
+    assert app_client.post(f"/api/meetings/{mid}/speakers", json={"kind": "rename", "label": "SPEAKER_00",
+                                                                   "name": "Yves"}, headers=viewer).status_code == 403
+    renamed = app_client.post(f"/api/meetings/{mid}/speakers", headers=officer,
+                              json={"kind": "rename", "label": "SPEAKER_00", "name": "Yannick Le Goff",
+                                    "reason": "nom donné par le secrétariat"})
+    assert renamed.status_code == 200 and renamed.json()["number"] == 1
+    assert ids(api(app_client, "viewer", participant="yannick")) == {mid}
+    assert api(app_client, "viewer", participant="Intervenant inconnu", meeting=mid)["total"] == 0
+    # Merge: Zoé Arnaud's turns were Yannick's too (two labels for one person).
+    merged = app_client.post(f"/api/meetings/{mid}/speakers", headers=officer,
+                             json={"kind": "merge", "label": "SPEAKER_01", "into": "SPEAKER_00"})
+    assert merged.status_code == 200 and merged.json()["number"] == 2
+    assert api(app_client, "viewer", participant="Yannick Le Goff", meeting=mid)["total"] == 3
+    assert api(app_client, "viewer", participant="zoé", meeting=mid)["total"] == 0
+    # Reassign one turn to a new person.
+    moved = app_client.post(f"/api/meetings/{mid}/speakers", headers=officer,
+                            json={"kind": "reassign", "segment": 1, "name": "Inès Bako"})
+    assert moved.status_code == 200
+    assert [h["start"] for h in api(app_client, "viewer", participant="ines", meeting=mid)["hits"]] == [2.0]
+    md = app_client.get(f"/meetings/{mid}/export/md", headers=viewer).text
+    assert "**[00:00:02] Inès Bako**" in md and "Yannick Le Goff" in md and "Zoé" not in md
+    assert "Intervenant inconnu" not in md
+    storage = Storage.from_settings(module_settings)
+    vtt = storage.get_bytes(f"archive/{mid}/transcript.vtt").decode()
+    assert "<v Inès Bako>" in vtt and "Zoé" not in vtt
+    original = storage.get_json(f"archive/{mid}/revisions/original.transcript.redacted.json")
+    assert [s["name"] for s in original["speakers"]] == ["Intervenant inconnu", "Zoé Arnaud"]
+    revisions = app_client.get(f"/api/meetings/{mid}/revisions", headers=viewer).json()
+    assert [r["correction"]["kind"] for r in revisions] == ["rename", "merge", "reassign"]
+    assert revisions[0]["reason"] == "nom donné par le secrétariat"
+    log = [json.loads(line) for line in (ui_state / "audit.log").read_text().splitlines()]
+    assert [e["details"]["kind"] for e in log if e["action"] == "speaker_correction"][-3:] == [
+        "rename", "merge", "reassign"]
+    bad = app_client.post(f"/api/meetings/{mid}/speakers", headers=officer,
+                          json={"kind": "merge", "label": "SPEAKER_99", "into": "SPEAKER_00"})
+    assert bad.status_code == 400 and "Intervenant inconnu" in bad.json()["detail"]
+
+
+def test_audit_page_filters_pages_csv_and_client_address(app_client: TestClient,
+                                                         meetings: list[MeetingFixture]) -> None:
+    admin = auth_header("admin")
+    mid = meetings[1].meeting_id
+    for _ in range(3):
+        api(app_client, "viewer", q="calendrier")
+    app_client.get(f"/meetings/{mid}/export/md", headers=auth_header("viewer"))
+    page = app_client.get("/admin/audit", headers=admin).text
+    rows = re.findall(r'<tr data-action="([^"]+)">', page)
+    assert rows and "search" not in rows and "view" not in rows  # searches do not bury exports and reveals
+    assert "export" in rows and "testclient" in page  # the client address
+    assert "\\u003c" not in page and "format : md" in page
+    searches = app_client.get("/admin/audit", params={"category": "routine", "size": "2"}, headers=admin).text
+    assert set(re.findall(r'<tr data-action="([^"]+)">', searches)) <= {"search", "view", "login", "logout"}
+    assert 'rel="next"' in searches and "page=2" in searches
+    only = app_client.get("/admin/audit", params={"action": "export", "meeting": mid, "actor": "viewer"},
+                          headers=admin).text
+    assert set(re.findall(r'<tr data-action="([^"]+)">', only)) == {"export"}
+    future = app_client.get("/admin/audit", params={"from": "2999-01-01"}, headers=admin).text
+    assert "Aucune entrée." in future
+    csv_response = app_client.get("/admin/audit.csv", params={"action": "export"}, headers=admin)
+    csv_text = csv_response.content.decode("utf-8-sig")
+    header, *lines = csv_text.splitlines()
+    assert header.startswith("horodatage (UTC);date (Paris);utilisateur") and lines
+    assert all(";export;" in line for line in lines)
+    entries = app_client.get("/api/audit", params={"action": "audit_export"}, headers=admin).json()
+    assert entries[0]["actor"] == "admin"
+    assert app_client.get("/admin/audit", headers=auth_header("officer")).status_code == 403
+
+
+def test_audit_group_commit_keeps_every_line_and_the_chain(tmp_path: Path) -> None:
+    import threading
+
+    from visio_archive.audit import AuditLog
+
+    log = AuditLog(tmp_path / "audit.log")
+    threads = [threading.Thread(target=lambda n=n: [log.record(f"u{n}", "search", details={"i": i})
+                                                    for i in range(25)]) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    lines = (tmp_path / "audit.log").read_text().splitlines()
+    assert len(lines) == 200 and log.verify_chain()
+    assert {(json.loads(x)["actor"], json.loads(x)["details"]["i"]) for x in lines} == {
+        (f"u{n}", i) for n in range(8) for i in range(25)}

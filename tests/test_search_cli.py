@@ -25,14 +25,16 @@ RUN = "from visio_archive.cli import ui_cmd; from visio_archive.cli.app import a
 
 
 @pytest.fixture(scope="module")
-def loaded(settings: Settings, opensearch_client: Any, minio_client: Any, run_id: str) -> list[MeetingFixture]:
+def loaded(module_settings: Settings, run_id: str) -> list[MeetingFixture]:
+    settings = module_settings
     meetings = corpus(run_id)
     load_archive(settings, meetings, None)
     return meetings
 
 
 @pytest.fixture(scope="module")
-def import_settings(settings: Settings, opensearch_client: Any, minio_client: Any) -> Iterator[Settings]:
+def import_settings(module_settings: Settings, opensearch_client: Any) -> Iterator[Settings]:
+    settings = module_settings
     """Imported meetings go to an index prefix of their own: the search API tests, which count
     the shared corpus's meetings by filter, must not see them whatever order the tests run in."""
     from visio_archive import index
@@ -49,7 +51,8 @@ def cli(settings: Settings, state: Path, *args: str) -> subprocess.CompletedProc
                           timeout=120, cwd=Path(__file__).resolve().parent.parent)
 
 
-def test_search_json_contract(settings: Settings, loaded: list[MeetingFixture], tmp_path: Path) -> None:
+def test_search_json_contract(module_settings: Settings, loaded: list[MeetingFixture], tmp_path: Path) -> None:
+    settings = module_settings
     result = cli(settings, tmp_path, "search", "budget", "--from", "2026-01-01", "--to", "2026-12-31",
                  "--participant", "Alice Martin", "--json")
     assert result.returncode == 0, result.stderr
@@ -64,7 +67,8 @@ def test_search_json_contract(settings: Settings, loaded: list[MeetingFixture], 
     assert audit[-1]["action"] == "search" and audit[-1]["actor"].startswith("cli:")
 
 
-def test_search_plain_and_errors(settings: Settings, loaded: list[MeetingFixture], tmp_path: Path) -> None:
+def test_search_plain_and_errors(module_settings: Settings, loaded: list[MeetingFixture], tmp_path: Path) -> None:
+    settings = module_settings
     plain = cli(settings, tmp_path, "search", '"comité de pilotage"')
     assert plain.returncode == 0 and loaded[0].meeting_id in plain.stdout
     # Nothing searchable in the query: every passage, like an empty query (never an error).
@@ -78,7 +82,8 @@ def test_search_plain_and_errors(settings: Settings, loaded: list[MeetingFixture
     assert bad_date.returncode == 2
 
 
-def test_export_command(settings: Settings, loaded: list[MeetingFixture], tmp_path: Path) -> None:
+def test_export_command(module_settings: Settings, loaded: list[MeetingFixture], tmp_path: Path) -> None:
+    settings = module_settings
     out = tmp_path / "minutes.docx"
     result = cli(settings, tmp_path, "export", loaded[0].meeting_id, "--format", "docx", "--out", str(out))
     assert result.returncode == 0, result.stderr

@@ -160,3 +160,30 @@ def load_archive(settings: Settings, meetings: list[MeetingFixture], audio: Path
 
 def ui_settings(settings: Settings, state_dir: Path) -> Settings:
     return settings.model_copy(update={"state_dir": state_dir})
+
+
+# A meeting with odd text: control characters, NUL/SOH, bidi overrides, a BOM, a flagged span (the
+# speech stage found no trustworthy text there), and names to fold ("MARTIN Paul", "Émilie Durand").
+ODD_TEXT = "Le quar\x00tier\x01 vote \u202eles travaux\u202c \u2066ce soir\u2069 \ufeffet\x1b[0m \x07demain."
+ODD_UNSAFE = ["\x00", "\x01", "\x1b", "\x07", "\u202e", "\u202c", "\u2066", "\u2069", "\ufeff"]
+
+
+def odd_meeting(run_id: str) -> MeetingFixture:
+    speakers = [Speaker(label="SPEAKER_00", name="MARTIN Paul", participant_id="p-0", source="metadata"),
+                Speaker(label="SPEAKER_01", name="Émilie Durand\u202e", participant_id="p-1", source="metadata")]
+    rows = [("SPEAKER_00", ODD_TEXT, 0.0, 4.0, None), ("SPEAKER_01", "", 5.0, 18.5, "decoding loop"),
+            ("SPEAKER_01", "La séance de quartier est levée.", 20.0, 23.0, None)]
+    full_segments, red_segments = [], []
+    for index, (label, text, start, end, flag) in enumerate(rows):
+        words = _words(text, start, end)
+        full_segments.append(Segment(start=start, end=end, text=text or "merci merci merci", speaker=label,
+                                     words=words, flagged=flag))
+        red_segments.append(RedactedSegment(index=index, start=start, end=end, speaker=label, text=text,
+                                            words=words, flagged=flag))
+    started = datetime(2026, 5, 20, 16, 30, tzinfo=UTC)
+    title = "Conseil\x0b de quartier\u202e"
+    full_t = Transcript(meeting_id=f"odd-{run_id}", language="fr", duration=23.0, started_at=started, title=title,
+                        speakers=speakers, segments=full_segments, timestamp_method="imported")
+    red_t = RedactedTranscript(meeting_id=f"odd-{run_id}", language="fr", duration=23.0, started_at=started,
+                               title=title, series="quartier", speakers=speakers, segments=red_segments)
+    return MeetingFixture(f"odd-{run_id}", full_t, red_t, "quartier")

@@ -45,8 +45,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(settings: Settings, opensearch_client: Any, minio_client: Any, run_id: str,
+def server(module_settings: Settings, run_id: str,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[MeetingFixture]]]:
+    settings = module_settings
     import uvicorn
 
     from search_ui.app import create_app

@@ -22,6 +22,7 @@ from visio_archive.redaction.person import (
     subject_names,
     unknown_pairs,
 )
+from visio_archive.redaction.places import find_places
 
 if TYPE_CHECKING:
     from visio_archive.settings import Settings
@@ -121,6 +122,23 @@ def merge_entities(text: str, ents: Iterable[Entity]) -> list[Entity]:
     return out
 
 
+def _outside_places(ents: list[Entity], places: list[tuple[int, int]]) -> list[Entity]:
+    """Drop PERSON spans that start inside a place named after a person ("lycée [Victor Hugo]"); one that
+    runs into such a place is cut where the place begins."""
+    if not places:
+        return ents
+    out = []
+    for e in ents:
+        if e.label == "PERSON":
+            if any(a <= e.start < b for a, b in places):
+                continue
+            cut = min((a for a, _ in places if e.start < a < e.end), default=None)
+            if cut is not None:
+                e = e.model_copy(update={"end": cut, "text": e.text[:cut - e.start]})
+        out.append(e)
+    return out
+
+
 class Detector:
     """One language's detector: a spaCy NER pipeline (may be None) plus the rule layers."""
 
@@ -181,6 +199,8 @@ class Detector:
                         s, e = cleaned
                     ents.append(Entity(start=s, end=e, label=label, text=text[s:e], score=0.85, source="ner"))
             ents = [x for x in ents if x.label in self.labels and x.score >= self.min_score]
+            if "PERSON" in self.labels:
+                ents = _outside_places(ents, find_places(text, folded, self.lang, self.common))
             for k, x in enumerate(ents):
                 if x.label == "PERSON":
                     end = extend_person(text, folded, x.start, x.end, self.common, self._rare)

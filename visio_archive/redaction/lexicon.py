@@ -86,6 +86,59 @@ kevin dylan jordan bryan jason steven brandon cindy jennifer stephanie audrey el
 kylian lenny loris lorenzo mael maelle marceau matheo mathys nael nathanael noam sohan timeo tom
 valentin warren yannis zayn alya ambre anaelle apolline assia capucine elsa emy giulia inaya jade
 kaina lana lena lina lise louane luna mila mya nour olivia rose sofia thais victoire yasmine zelie
+
+amina aminata amine amira anouar asma assia aziza badr bouchra chaima chaimae dounia driss farah fouad ghizlane
+habib hafsa hanane hassan hicham houda ilham imad inès jalil jamal kamal kawtar khadija khalid layla lamia leila
+loubna mariam marouane meryem mohamed mounir mustafa nadir najat nassim nisrine noureddine oussama rachida
+rahma redouane safia said saida salma samir sanaa sofiane soufiane souhila taha tarik wafa walid yassir youssef
+younes zakia zineb zohra abdelaziz abdelhak abdellatif abdelmajid abderrahim ahmad akram anis ayman aymen bachir
+chakib djamel fethi hamid hocine ismail kader lyes madjid mahdi mehdi mokhtar nabila nadia naoufel noura omar
+rachid riad ryad sami selim sihem slimane yacine yasmina zahia zoubida
+aboubacar adja alassane alpha amadou aminata assane aissata awa babacar bakary binta cheikh coumba demba diarra
+fanta fatou fatoumata hamidou ibrahima issa kadidia khady lamine malick mamadou mariama modou moussa ndeye
+oumar ousmane penda rokia saliou samba seydou sokhna souleymane tidiane yacouba youssouf kofi kwame kwabena
+ama akosua abena yaw ngozi chinedu chiamaka chidi emeka ifeoma nkechi obinna oluwaseun adebayo ayodele babajide
+folake funmilayo tunde yemi amara sekou mariatou boubacar djibril habiba kadiatou nafissatou salif
+nguyen thi thanh minh huong hoa lan linh mai ngoc phuong quynh trang tuan anh duc dung hai hung khanh long
+nam phong quang son thang trung vinh wei jun li ming hui yan ying xiaoming xiao jing lei hao jie qiang hua
+yu chen zhang liu jian feng mei lian hiroshi haruka kenji yuki akiko takeshi sakura hana yuna minjun jiwoo
+seo-yeon ji-hoon
+giulia giovanna chiara francesca alessandra alessandro andrea antonio davide federico gianluca luca marco
+matteo paolo pietro roberto salvatore simone stefano valentina vincenzo lorenzo riccardo emanuele
+alejandro alvaro carmen diego dolores enrique esperanza francisco guadalupe ignacio jaime javier jesus jorge
+josefa juan julio luis manuela mercedes miguel pilar rafael ramon rocio santiago sergio teresa xabier iñaki
+inaki itziar maialen aitor ainhoa gorka unai amaia edurne mikel ane irati nerea josu koldo eneko
+joao jose luis manuel maria ana antonio fernando goncalo ines joana mariana miguel nuno pedro rui sofia tiago
+vasco beatriz catarina filipa rita
+wojciech piotr pawel tomasz krzysztof marek agnieszka katarzyna malgorzata magdalena ewa anna joanna barbara
+dragan milena dusan nikola stefan ivana jelena marija milan zoran goran bojan aleksandar ana tijana
+dimitri ivan olga natalia svetlana tatiana yuri sergei vladimir anastasia ekaterina irina alexei mikhail
+andreea ioana mihai andrei alexandru elena cristina gabriela bogdan florin razvan teodora
+mehmet ahmet ayse fatma emine hatice mustafa ali huseyin murat emre burak elif zeynep merve hakan serkan
+anahid anahit araxie arto armen ara garo hovhannes nairi sevan taline vartan
+maiwenn maïwenn gwenael gwenaël gwenola erwan yannig loeiz tangi nolwenn morgane soazig soizic katell
+enora ewen goulven gaid mael yann ronan tudal brendan gaëlle malo riwal
+xavier pantxika peio mattin txomin beñat
+ravindran ravi priya lakshmi anand arjun deepak kiran krishna meena pooja rahul rajesh sanjay shankar
+suresh vijay anjali divya sunita vikram nandini
+hery tiana fanja mamy voahirana rivo haja
+ingrid johansson lars sven nils astrid bjorn björn freya sigrid karin erik olaf
+siobhan sean declan aoife ciara niamh padraig eoin cillian orla
+john james robert michael william david richard joseph thomas charles christopher daniel matthew anthony
+mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey ryan
+jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory alexander
+frank patrick raymond jack dennis jerry tyler aaron henry adam douglas nathan peter zachary kyle walter
+harold jeremy ethan carl keith roger gerald christian terry sean arthur austin noah lawrence jesse joe
+bryan billy jordan albert dylan bruce willie gabriel alan juan logan wayne ralph roy eugene randy vincent
+russell louis philip bobby johnny bradley mary patricia jennifer linda elizabeth barbara susan jessica
+sarah karen nancy lisa betty margaret sandra ashley kimberly emily donna michelle dorothy carol amanda
+melissa deborah stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna brenda pamela
+nicole emma samantha katherine christine debra rachel catherine carolyn janet ruth maria heather diane
+virginia julie joyce victoria olivia kelly christina lauren joan evelyn judith megan cheryl andrea hannah
+martha jacqueline frances gloria ann teresa kathryn sara janice jean alice madison doris abigail julia
+judy grace denise amber marilyn beverly danielle theresa sophia marie diana brittany natalie isabella
+charlotte rose alexis kayla gareth siân rhys owen dylan megan bethan cerys tanisha keisha jamal darnell
+tyrone shanice lakisha aisha fatima hiroshi tomasz carlos mendoza priya declan chiamaka kwame lucia
 """
 
 # First names that are also ordinary words: only taken when capitalised or followed by a surname.

@@ -62,7 +62,7 @@ _SPOKEN_EMAIL_RE = re.compile(
 )
 
 
-_PREV_WORD_RE = re.compile(r"(?<![\w'’-])([^\W\d_]+)[ \t]+$")
+STOP_WORDS_EMAIL = frozenset("""me my his her our your their mail email address is it's its c'est cest""".split())
 _EMAIL_PREV_STOP = frozenset(fold(w) for w in """
 mail e-mail email emails mails adresse adresses courriel courriels mel mél messagerie boite boîte c'est est a à
 au aux sur de du des le la les l mon ma mes son sa ses leur leurs votre vos notre nos ton ta tes écrivez écris
@@ -70,6 +70,33 @@ au aux sur de du des le la les l mon ma mes son sa ses leur leurs votre vos notr
 personnelle personnel professionnelle professionnel pro the to at is my his her via par pour chez vers avec
 euh hum bah ben bon oui non ok c est suivante suivant lui leur me moi te toi nous vous elle il on directement
 """.split())
+
+
+_PREV_TOKEN_RE = re.compile(r"(?<![\w'’-])([^\W_][\w'’-]*)[ \t,]+$")
+_LOCAL_SEPS = frozenset("point dot tiret bas underscore under score trait d'union du six huit dash".split())
+_LOCAL_FILLERS = frozenset("euh heu hum hmm uh um er".split())
+
+
+def _local_part_start(text: str, start: int) -> int:
+    """Walk back from a spoken address's local part over the words ASR wrote for it ("paolo point rinaldi
+    quatre-vingt-deux", "nour euh point el amrani", "m etxeberria"): name-like words, spoken separators,
+    a hesitation; stop at the words that introduce an address ("c'est", "mail", "à" ...)."""
+    best = start
+    pos = start
+    names = 0
+    for _ in range(8):
+        p = _PREV_TOKEN_RE.search(text, max(0, pos - 40), pos)
+        if p is None:
+            break
+        tok = fold(p.group(1))
+        if tok in _LOCAL_SEPS or tok in _LOCAL_FILLERS:
+            pos = p.start(1)
+            continue
+        if tok in _EMAIL_PREV_STOP or tok in STOP_WORDS_EMAIL or names >= 4:
+            break
+        names += 1
+        pos = best = p.start(1)
+    return best
 
 
 def find_emails(text: str) -> list[Entity]:
@@ -80,14 +107,7 @@ def find_emails(text: str) -> list[Entity]:
         for m in _SPOKEN_EMAIL_RE.finditer(text):
             if any(e.start <= m.start() and m.end() <= e.end for e in out):
                 continue
-            start = m.start()
-            local = re.split(r"\s*(?:@|\s(?:arr?obase?s?|at)\s)", m.group(), maxsplit=1, flags=re.IGNORECASE)[0]
-            if re.fullmatch(r"[^\W_][\w'’]*", local.strip()):
-                # "kerwan letallec arobase gmail point com": ASR dropped the separator; a name-like word
-                # right before a one-word local part belongs to the address
-                p = _PREV_WORD_RE.search(text, 0, start)
-                if p and p.end() == start and fold(p.group(1)) not in _EMAIL_PREV_STOP and len(p.group(1)) >= 2:
-                    start = p.start(1)
+            start = _local_part_start(text, m.start())
             out.append(Entity(start=start, end=m.end(), label="EMAIL", text=text[start:m.end()],
                               source="pattern"))
     return out
@@ -175,7 +195,8 @@ def _classify(units: list[Unit], folded: str, text: str = "", whole: bool = True
         # "le six douze trente-quatre ...": a French number said without its leading zero
         near = ctx[-40:]
         spoken = all(u.kind == "words" for u in units)
-        if _PHONE_CTX.search(near) or (spoken and "numero" in near and not _NEG_CTX.search(near)):
+        if whole and not _SERVICE_CTX.search(near) and (
+                _PHONE_CTX.search(near) or (spoken and "numero" in near and not _NEG_CTX.search(near))):
             return "PHONE", 0.8, "context"
     if whole and 7 <= len(body) <= 12 and _foreign_national(units, body, text, ctx):
         return "PHONE", 1.0, "pattern"
@@ -196,6 +217,10 @@ def _foreign_national(units: list[Unit], body: str, text: str, ctx: str) -> bool
     gaps = [text[a.end:b.start] for a, b in itertools.pairwise(units)] if text else []
     if any("/" in g or "," in g for g in gaps):
         return False  # dates, decimal numbers
+    years = sum(1 for u in units if len(u.digits) == 4 and u.digits[:2] in ("19", "20"))
+    months = any(len(u.digits) == 2 and "01" <= u.digits <= "12" for u in units)
+    if years >= 2 or (years and months and len(units) <= 4):
+        return False  # "2024-06-12", "2021 2022 2023": dates and years
     near = ctx[-22:]
     if (_NEG_CTX.search(near) and not _PHONE_CTX.search(near)) or _SERVICE_CTX.search(near):
         return False
@@ -394,7 +419,9 @@ def _link(text: str, folded: str, a: int, b: int, common: Container[str] | None)
 def _cue_label(folded: str, start: int) -> str | None:
     """The label a contact cue before ``start`` gives (the closest cue; a closer veto word wins)."""
     window = folded[max(0, start - 70):start]
-    cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "), window.rfind("; "))
+    # a cue does not reach over the end of a sentence ("?" does not count: "vous avez son numéro ? oui
+    # c'est le zéro six ..." is how a dialogue gives one)
+    cut = max(window.rfind(". "), window.rfind("! "), window.rfind("; "))
     if cut >= 0:
         window = window[cut + 2:]
     best: tuple[int, str] | None = None

@@ -364,7 +364,37 @@ def extend_person(text: str, folded: str, start: int, end: int, common: Containe
     """Take the surname that follows a detected name: "[léopoldine] sarfati", "[Nolwenn] d'Harcourt";
     a rare dictionary word counts too ("bénédicte poupon")."""
     more = _extend_name(text, folded, end, common, lower_ok=text[start:end].islower(), max_tokens=2, rare=rare)
-    return more if more is not None and more > end else end
+    if more is not None and more > end:
+        return more
+    return _surname_after_first_name(text, folded, start, end, common) or end
+
+
+def _verb_form(tok: str, common: Container[str]) -> bool:
+    """An inflected verb ("regarde", "présente", "valide"): its lemma is another word ending like a verb."""
+    table = getattr(common, "table", None)
+    lemma = table.get(tok.lower()) if table is not None else None
+    lemmas = lemma if isinstance(lemma, list) else [lemma] if lemma else []
+    return any(str(x) != tok.lower() and str(x).endswith(("er", "ir", "re", "oir")) for x in lemmas)
+
+
+def _surname_after_first_name(text: str, folded: str, start: int, end: int, common: Container[str]) -> int | None:
+    """"giulia romano", "jean moulin": in lower-case ASR text the word after an unambiguous first name is
+    its surname even when it is also an ordinary word, unless it is a function word, a title, a number,
+    a body or an inflected verb ("claire présente le budget")."""
+    ftok = folded[start:end]
+    if (not text[start:end].islower() or ftok not in FIRST_NAMES or ftok in AMBIGUOUS_FIRST
+            or text[start:end] in common):
+        return None
+    m = re.compile(r"[ \t]+([^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*)").match(text, end)
+    if not m:
+        return None
+    tok, nxt = m.group(1), folded[m.start(1):m.end(1)]
+    if (len(nxt) < 3 or "'" in tok or "’" in tok or nxt in STOP or nxt in TITLES or nxt in PUBLIC_BODIES
+            or nxt in NON_NAMES or nxt in NUMBER_WORDS or nxt in PARTICLES or _verb_form(tok, common)):
+        return None
+    if nxt in FIRST_NAMES and nxt not in SURNAMES:
+        return None  # "thibault et amina" without "et": two first names, each its own span
+    return m.end(1)
 
 
 def _unknown(tok: str, ftok: str, common: Container[str]) -> bool:

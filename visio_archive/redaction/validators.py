@@ -243,4 +243,7 @@ def phone_valid(number: str, region: str | None = None) -> tuple[int, ...] | Non
     if not phonenumbers.is_valid_number(num):
         return None
     national = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return tuple(len(g) for g in re.findall(r"\d+", national))
+    groups = re.findall(r"\d+", national)
+    if region is not None and "".join(groups) != re.sub(r"\D", "", number):
+        return None  # written without the country's trunk prefix ("0" in most plans): not a national form
+    return tuple(len(g) for g in groups)

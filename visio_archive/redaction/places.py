@@ -1,0 +1,161 @@
+# ruff: noqa: SIM905  (word lists are written as whitespace-separated strings)
+"""Places and institutions named after people: "lycée Victor Hugo", "salle Jean Moulin", "rue Jean
+Jaurès", "hôpital Georges-Pompidou", "université Paul-Sabatier", "John Radcliffe Hospital".
+
+A person's name that is part of a named place or institution is not personal data: the PERSON
+rules and the NER must leave it alone.  :func:`find_places` returns the spans of such names; the
+detector drops PERSON spans that start inside one.  A private address with a number ("12 rue Jean
+Jaurès") is still an ADDRESS: the address recognizer does not look at these spans.
+
+French puts the kind of place first (``<lycée> [élémentaire] [de] [président] <Victor Hugo>``),
+English after the name (``<John Radcliffe> <Hospital>``, and ``University of <X>``).  The name is one
+to four words: capitalised words, known first names and surnames, words no dictionary knows,
+initials ("Franklin D. Roosevelt") and particles between them; a known first name may be followed
+by one more word whatever it is ("salle Jean Moulin": "moulin" is also an ordinary word).  Rules work
+on characters, with or without a spaCy model, in lower-case ASR text as in written text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+
+from visio_archive.redaction.lexicon import FIRST_NAMES, PARTICLES, STOP, SURNAMES
+from visio_archive.redaction.numbers_fr import fold
+
+__all__ = ["find_places"]
+
+_FR_KINDS = frozenset(fold(w) for w in """
+lycée collège college école ecole groupe-scolaire cité-scolaire université universite faculté fac iut institut
+hôpital hopital chu chr clinique ehpad maternité salle amphithéâtre amphi auditorium rue avenue place boulevard
+bd quai allée impasse chemin square cours pont station gare métro metro aéroport aeroport port centre fondation
+musée mediathèque médiathèque bibliothèque stade gymnase piscine parc jardin théâtre theatre cinéma espace maison
+résidence residence campus promotion promo caserne prix palais tour hall bâtiment batiment pavillon foyer
+complexe halle club collège-lycée école-maternelle crèche creche conservatoire observatoire amphithéatre
+rond-point esplanade parvis passerelle tunnel porte lycée-collège
+""".split())
+_FR_QUALIFIERS = frozenset(fold(w) for w in """
+hospitalier hospitalière universitaire élémentaire maternelle primaire professionnel professionnelle polyvalent
+polyvalente privé privée public publique international internationale national nationale régional régionale
+municipal municipale départemental départementale culturel culturelle sportif sportive scolaire intercommunal
+intercommunale général générale agricole technique technologique d'enseignement nautique aquatique social
+sociale médico-social de-santé
+""".split())
+_HONORIFICS = frozenset(fold(w) for w in """
+président presidente général générale maréchal docteur professeur abbé saint sainte st ste sœur soeur père frère
+capitaine commandant colonel lieutenant amiral pasteur cardinal mère l'abbé monseigneur mgr roi reine empereur
+impératrice prince princesse duc duchesse comte comtesse baron sir lady lord king queen president general doctor
+""".split())
+_EN_KINDS = frozenset("""
+hospital college university school academy institute foundation center centre station airport memorial library
+room hall building stadium arena park square bridge street avenue road boulevard lane drive prize museum gallery
+theatre theater tower house court clinic infirmary observatory laboratory lab auditorium chapel cathedral church
+""".split())
+_TOKEN = re.compile(r"[^\W\d_](?:[\w'’]|-(?=[^\W\d_]))*\.?|[A-Za-z]\.")
+_SPACE = re.compile(r"[ \t]+")
+
+
+def _namey(tok: str, ftok: str, common: Container[str]) -> bool:
+    """Could this word be part of a person's name inside a place name?"""
+    core = ftok.rstrip(".")
+    if core in STOP or core in _FR_KINDS or core in _EN_KINDS:
+        return False
+    if tok[:1].isupper() or re.fullmatch(r"[a-z]\.", ftok):
+        return True
+    parts = [p for p in re.split(r"[-'’]", core) if p]
+    if any(p in FIRST_NAMES or p in SURNAMES for p in parts):
+        return True
+    return bool(parts) and not any(p in common for p in parts)
+
+
+def _french(text: str, folded: str, common: Container[str]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    toks = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    n = len(toks)
+    i = 0
+    while i < n:
+        s, e = toks[i]
+        kind = folded[s:e].rstrip(".")
+        if kind[:2] in ("l'", "l’", "d'", "d’"):
+            kind = kind[2:]  # "l'université", "d'école"
+        if kind not in _FR_KINDS:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and folded[toks[j][0]:toks[j][1]] in _FR_QUALIFIERS:
+            j += 1
+        name_start = None
+        end = None
+        real = 0
+        after_first = False
+        k = j
+        while k < n and real < 4:
+            a, b = toks[k]
+            if _SPACE.fullmatch(text, toks[k - 1][1], a) is None and text[toks[k - 1][1]:a] not in ("", "'", "’"):
+                break  # punctuation between words ends the name
+            tok, ftok = text[a:b], folded[a:b]
+            base = re.split(r"['’]", ftok)[0]
+            if ftok in PARTICLES or (base in ("d", "l") and len(ftok) <= 2) or ftok in _HONORIFICS:
+                k += 1
+                continue
+            if (base in ("d", "l") and "'" in ftok.replace("’", "'") and len(ftok) > 2
+                    and _namey(tok[2:], ftok[2:], common)):
+                ok = True  # "d'Estienne-d'Orves"
+            else:
+                ok = _namey(tok, ftok, common) or (after_first and ftok not in STOP and tok.isalpha())
+            if not ok:
+                break
+            if name_start is None:
+                name_start = a
+            end = b
+            real += 1
+            after_first = ftok in FIRST_NAMES and real == 1
+            k += 1
+        if name_start is not None and end is not None:
+            out.append((s, end))
+            i = k
+        else:
+            i += 1
+    return out
+
+
+def _english(text: str, folded: str, common: Container[str]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    toks = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    for i, (s, e) in enumerate(toks):
+        kind = folded[s:e].rstrip(".")
+        if kind not in _EN_KINDS:
+            continue
+        # "University of Toulouse", "Institute of X": the name after "of"
+        if i + 2 < len(toks) and folded[toks[i + 1][0]:toks[i + 1][1]] == "of":
+            a, b = toks[i + 2]
+            if _namey(text[a:b], folded[a:b], common):
+                out.append((s, b))
+        # "John Radcliffe Hospital", "King's College", "Martin Luther King Jr Boulevard"
+        k = i - 1
+        start = None
+        while k >= 0 and i - k <= 4:
+            a, b = toks[k]
+            if _SPACE.fullmatch(text, b, toks[k + 1][0]) is None:
+                break
+            tok, ftok = text[a:b], folded[a:b]
+            if ftok.rstrip(".") in ("jr", "sr", "st") or ftok in PARTICLES:
+                k -= 1
+                continue
+            if not _namey(tok, ftok.replace("'s", "").replace("’s", ""), common):
+                break
+            start = a
+            k -= 1
+        if start is not None:
+            out.append((start, e))
+    return out
+
+
+def find_places(text: str, folded: str | None = None, lang: str = "fr",
+                common: Container[str] = frozenset()) -> list[tuple[int, int]]:
+    """Character spans of places and institutions named after people (kind word and name)."""
+    f = folded if folded is not None else fold(text)
+    spans = _french(text, f, common) if lang == "fr" else []
+    if lang != "fr" or any(k in f for k in ("hospital", "college", "university", "station", "memorial")):
+        spans += _english(text, f, common)
+    return spans

@@ -91,5 +91,5 @@ def module_settings(settings: Settings, request: pytest.FixtureRequest, opensear
     own = settings.model_copy(update={"index_prefix": f"{settings.index_prefix}-{name}",
                                       "bucket": f"{settings.bucket}-{name}"[:63].rstrip("-")})
     yield own
-    index.delete_prefix(opensearch_client, own.index_prefix)  # type: ignore[arg-type]
+    index.delete_prefix(opensearch_client, own.index_prefix)
     drop_bucket(minio_client, own.bucket)

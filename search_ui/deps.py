@@ -63,9 +63,12 @@ class AuthRuntime:
 
 def install_auth(app: FastAPI, settings: Settings | Path, auth_settings: AuthSettings | None = None,
                  authenticator: Authenticator | None = None) -> AuthRuntime:
-    """``settings``: the app's Settings (a bare state directory is still accepted)."""
+    """``settings``: the app's Settings (given a bare state directory, the Settings already on
+    ``app.state.archive`` are used when they name that directory)."""
     if not isinstance(settings, Settings):
-        settings = Settings(state_dir=settings)
+        known = getattr(getattr(app.state, "archive", None), "settings", None)
+        same = isinstance(known, Settings) and known.state_dir == settings
+        settings = known if same and isinstance(known, Settings) else Settings(state_dir=settings)
     auth_settings = auth_settings or AuthSettings()
     identity = IdentityService.from_settings(settings, auth_settings, audit=getattr(app.state, "audit", None),
                                              local=authenticator)

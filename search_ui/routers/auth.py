@@ -142,7 +142,14 @@ async def logout(request: Request, user: User = Depends(current_user)) -> Respon
     form = await read_form(request)
     check_csrf(request, form)
     end_session = runtime.identity.logout(request.cookies.get(COOKIE, ""), client_address(request))
-    response = RedirectResponse(end_session or "/login?logged_out=1", status_code=303)
+    response: Response
+    if end_session:
+        # Not a redirect: the page's CSP (form-action 'self') rightly forbids a form post from ending up
+        # at another origin, so a small page goes on to the provider's logout (meta refresh, and a link).
+        response = render(request, "logout.html", {"user": None, "end_session": end_session,
+                                                   "provider_name": runtime.settings.provider_name})
+    else:
+        response = RedirectResponse("/login?logged_out=1", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     response.headers["Clear-Site-Data"] = '"cache"'
     return response

@@ -27,6 +27,7 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from test_search_fixtures import SECRETS, MeetingFixture, corpus, load_archive
 
 from visio_archive.audit import AuditLog
@@ -95,7 +96,7 @@ def env(settings: Settings, opensearch_client: Any, minio_client: Any, run_id: s
         secret, password = f"test-secret-{run_id}-0123456789", KeycloakDevSettings().users_password.get_secret_value()
     base = f"http://127.0.0.1:{app_port}"
     app_settings = settings.model_copy(update={
-        "state_dir": state, "public_url": base, "oidc_issuer": issuer, "oidc_client_secret": secret,
+        "state_dir": state, "public_url": base, "oidc_issuer": issuer, "oidc_client_secret": SecretStr(secret),
         "oidc_leeway_seconds": 1, "service_start_timeout": 300.0,
     })
     if not reuse:

@@ -129,6 +129,8 @@ class IdentityService:
         if local is None:
             local = ConfigAuthenticator(path=users_file(auth, settings.state_dir),
                                         token_key=token_key(auth, settings.state_dir))
+        elif isinstance(local, ConfigAuthenticator) and local.token_key is None:
+            local.token_key = token_key(auth, settings.state_dir)  # keyed token hashes verify too
         if oidc is None:
             config = oidc_config(settings)
             oidc = OIDCClient(config) if config is not None else None

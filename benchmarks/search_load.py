@@ -1,0 +1,173 @@
+"""Concurrent load on ``/api/search``: N clients with a session cookie for S seconds, through the real app.
+
+    .venv/bin/python benchmarks/search.py --count 1000000 --keep     # once: the corpus (prefix bench-search)
+    .venv/bin/python benchmarks/search_load.py                       # 20 clients, 20 s
+
+The app runs as its own process (uvicorn, ``--workers`` processes) against the kept benchmark index,
+with a fresh state directory (users file, audit log). Each client logs in through the login form
+(``/login``: the session cookie, CSRF token included, as a browser does), then sends the query mix of
+``benchmarks/search.py`` to ``/api/search`` (passages view, the API's default; ``--view meetings`` for
+the grouped view) back to back, with keep-alive. Prints requests/s, errors, p50/p95/p99 latency, and
+checks that the audit log holds one durable line per search (the log group-commits: one fsync per
+batch of concurrent requests, not one per request). Target: 0 errors, p95 <= 150 ms for 20 clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.search import meetings, pct, query_mix
+from visio_archive.auth import Role, user_entry_toml
+
+PASSWORD = "load-test-password-2026"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _params(req: Any, view: str) -> dict[str, str]:
+    out = {"q": req.q, "view": view}
+    for key, name in (("date_from", "from"), ("date_to", "to"), ("language", "language"), ("series", "series"),
+                      ("sort", "sort")):
+        value = getattr(req, key)
+        if value:
+            out[name] = str(value)
+    if req.participant:
+        out["participant"] = req.participant
+    if req.page > 1:
+        out["page"] = str(req.page)
+    return out
+
+
+def login(client: Any, base: str, username: str) -> None:
+    page = client.get(f"{base}/login")
+    page.raise_for_status()
+    token = re.search(r'name="csrf" value="([^"]*)"', page.text)
+    form = {"username": username, "password": PASSWORD, "next": "/"}
+    if token:
+        form["csrf"] = token.group(1)
+    answer = client.post(f"{base}/login", data=form, headers={"Origin": base}, follow_redirects=False)
+    if answer.status_code != 303 or "visio_session" not in client.cookies:
+        raise SystemExit(f"login failed for {username}: HTTP {answer.status_code} {answer.text[:200]}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--prefix", default="bench-search", help="index prefix kept by benchmarks/search.py --keep")
+    parser.add_argument("--meetings", type=int, default=2_000, help="as given to benchmarks/search.py")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
+    parser.add_argument("--view", choices=["passages", "meetings"], default="passages")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+
+    import random
+
+    import httpx
+
+    state = Path(tempfile.mkdtemp(prefix="search-load-"))
+    users = state / "users.toml"
+    users.write_text("".join(user_entry_toml(f"load{i}", Role.VIEWER, PASSWORD, None) + "\n"
+                             for i in range(args.clients)))
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "VISIO_INDEX_PREFIX": args.prefix, "VISIO_STATE_DIR": str(state),
+           "VISIO_USERS_FILE": str(users), "VISIO_SESSION_SECRET": "s" * 48, "VISIO_PUBLIC_URL": base}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "search_ui.app:create_app", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
+        env=env, cwd=Path(__file__).resolve().parent.parent,
+    )
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if httpx.get(f"{base}/login", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            raise SystemExit("the app did not start")
+        rng = random.Random(args.seed)
+        requests = [_params(r, args.view) for r in query_mix(2_000, meetings(args.meetings, rng))]
+        clients = []
+        for i in range(args.clients):
+            client = httpx.Client(timeout=30, limits=httpx.Limits(max_keepalive_connections=1))
+            login(client, base, f"load{i}")
+            clients.append(client)
+        print(f"{args.clients} clients logged in (session cookies); {args.seconds:.0f} s of /api/search "
+              f"(view={args.view}, prefix {args.prefix}, {args.workers} worker(s)); "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
+        latencies: list[list[float]] = [[] for _ in clients]
+        errors: list[list[str]] = [[] for _ in clients]
+        stop = time.perf_counter() + args.seconds
+
+        def run(n: int) -> None:
+            position = n * 97
+            while time.perf_counter() < stop:
+                params = requests[position % len(requests)]
+                position += 1
+                t0 = time.perf_counter()
+                try:
+                    response = clients[n].get(f"{base}/api/search", params=params)
+                    ok = response.status_code == 200
+                    if not ok:
+                        errors[n].append(f"HTTP {response.status_code}: {response.text[:120]}")
+                except httpx.HTTPError as exc:
+                    errors[n].append(type(exc).__name__)
+                    ok = False
+                if ok:
+                    latencies[n].append((time.perf_counter() - t0) * 1000)
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=run, args=(n,)) for n in range(len(clients))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - started
+        done = [x for per in latencies for x in per]
+        failed = [x for per in errors for x in per]
+        total = len(done) + len(failed)
+        print(f"requests: {total:,} in {elapsed:.1f} s = {total / elapsed:,.0f}/s; "
+              f"errors: {len(failed)}" + (f" (first: {failed[0]})" if failed else ""))
+        if done:
+            print(f"latency  p50 {pct(done, 50):6.1f} ms   p95 {pct(done, 95):6.1f} ms   p99 {pct(done, 99):6.1f} ms   "
+                  f"mean {statistics.mean(done):6.1f} ms   max {max(done):6.1f} ms")
+        audit = state / "audit.log"
+        lines = audit.read_text().splitlines() if audit.exists() else []
+        searches = sum(1 for line in lines if '"action":"search"' in line)
+        print(f"audit log: {searches:,} search lines for {len(done):,} answered searches "
+              f"({'every one durable' if searches >= len(done) else 'MISSING LINES'})")
+        p95 = pct(done, 95) if done else float("inf")
+        print(f"targets: 0 errors and p95 <= 150 ms: {'met' if not failed and p95 <= 150 else 'NOT met'}")
+        for client in clients:
+            client.close()
+        return 0
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import NotFoundError, RequestError
@@ -49,17 +50,38 @@ class IndexLayerError(RuntimeError):
 # ---------------------------------------------------------------- client and names
 
 
+def node_urls(settings: Settings) -> list[str]:
+    """Every OpenSearch node the client may talk to.
+
+    ``opensearch_url`` is one URL or several, comma-separated (one per node of a cluster). When it
+    names fewer than ``opensearch_nodes``, the others are taken on the next ports of the first URL's
+    host (``services up --opensearch-nodes 3`` on 9200 runs nodes on 9200, 9201, 9202).
+    """
+    urls = [url.strip().rstrip("/") for url in settings.opensearch_url.split(",") if url.strip()]
+    if not urls:
+        raise ValueError("VISIO_OPENSEARCH_URL is empty")
+    if len(urls) < settings.opensearch_nodes:
+        first = urlsplit(urls[0] if "://" in urls[0] else f"http://{urls[0]}")
+        port = first.port or 9200
+        more = range(len(urls), settings.opensearch_nodes)
+        urls += [f"{first.scheme}://{first.hostname}:{port + number}" for number in more]
+    return urls
+
+
 def client_from_settings(settings: Settings, *, timeout: float = 30.0) -> OpenSearch:
-    """A client for ``settings.opensearch_url`` (plain HTTP on loopback unless configured otherwise)."""
+    """A client given every node (:func:`node_urls`): a node that stops answering is marked dead
+    and the request goes to another one, so searches and writes fail over within the cluster."""
     http_auth: tuple[str, str] | None = None
     if settings.opensearch_user and settings.opensearch_password is not None:
         http_auth = (settings.opensearch_user, settings.opensearch_password.get_secret_value())
     return OpenSearch(
-        hosts=[settings.opensearch_url],
+        hosts=node_urls(settings),
         http_auth=http_auth,
         timeout=timeout,
         # A bulk chunk that times out on a busy 2-core machine is safe to resend: ids are deterministic.
         retry_on_timeout=True,
+        # 502-504: a node going away or a shard whose primary is being promoted on another node.
+        retry_on_status=(502, 503, 504),
         max_retries=3,
     )
 
@@ -208,10 +230,12 @@ def index_template(prefix: str, kind: Kind) -> dict[str, Any]:
         "template": {
             "settings": {
                 "index": {
-                    # One node: one shard is plenty up to millions of segments, and replicas
-                    # could never be allocated (the index would stay yellow).
+                    # One shard is plenty up to millions of segments (docs/scale.md for more).
                     "number_of_shards": 1,
-                    "number_of_replicas": 0,
+                    # No replica on a single node (it could never be allocated: the index would
+                    # stay yellow), one as soon as the cluster has two nodes or more, so that
+                    # losing any one node loses no shard. OpenSearch adjusts it as nodes come and go.
+                    "auto_expand_replicas": "0-1",
                 },
                 "analysis": ANALYSIS,
             },

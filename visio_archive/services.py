@@ -1,5 +1,9 @@
 """Start, stop and check the two local services: OpenSearch and the S3 server (versitygw).
 
+OpenSearch runs as one node, or as a cluster of N nodes on loopback (``opensearch_nodes``,
+``services up --opensearch-nodes N``): consecutive HTTP ports from the configured one, transport
+ports 100 above, one cluster name, each node seeded with the others.
+
 Both are installed by scripts in ``infra/`` (Maven Central and the Go module proxy) and run as
 plain child processes on loopback; there is no Docker engine on the target machines.
 Everything a service writes (data, pid file, log) lives under ``settings.state_dir``.
@@ -34,6 +38,16 @@ class ServiceError(RuntimeError):
     """A service could not be installed or started; the message says what to do."""
 
 
+class NodeStatus(BaseModel):
+    """One OpenSearch node of a local cluster, as `services status` shows it."""
+
+    name: str
+    url: str
+    pid: int | None = None
+    up: bool  # answers HTTP
+    cluster_manager: bool = False  # the elected cluster manager
+
+
 class ServiceStatus(BaseModel):
     name: str
     url: str
@@ -42,6 +56,7 @@ class ServiceStatus(BaseModel):
     healthy: bool
     detail: str = ""  # version, or why it is not healthy
     log: str
+    nodes: list[NodeStatus] = []  # OpenSearch with --opensearch-nodes > 1
 
 
 @dataclass(frozen=True)
@@ -69,22 +84,33 @@ def _http_get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
 
 
 def _probe_opensearch(settings: Settings) -> tuple[bool, str]:
+    """Healthy when some node answers and the cluster is green or yellow."""
     import json
 
-    try:
-        status, body = _http_get(settings.opensearch_url.rstrip("/") + "/")
-    except (OSError, urllib.error.URLError) as exc:
-        return False, f"not answering ({getattr(exc, 'reason', exc)})"
-    if status != 200:
-        return False, f"HTTP {status}"
-    version = json.loads(body).get("version", {}).get("number", "?")
-    try:
-        status, body = _http_get(settings.opensearch_url.rstrip("/") + "/_cluster/health")
-        cluster = json.loads(body).get("status", "?")
-    except (OSError, urllib.error.URLError, ValueError):
-        cluster = "?"
-    healthy = cluster in ("green", "yellow")
-    return healthy, f"OpenSearch {version}, cluster {cluster}"
+    from visio_archive.index import node_urls
+
+    count = opensearch_node_count(settings)
+    urls = node_urls(settings.model_copy(update={"opensearch_nodes": count}))[:count]
+    reason = ""
+    for url in urls:
+        try:
+            status, body = _http_get(url + "/")
+        except (OSError, urllib.error.URLError) as exc:
+            reason = f"not answering ({getattr(exc, 'reason', exc)})"
+            continue
+        if status != 200:
+            reason = f"HTTP {status}"
+            continue
+        version = json.loads(body).get("version", {}).get("number", "?")
+        try:
+            status, body = _http_get(url + "/_cluster/health")
+            health = json.loads(body)
+        except (OSError, urllib.error.URLError, ValueError):
+            health = {}
+        cluster = health.get("status", "?")
+        nodes = f", {health.get('number_of_nodes', '?')}/{len(urls)} nodes" if len(urls) > 1 else ""
+        return cluster in ("green", "yellow"), f"OpenSearch {version}, cluster {cluster}{nodes}"
+    return False, reason
 
 
 def _s3_url(settings: Settings) -> str:
@@ -133,7 +159,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
             s.opensearch_heap,
         ],
         env=lambda s: {},
-        url=lambda s: s.opensearch_url,
+        url=lambda s: s.opensearch_url.split(",")[0].strip(),
         probe=_probe_opensearch,
     ),
     ServiceSpec(
@@ -156,6 +182,176 @@ SERVICES: tuple[ServiceSpec, ...] = (
         probe=_probe_s3,
     ),
 )
+
+
+# ---------------------------------------------------------------- OpenSearch as a cluster
+
+NODES_FILE = "opensearch-nodes"  # under services/: how many nodes `services up` started here
+TRANSPORT_OFFSET = 100  # a node's transport port is its HTTP port + 100 (9200 -> 9300)
+
+
+@dataclass(frozen=True)
+class OpenSearchNode:
+    service: str  # pid-file and log name
+    node_name: str
+    url: str
+    http_port: int
+    transport_port: int | None  # None: the single node takes a free one in 9300-9399
+    data_dir: Path
+    logs_dir: Path
+
+
+def opensearch_node_count(settings: Settings) -> int:
+    """VISIO_OPENSEARCH_NODES (or --opensearch-nodes), else what `services up` last started here."""
+    if settings.opensearch_nodes > 1:
+        return settings.opensearch_nodes
+    try:
+        return max(1, int((settings.services_dir / NODES_FILE).read_text().strip()))
+    except (OSError, ValueError):
+        return 1
+
+
+def opensearch_nodes(settings: Settings) -> list[OpenSearchNode]:
+    """The nodes on this host: one (``opensearch``, as ever), or N named ``opensearch-1``... with
+    one cluster name, distinct HTTP and transport ports, and each other as seed hosts."""
+    from visio_archive.index import node_urls
+
+    count = opensearch_node_count(settings)
+    urls = node_urls(settings.model_copy(update={"opensearch_nodes": count}))[:count]
+    if count == 1:
+        return [
+            OpenSearchNode(
+                service="opensearch",
+                node_name="visio-node-1",
+                url=urls[0],
+                http_port=_port(urls[0], 9200),
+                transport_port=None,
+                data_dir=settings.state_dir / "opensearch" / "data",
+                logs_dir=settings.logs_dir,
+            )
+        ]
+    return [
+        OpenSearchNode(
+            service=f"opensearch-{number}",
+            node_name=f"visio-node-{number}",
+            url=url,
+            http_port=_port(url, 9200),
+            transport_port=_port(url, 9200) + TRANSPORT_OFFSET,
+            data_dir=settings.state_dir / "opensearch" / f"node-{number}" / "data",
+            logs_dir=settings.logs_dir / f"opensearch-{number}",
+        )
+        for number, url in enumerate(urls, start=1)
+    ]
+
+
+def _node_env(node: OpenSearchNode, nodes: list[OpenSearchNode]) -> dict[str, str]:
+    if node.transport_port is None:
+        return {}
+    return {
+        "VISIO_OPENSEARCH_NODE_NAME": node.node_name,
+        "VISIO_OPENSEARCH_TRANSPORT_PORT": str(node.transport_port),
+        "VISIO_OPENSEARCH_SEED_HOSTS": ",".join(f"127.0.0.1:{n.transport_port}" for n in nodes),
+        "VISIO_OPENSEARCH_INITIAL_MANAGERS": ",".join(n.node_name for n in nodes),
+    }
+
+
+def _node_up(url: str) -> bool:
+    try:
+        return _http_get(url + "/", timeout=1.0)[0] == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def start_node(node: OpenSearchNode, settings: Settings, installed: str, echo: Callable[[str], None] = print) -> int:
+    """Start one node of this host's OpenSearch (not waiting for it); its pid."""
+    echo(f"{node.service}: starting {node.node_name} on {node.url}, log {_log_file(settings, node.service)}")
+    return spawn(
+        node.service,
+        [
+            "bash",
+            str(INFRA_DIR / "opensearch" / "run.sh"),
+            installed,
+            str(node.data_dir.resolve()),
+            str(node.logs_dir.resolve()),
+            str(node.http_port),
+            settings.opensearch_heap,
+        ],
+        settings,
+        _node_env(node, opensearch_nodes(settings)),
+    )
+
+
+def _start_cluster(settings: Settings, echo: Callable[[str], None]) -> ServiceStatus:
+    spec = _spec("opensearch")
+    settings.services_dir.mkdir(parents=True, exist_ok=True)
+    (settings.services_dir / NODES_FILE).write_text(str(opensearch_node_count(settings)))
+    nodes = opensearch_nodes(settings)
+    missing = [node for node in nodes if _read_pid(settings, node.service) is None and not _node_up(node.url)]
+    if missing:
+        echo("opensearch: installing (cached after the first run)…")
+        installed = install(spec, settings, echo)
+        for node in missing:
+            start_node(node, settings, installed, echo)
+    else:
+        echo(f"opensearch: all {len(nodes)} nodes already running")
+    wait_cluster(settings, len(nodes))
+    status = status_of(spec, settings)
+    echo(f"opensearch: healthy ({status.detail})")
+    from visio_archive.index import node_urls
+
+    if len(node_urls(settings)) < len(nodes):
+        echo(
+            "opensearch: clients fail over only if they know every node: "
+            f"export VISIO_OPENSEARCH_NODES={len(nodes)} (or VISIO_OPENSEARCH_URL={','.join(n.url for n in nodes)})"
+        )
+    return status
+
+
+def wait_cluster(settings: Settings, count: int, statuses: tuple[str, ...] = ("green", "yellow")) -> str:
+    """Wait until the cluster has ``count`` nodes and one of ``statuses``; the probe's detail."""
+    spec = _spec("opensearch")
+    deadline = time.monotonic() + settings.service_start_timeout
+    while True:
+        healthy, detail = spec.probe(settings)
+        if healthy and f" {count}/" in detail and any(f"cluster {s}" in detail for s in statuses):
+            return detail
+        for node in opensearch_nodes(settings):
+            if _read_pid(settings, node.service) is None and not _node_up(node.url):
+                raise ServiceError(f"{node.service} is not running; read {_log_file(settings, node.service).resolve()}")
+        if time.monotonic() > deadline:
+            raise ServiceError(
+                f"the OpenSearch cluster did not reach {count} nodes ({'/'.join(statuses)}) within "
+                f"{settings.service_start_timeout:.0f} s (last probe: {detail}); "
+                f"read the logs under {settings.logs_dir.resolve()}"
+            )
+        time.sleep(0.5)
+
+
+def cluster_nodes(settings: Settings) -> list[NodeStatus]:
+    """Each node of this host's OpenSearch: its pid, whether it answers, which one is cluster manager."""
+    import json
+
+    nodes = opensearch_nodes(settings)
+    manager = ""
+    for node in nodes:
+        try:
+            status, body = _http_get(node.url + "/_cat/cluster_manager?format=json", timeout=2.0)
+        except (OSError, urllib.error.URLError):
+            continue
+        if status == 200:
+            answer = json.loads(body)
+            manager = answer[0].get("node", "") if answer else ""
+            break
+    return [
+        NodeStatus(
+            name=node.node_name,
+            url=node.url,
+            pid=_read_pid(settings, node.service),
+            up=_node_up(node.url),
+            cluster_manager=node.node_name == manager,
+        )
+        for node in nodes
+    ]
 
 
 # ---------------------------------------------------------------- pid files
@@ -228,6 +424,8 @@ def install(spec: ServiceSpec, settings: Settings, echo: Callable[[str], None] =
 
 
 def start(name: str, settings: Settings, echo: Callable[[str], None] = print) -> ServiceStatus:
+    if name == "opensearch" and opensearch_node_count(settings) > 1:
+        return _start_cluster(settings, echo)
     spec = _spec(name, settings)
     healthy, detail = spec.probe(settings)
     if healthy:
@@ -296,6 +494,11 @@ def _wait_healthy(spec: ServiceSpec, settings: Settings, pid: int) -> None:
 
 
 def stop(name: str, settings: Settings, echo: Callable[[str], None] = print, grace: float = 30.0) -> None:
+    if name == "opensearch" and opensearch_node_count(settings) > 1:
+        for node in opensearch_nodes(settings):
+            stop(node.service, settings, echo, grace)
+        (settings.services_dir / NODES_FILE).unlink(missing_ok=True)
+        return
     pid = _read_pid(settings, name)
     pid_file = _pid_file(settings, name)
     if pid is None:
@@ -326,6 +529,20 @@ def _signal_group(pid: int, sig: signal.Signals) -> None:
 
 
 def status_of(spec: ServiceSpec, settings: Settings) -> ServiceStatus:
+    if spec.name == "opensearch" and opensearch_node_count(settings) > 1:
+        nodes = cluster_nodes(settings)
+        healthy, detail = spec.probe(settings)
+        pids = [node.pid for node in nodes if node.pid is not None]
+        return ServiceStatus(
+            name=spec.name,
+            url=",".join(node.url for node in nodes),
+            managed=bool(pids),
+            pid=pids[0] if pids else None,
+            healthy=healthy,
+            detail=detail,
+            log=str(settings.logs_dir.resolve() / "opensearch-*.log"),
+            nodes=nodes,
+        )
     pid = _read_pid(settings, spec.name)
     healthy, detail = spec.probe(settings)
     return ServiceStatus(

@@ -86,8 +86,12 @@ javac -nowarn -encoding UTF-8 --release 11 -cp "$work/lib/*" -d "$work/classes" 
 cp "$HERE/config/log4j2.properties" "$work/config/"
 
 echo "$marker_text" > "$work/.visio-install"
-rm -rf "$DEST"
+# A node may be running from DEST: move it aside and put the new tree in place in two renames (the
+# jar paths a running JVM opens later then find the same jars again), then drop the old one.
+old=""
+if [[ -e "$DEST" ]]; then old="$(mktemp -d "$DEST.old.XXXXXX")"; rmdir "$old"; mv "$DEST" "$old"; fi
 mv "$work" "$DEST"
+[[ -z "$old" ]] || rm -rf "$old"
 trap - EXIT
 say "installed OpenSearch ${OPENSEARCH_VERSION} node at $DEST ($(ls "$DEST/lib" | wc -l) jars)"
 echo "$DEST"

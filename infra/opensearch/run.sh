@@ -13,7 +13,9 @@
 # (exit status 143 after the shutdown hook ran). Exit 1: the node failed to start (reason on stderr and
 # in the log); exit 2: bad arguments or missing install.
 # Optional environment: VISIO_OPENSEARCH_TRANSPORT_PORT (default a free port in 9300-9399),
-# VISIO_OPENSEARCH_NODE_NAME, VISIO_OPENSEARCH_JAVA_OPTS (extra JVM flags), JAVA_HOME.
+# VISIO_OPENSEARCH_NODE_NAME, VISIO_OPENSEARCH_CLUSTER_NAME, VISIO_OPENSEARCH_JAVA_OPTS (extra JVM
+# flags), JAVA_HOME; for one node of a cluster VISIO_OPENSEARCH_SEED_HOSTS (127.0.0.1:9351,...) and
+# VISIO_OPENSEARCH_INITIAL_MANAGERS (node names), read by VisioNode (src/VisioNode.java).
 set -euo pipefail
 
 usage() { echo "usage: run.sh HOME_DIR DATA_DIR LOGS_DIR HTTP_PORT HEAP" >&2; exit 2; }

@@ -27,7 +27,7 @@ import org.opensearch.plugins.Plugin;
 import org.opensearch.transport.Netty4Plugin;
 
 /**
- * A single OpenSearch 2.19.6 node started in-process, for visio-archive.
+ * An OpenSearch 2.19.6 node started in-process, for visio-archive: alone, or one node of a cluster on loopback.
  *
  * <p>Why not {@code org.opensearch.bootstrap.OpenSearch}: that bootstrap refuses to run as root (CI runs as
  * root), installs the security manager and expects the zip distribution's layout (plugin descriptors and
@@ -36,7 +36,10 @@ import org.opensearch.transport.Netty4Plugin;
  *
  * <p>Usage: {@code VisioNode HOME_DIR DATA_DIR LOGS_DIR HTTP_PORT}. Heap and other JVM flags are set by
  * run.sh. Optional environment: {@code VISIO_OPENSEARCH_TRANSPORT_PORT} (default: a free port in
- * 9300-9399), {@code VISIO_OPENSEARCH_NODE_NAME} (default "visio-node-1").
+ * 9300-9399), {@code VISIO_OPENSEARCH_NODE_NAME} (default "visio-node-1"), {@code VISIO_OPENSEARCH_CLUSTER_NAME}
+ * (default "visio-archive"); for one node of a cluster, {@code VISIO_OPENSEARCH_SEED_HOSTS} (the nodes'
+ * transport addresses, comma-separated; without it the node runs alone, {@code discovery.type: single-node})
+ * and {@code VISIO_OPENSEARCH_INITIAL_MANAGERS} (node names that elect the first cluster manager).
  *
  * <p>Exit codes: 0 after a clean shutdown (SIGTERM/SIGINT), 1 when the node fails to start, 2 on bad
  * arguments.
@@ -105,21 +108,33 @@ public final class VisioNode {
             Files.createDirectories(home.resolve("plugins"));
             Files.createDirectories(home.resolve("modules"));
 
-            Settings settings = Settings.builder()
+            Settings.Builder builder = Settings.builder()
                 .put("path.home", home.toString())
                 .put("path.data", data.toString())
                 .put("path.logs", logs.toString())
-                .put("cluster.name", CLUSTER_NAME)
+                .put("cluster.name", envOr("VISIO_OPENSEARCH_CLUSTER_NAME", CLUSTER_NAME))
                 .put("node.name", nodeName)
                 // Loopback only: plain HTTP without security, and the production bootstrap checks
                 // (vm.max_map_count...) are only enforced on non-loopback addresses.
                 .put("network.host", "127.0.0.1")
                 .put("http.port", httpPort)
                 .put("transport.port", transportPort)
-                .put("discovery.type", "single-node")
                 // Developer machines and CI runners are often nearly full; do not block writes.
-                .put("cluster.routing.allocation.disk.threshold_enabled", false)
-                .build();
+                .put("cluster.routing.allocation.disk.threshold_enabled", false);
+            final String seedHosts = envOr("VISIO_OPENSEARCH_SEED_HOSTS", "");
+            if (seedHosts.isEmpty()) {
+                builder.put("discovery.type", "single-node");
+            } else {
+                // One node of a cluster on this host: the other nodes' transport addresses, and the
+                // cluster-manager-eligible names that vote on the very first start (ignored afterwards,
+                // once the cluster state on disk names its own voting configuration).
+                builder.putList("discovery.seed_hosts", Arrays.asList(seedHosts.split(",")));
+                final String managers = envOr("VISIO_OPENSEARCH_INITIAL_MANAGERS", "");
+                if (!managers.isEmpty()) {
+                    builder.putList("cluster.initial_cluster_manager_nodes", Arrays.asList(managers.split(",")));
+                }
+            }
+            Settings settings = builder.build();
 
             Environment environment =
                 InternalSettingsPreparer.prepareEnvironment(settings, Collections.emptyMap(), home.resolve("config"),

@@ -10,7 +10,7 @@ own index prefix (``bench-login``, deleted at the end), signs one user in throug
 1. 30 wrong passwords in a row for the other account (sequential): how many were answered 401
    (checked), 429 (refused at once, throttled) or 503;
 2. idle: the signed-in user's searches alone (``--searches`` requests) -> p50/p95;
-3. flood: the same searches while ``--attackers`` threads send wrong passwords as fast as they can
+3. flood: the same searches while ``--attackers`` processes send wrong passwords as fast as they can
    (half through the login form, half through HTTP Basic, on the victim account and on made-up
    accounts) -> p50/p95, attempts per second and how they were answered;
 4. the audit log: every failed attempt of every phase has its ``login_failed`` entry.
@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -32,7 +33,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -109,10 +109,31 @@ def _login_form(client: httpx.Client, base: str, username: str, password: str) -
     return client.post(f"{base}/login", data={"username": username, "password": password, "next": "/", "csrf": csrf})
 
 
+def attacker(base: str, n: int, stop: Any, results: Any) -> None:
+    """Wrong passwords as fast as one client can send them: odd attackers by HTTP Basic, even ones
+    through the login form; half on the victim account, half on made-up accounts."""
+    client = httpx.Client(timeout=30, follow_redirects=False)
+    rng = random.Random(n)
+    counts: dict[str, int] = {}
+    i = 0
+    while not stop.is_set():
+        i += 1
+        name = "victime" if i % 2 else f"inconnu-{rng.randrange(10**6)}"
+        if n % 2:
+            token = base64.b64encode(f"{name}:faux-{i}".encode()).decode()
+            status = client.get(f"{base}/api/me", headers={"Authorization": f"Basic {token}"}).status_code
+            kind = "basic"
+        else:
+            status = _login_form(client, base, name, f"faux-{i}").status_code
+            kind = "form"
+        counts[f"{kind}:{status}"] = counts.get(f"{kind}:{status}", 0) + 1
+    results.put(counts)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--searches", type=int, default=200, help="searches per phase (default 200)")
-    parser.add_argument("--attackers", type=int, default=4, help="threads sending wrong passwords (default 4)")
+    parser.add_argument("--attackers", type=int, default=4, help="processes sending wrong passwords (default 4)")
     parser.add_argument("--meetings", type=int, default=30)
     parser.add_argument("--segments", type=int, default=60, help="segments per meeting")
     args = parser.parse_args()
@@ -155,38 +176,26 @@ def main() -> int:
         # 2. idle
         idle = _searches(user, base, args.searches)
 
-        # 3. flood
-        stop = threading.Event()
-        counts: dict[str, int] = {}
-        lock = threading.Lock()
-
-        def attacker(n: int) -> None:
-            client = httpx.Client(timeout=30, follow_redirects=False)
-            rng = random.Random(n)
-            i = 0
-            while not stop.is_set():
-                i += 1
-                name = "victime" if i % 2 else f"inconnu-{rng.randrange(10**6)}"
-                if n % 2:
-                    token = base64.b64encode(f"{name}:faux-{i}".encode()).decode()
-                    status = client.get(f"{base}/api/me", headers={"Authorization": f"Basic {token}"}).status_code
-                    kind = "basic"
-                else:
-                    status = _login_form(client, base, name, f"faux-{i}").status_code
-                    kind = "form"
-                with lock:
-                    counts[f"{kind}:{status}"] = counts.get(f"{kind}:{status}", 0) + 1
-
-        threads = [threading.Thread(target=attacker, args=(n,), daemon=True) for n in range(args.attackers)]
+        # 3. flood: attackers in their own processes (as they would be on other machines: no shared GIL
+        # with the measuring client), for as long as the signed-in user's searches take
+        ctx = multiprocessing.get_context("spawn")
+        stop = ctx.Event()
+        results: Any = ctx.Queue()
+        procs = [ctx.Process(target=attacker, args=(base, n, stop, results), daemon=True)
+                 for n in range(args.attackers)]
         t0 = time.perf_counter()
-        for t in threads:
-            t.start()
-        time.sleep(1.0)
+        for proc in procs:
+            proc.start()
+        time.sleep(3.0)  # let them start and reach full speed
         flood = _searches(user, base, args.searches)
         stop.set()
-        for t in threads:
-            t.join(30)
         elapsed = time.perf_counter() - t0
+        counts: dict[str, int] = {}
+        for _ in procs:
+            for key, value in results.get(timeout=60).items():
+                counts[key] = counts.get(key, 0) + value
+        for proc in procs:
+            proc.join(30)
         attempts = sum(counts.values())
         accepted = sum(v for k, v in counts.items() if k.endswith(":200") or k.endswith(":303"))
         result.update({

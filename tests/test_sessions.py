@@ -266,3 +266,16 @@ def test_api_tokens_use_a_keyed_hash_and_old_entries_still_work(tmp_path: Path) 
     assert service.bearer("va_old", None).username == "svc"
     with pytest.raises(LoginRefused):
         service.bearer("va_new" + "x", None)
+
+
+def test_bounded_hasher_rate_limits_hashing_on_average() -> None:
+    clock = _Clock()
+    hasher = BoundedHasher(concurrency=2, max_waiting=10, rate=2.0, burst=3.0, clock=clock)
+    assert [hasher.run(lambda: 1) for _ in range(3)] == [1, 1, 1]  # the burst
+    with pytest.raises(HashingBusy):
+        hasher.run(lambda: 1)
+    clock.now += 0.5  # 2 per second: one more after half a second
+    assert hasher.run(lambda: 1) == 1
+    with pytest.raises(HashingBusy):
+        hasher.run(lambda: 1)
+    assert hasher.refused == 2

@@ -60,9 +60,11 @@ class AuthSettings(BaseSettings):
     # Guessing: delays grow after these many attempts (see visio_archive.identity.throttle).
     login_free_attempts: int = Field(default=5, ge=1)
     login_max_delay_seconds: float = Field(default=900.0, gt=0)
-    # Password hashing (scrypt) running at once / waiting at most; more attempts are refused at once.
+    # Password hashing (scrypt): running at once, waiting at most, per second on average; more
+    # attempts are refused at once (503, retry in a second).
     hash_concurrency: int = Field(default=1, ge=1)
     hash_max_waiting: int = Field(default=4, ge=0)
+    hash_rate_per_second: float = Field(default=4.0, gt=0)  # on average, bursts of twice that
     provider_name: str = "ProConnect"        # label of the identity-provider button on the login page
 
 

@@ -125,7 +125,8 @@ class IdentityService:
     def from_settings(cls, settings: Settings, auth: AuthSettings | None = None, *, audit: AuditLog | None = None,
                       local: Authenticator | None = None, oidc: OIDCClient | None = None) -> IdentityService:
         auth = auth or AuthSettings()
-        hasher = BoundedHasher(auth.hash_concurrency, auth.hash_max_waiting)
+        hasher = BoundedHasher(auth.hash_concurrency, auth.hash_max_waiting, rate=auth.hash_rate_per_second,
+                               burst=max(1.0, 2 * auth.hash_rate_per_second))
         if local is None:
             local = ConfigAuthenticator(path=users_file(auth, settings.state_dir),
                                         token_key=token_key(auth, settings.state_dir))

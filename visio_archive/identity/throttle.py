@@ -14,9 +14,11 @@ a key is delayed, attempts are refused at once (no password hash computed) with 
 seconds to wait. There is no permanent lock.
 
 :class:`BoundedHasher` runs password hashing (scrypt, 16 MiB and ~50 ms of one core each) in at
-most ``concurrency`` threads at a time and refuses at once when ``max_waiting`` attempts already
-wait: a flood of logins costs at most that much CPU, whatever its rate, and never fills the web
-server's thread pool.
+most ``concurrency`` threads at a time, at most ``rate`` per second on average (a token bucket of
+``burst``), and refuses at once when the bucket is empty or ``max_waiting`` attempts already wait:
+a flood of logins costs at most that much CPU (``rate`` x 50 ms per second), whatever its rate and
+however many accounts and addresses it uses, and never fills the web server's thread pool. People
+signing in at the same moment may be asked to retry in a second; searches keep their speed.
 """
 
 from __future__ import annotations
@@ -136,19 +138,32 @@ class HashingBusy(Exception):
 class BoundedHasher:
     """Runs a CPU-heavy check (password hashing) with bounded concurrency and a bounded queue."""
 
-    def __init__(self, concurrency: int = 1, max_waiting: int = 4, wait_timeout: float = 2.0) -> None:
-        if concurrency < 1:
-            raise ValueError("concurrency must be at least 1")
+    def __init__(self, concurrency: int = 1, max_waiting: int = 4, wait_timeout: float = 2.0,
+                 rate: float = 4.0, burst: float = 8.0, clock: Callable[[], float] = time.monotonic) -> None:
+        if concurrency < 1 or rate <= 0 or burst < 1:
+            raise ValueError("concurrency and burst must be at least 1, rate positive")
         self._slots = threading.BoundedSemaphore(concurrency)
         self._waiting = 0
         self._lock = threading.Lock()
         self.max_waiting = max_waiting
         self.wait_timeout = wait_timeout
+        self.rate, self.burst = rate, burst
+        self._tokens, self._clock = burst, clock
+        self._refilled = clock()
         self.refused = 0
+
+    def _take_token(self) -> bool:
+        now = self._clock()
+        self._tokens = min(self.burst, self._tokens + (now - self._refilled) * self.rate)
+        self._refilled = now
+        if self._tokens < 1:
+            return False
+        self._tokens -= 1
+        return True
 
     def run(self, fn: Callable[[], T]) -> T:
         with self._lock:
-            if self._waiting >= self.max_waiting:
+            if self._waiting >= self.max_waiting or not self._take_token():
                 self.refused += 1
                 raise HashingBusy()
             self._waiting += 1

@@ -33,7 +33,8 @@ if [ -n "${VISIO_WORKER_LIMIT:-}" ]; then
 fi
 # VISIO_WORK_QUEUES=recordings (comma-separated): poll only these queues of the pool; default all.
 queue_args=()
-for queue in ${VISIO_WORK_QUEUES//,/ }; do
+queues="${VISIO_WORK_QUEUES:-}"
+for queue in ${queues//,/ }; do
   queue_args+=(--work-queue "$queue")
 done
 echo "prefect worker $worker_name: pool $VISIO_WORK_POOL at $PREFECT_API_URL, runs flows from $VISIO_ARCHIVE_HOME" >&2

@@ -100,9 +100,13 @@ def test_every_route_needs_authentication(app_client: TestClient, meetings: list
 def test_login_form_sets_a_signed_cookie(app_client: TestClient) -> None:
     page = app_client.get("/login")
     assert page.status_code == 200 and 'name="password"' in page.text
-    bad = app_client.post("/login", data={"username": "viewer", "password": "nope", "next": "/"})
+    found = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text)  # the login form has a CSRF token too
+    assert found
+    csrf = found.group(1)
+    bad = app_client.post("/login", data={"username": "viewer", "password": "nope", "next": "/", "csrf": csrf})
     assert bad.status_code == 401 and "incorrect" in bad.text
-    good = app_client.post("/login", data={"username": "viewer", "password": PASSWORD, "next": "//evil.example/"})
+    good = app_client.post("/login", data={"username": "viewer", "password": PASSWORD, "next": "//evil.example/",
+                                           "csrf": csrf})
     assert good.status_code == 303 and good.headers["location"] == "/"
     cookie = good.cookies.get("visio_session")
     assert cookie and "httponly" in good.headers["set-cookie"].lower()

@@ -18,9 +18,9 @@ DEST="${1:-${VISIO_CACHE_DIR:-$HOME/.cache/visio-archive}/keycloak-${KEYCLOAK_VE
 say() { echo "keycloak/install.sh: $*" >&2; }
 die() { echo "keycloak/install.sh: error: $*" >&2; exit 1; }
 
-for tool in java mvn unzip; do
-    command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found. Install a JDK 17, Maven and unzip:
-    apt-get install -y openjdk-17-jdk-headless maven unzip"
+for tool in java mvn python3; do
+    command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found. Install a JDK 17 and Maven:
+    apt-get install -y openjdk-17-jdk-headless maven"
 done
 java_major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
 java_major="${java_major#1.}"
@@ -71,8 +71,13 @@ fi
 work="$(mktemp -d "$DEST.partial.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 say "unpacking into $DEST"
-unzip -q "$zip" -d "$work"
+if command -v unzip >/dev/null 2>&1; then
+    unzip -q "$zip" -d "$work"
+else  # no unzip on this machine: Python's zipfile (it drops the exec bits, put back below)
+    python3 -m zipfile -e "$zip" "$work"
+fi
 inner="$work/keycloak-${KEYCLOAK_VERSION}"
+chmod +x "$inner"/bin/*.sh
 [[ -x "$inner/bin/kc.sh" ]] || die "unexpected zip layout: no keycloak-${KEYCLOAK_VERSION}/bin/kc.sh"
 say "building the server once (Quarkus augmentation, ~30 s): ${BUILD_OPTS[*]}"
 "$inner/bin/kc.sh" build "${BUILD_OPTS[@]}" >&2 || die "kc.sh build failed"

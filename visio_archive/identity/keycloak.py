@@ -113,7 +113,7 @@ def service_spec(settings: Settings) -> ServiceSpec | None:
         return None
     return ServiceSpec(
         name="keycloak",
-        tools=("java:openjdk-17-jdk-headless", "mvn:maven", "unzip:unzip"),
+        tools=("java:openjdk-17-jdk-headless", "mvn:maven"),
         install_script=INFRA_DIR / "keycloak" / "install.sh",
         run_script=INFRA_DIR / "keycloak" / "run.sh",
         run_args=lambda s, installed: [

@@ -302,7 +302,7 @@ class IdentityService:
         self.audit.record(session.subject, "logout", role=session.role, client=address,
                           details={"method": session.method})
         if session.method == "oidc" and self.oidc is not None:
-            return self.oidc.end_session_url(session.id_token)
+            return self.oidc.end_session_url(session.id_token, state=secrets.token_urlsafe(16))  # ProConnect wants one
         return None
 
     def revoke_for_rule(self, kind: str, value: str) -> int:

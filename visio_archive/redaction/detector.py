@@ -11,11 +11,14 @@ from visio_archive.redaction.civility import CIVILITY_ALT, needs_capital, needs_
 from visio_archive.redaction.numbers_fr import fold
 from visio_archive.redaction.patterns import find_structured
 from visio_archive.redaction.person import (
+    EN_STOP,
     Gazetteer,
     capitalised_names,
     civility_names,
     clean_person,
     cue_names,
+    en_cue_names,
+    en_first_names,
     extend_person,
     extend_person_left,
     first_name_names,
@@ -52,7 +55,8 @@ def _widen(text: str, e: Entity) -> Entity:
     takes in a civility just before it ("M. Dupont", "madame Le Gall"): the civility is redacted too."""
     s, t = e.start, e.end
     m = _CIVILITY_BEFORE.search(fold(text), max(0, s - 16), s)
-    if m and not (needs_capital(m.group(1)) and not text[m.start()].isupper()) and not (
+    lower_ok = m is not None and m.group(2) == "." and m.group(1) in ("mr", "mrs", "ms", "mx")  # "mr. kowalski"
+    if m and not (needs_capital(m.group(1)) and not text[m.start()].isupper() and not lower_ok) and not (
             needs_dot(m.group(1)) and not m.group(2)):
         s = m.start()
     while s > 0 and _WORDCHAR.match(text[s - 1]) and text[s - 1] not in "'’":
@@ -165,6 +169,9 @@ class Detector:
                 ents += cue_names(text, folded, self.common)
                 ents += subject_names(text, folded, self.common)
                 ents += unknown_pairs(text, folded, self.common, self._rare)
+            elif self.lang == "en":
+                ents += en_first_names(text, folded, self.common)
+                ents += en_cue_names(text, folded, self.common)
             if gaz is not None:
                 ents += gaz.find(text, folded)
         return ents
@@ -183,17 +190,24 @@ class Detector:
             folded = fold(text)
             ents = self._rules(text, folded, gaz)
             if doc is not None:
-                if "PERSON" in self.labels and self.lang == "fr":
+                if "PERSON" in self.labels and self.lang in ("fr", "en"):
                     skip = [(x.start_char, x.end_char) for x in doc.ents if x.label_ in ("LOC", "ORG", "GPE")]
                     skip += [(x.start, x.end) for x in ents]
                     ents += capitalised_names(text, folded, self.common, skip)
+                if self.lang == "en":
+                    # English NER places are reliable on cased text: a rule's "name" that is one is not
+                    places = [(x.start_char, x.end_char) for x in doc.ents
+                              if x.label_ in ("GPE", "LOC", "FAC", "NORP")]
+                    ents = [x for x in ents if x.label != "PERSON" or x.source == "gazetteer"
+                            or not any(a <= x.start and x.end <= b for a, b in places)]
                 for ent in doc.ents:
                     label = _NER_MAP.get(ent.label_)
                     if label is None or label not in self.labels:
                         continue
                     s, e = ent.start_char, ent.end_char
                     if label == "PERSON":
-                        cleaned = clean_person(text, folded, s, e, self.common)
+                        cleaned = clean_person(text, folded, s, e, self.common,
+                                               EN_STOP if self.lang == "en" else frozenset())
                         if cleaned is None:
                             continue
                         s, e = cleaned

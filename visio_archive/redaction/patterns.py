@@ -167,7 +167,7 @@ def _classify(units: list[Unit], folded: str, text: str = "", whole: bool = True
     if len(body) == 15 and nir_shape_ok(body):
         if nir_key_ok(body):
             return "NIR", 1.0, "pattern"
-        if not (card_iin_ok(body) and luhn_ok(body)):
+        if not (card_iin_ok(body) and luhn_ok(body)) or _NIR_CTX.search(_ctx(folded, start)):
             return "NIR", 0.5, "shape"
     if not body.isdigit():
         return None
@@ -267,13 +267,15 @@ def _find_numbers(text: str, f: str, runs: list[list[Unit]]) -> list[Entity]:
                 for j in range(min(n, i + 40) - 1, i - 1, -1):
                     if not run[j].is_number and run[j].kind != "letter":
                         continue
-                    c = _classify(run[i:j + 1], f, text, i == 0)
+                    c = _classify(run[i:j + 1], f, text, not any(u.is_number for u in run[:i]))
                     if c:
                         found = (j, c)
                         break
             if found:
                 j, (label, score, source) = found
                 st, en = run[i].start, run[j].end
+                if label == "PHONE" and st > 0 and text[st - 1] == "(" and ")" in text[st:en]:
+                    st -= 1  # "(202) 456-1111": the area code's parenthesis is part of the number
                 out.append(Entity(start=st, end=en, label=label, text=text[st:en], score=score, source=source))
                 i = j + 1
             else:
@@ -305,16 +307,23 @@ def find_written_ibans(text: str, folded: str) -> list[Entity]:
         if length is None or (m.group(1).islower() and m.group(1) != folded[m.start():m.start() + 2]):
             pos = m.start() + 1
             continue
-        # collect characters: groups of letters/digits separated by one space, hyphen or dot
+        # collect characters: groups of letters/digits separated by one space, hyphen or dot; printed
+        # IBANs come in groups of four (or the RIB parts), so a shorter group is the last one ("... JEVB 36 voilà")
         chars: list[int] = [m.start(1), m.start(1) + 1, m.start(2), m.start(2) + 1]
+        upper = m.group(1).isupper()
         q = m.end()
+        group = 4  # the head: country code and check digits
         while len(chars) < 36 and q < len(text):
             if text[q].isascii() and text[q].isalnum():
+                if text[q].isalpha() and text[q].isupper() != upper:
+                    break  # "FR76 ... 36 voilà": the case changes, the IBAN has ended
                 chars.append(q)
+                group += 1
                 q += 1
                 continue
             sep = _IBAN_SEP.match(text, q)
-            if sep and q + 1 < len(text) and text[q + 1].isascii() and text[q + 1].isalnum():
+            if sep and group >= 4 and q + 1 < len(text) and text[q + 1].isascii() and text[q + 1].isalnum():
+                group = 0
                 q += 1
                 continue
             break
@@ -481,6 +490,10 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr",
         if not label:
             label = "NIR" if 13 <= digits <= 15 else "PAYMENT_CARD" if 16 <= digits <= 19 and not any(
                 u.digits.startswith("0") for u in nums[:1]) else "IBAN" if digits > 19 else "PHONE"
+        if label != "IBAN" and not units[0].is_number:
+            start = nums[0].start  # "reach her at 212 ...": "at" is no country code here
+        if start > 0 and text[start - 1] == "(" and ")" in text[start:end]:
+            start -= 1
         out.append(Entity(start=start, end=end, label=label, text=text[start:end], score=0.7, source="context"))
     return out
 
@@ -696,8 +709,11 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
     for extra in (find_written_ibans(text, f), find_contact_numbers(text, f, lang, common)):
         # a span another recognizer already holds whole adds nothing
         out += [e for e in extra if not any(x.start <= e.start and e.end <= x.end for x in out)]
-    out += find_addresses_en(text, f) if lang == "en" else find_addresses(text, f)
-    return out
+    if lang == "fr":
+        out += find_addresses(text, f)
+    elif lang == "en":
+        out += find_addresses_en(text, f)
+    return out  # no address grammar for de / nl yet
 
 
 # ---------------------------------------------------------------- English addresses

@@ -117,7 +117,7 @@ def civility_names(text: str, folded: str, common: Container[str]) -> list[Entit
     for m in _CIV_RE.finditer(folded):
         civ = m.group(1)
         orig = text[m.start():m.end()]
-        if needs_capital(civ) and not _is_cap(orig):
+        if needs_capital(civ) and not _is_cap(orig) and not (m.group(2) == "." and civ in ("mr", "mrs", "ms", "mx")):
             continue
         if needs_dot(civ) and m.group(2) != ".":
             continue
@@ -503,7 +503,8 @@ def participant_names(participants: Sequence[str]) -> list[str]:
 
 
 
-def clean_person(text: str, folded: str, start: int, end: int, common: Container[str]) -> tuple[int, int] | None:
+def clean_person(text: str, folded: str, start: int, end: int, common: Container[str],
+                 extra_stop: Container[str] = frozenset()) -> tuple[int, int] | None:
     """Trim a NER PERSON span (civility, punctuation); None when it is not a name after all."""
     seg = folded[start:end]
     start += len(seg) - len(strip_civility(seg))
@@ -518,7 +519,8 @@ def clean_person(text: str, folded: str, start: int, end: int, common: Container
 
     def junk(a: int, b: int) -> bool:
         w = folded[a:b].strip(".,;:!?")
-        return (w in NON_NAMES or w in STOP or w in TITLES or any(c.isdigit() for c in w)) and w not in PARTICLES
+        return (w in NON_NAMES or w in STOP or w in TITLES or w in extra_stop or any(c.isdigit() for c in w)
+                ) and w not in PARTICLES
 
     while toks and junk(*toks[0]):
         toks.pop(0)
@@ -564,3 +566,108 @@ def looks_like_name(label: str) -> bool:
     if any(f in TITLES or f in PUBLIC_BODIES or f in NON_NAMES or f in STOP for f in core):
         return False
     return not (len(words) == 1 and words[0].isupper() and len(words[0]) > 1)  # not an acronym
+
+
+# ---------------------------------------------------------------- English
+
+EN_STOP = frozenset("""
+a about above after again against all am an and any are as at be because been before being below between both
+but by can could did do does doing down during each few for from further had has have having he her here hers
+herself him himself his how i i'm i've i'd i'll if in into is it it's its itself just let me more most my
+myself no nor not now of off on once only or other our ours ourselves out over own same she should so some
+such than that the their theirs them themselves then there these they this those through to too under until
+up very was we were what when where which while who whom why will with would you your yours yourself
+yourselves yes yeah okay ok oh uh um hello hi hey thanks thank everyone everybody all guys folks well right
+sure so sorry please also still just really actually maybe today tomorrow yesterday here there now
+""".split())
+
+# English first names that are also ordinary words: only with a surname, or capitalised inside a sentence.
+EN_AMBIGUOUS_FIRST = AMBIGUOUS_FIRST | frozenset("""
+mark will bill grace hope faith joy may june april august rose summer dawn jack frank pat sue ray rob gene guy
+art carol ruby amber jade iris lily daisy holly ivy georgia florence paris chase hunter taylor mason jordan
+austin dallas victoria virginia charity patience prudence sandy rusty buddy earl duke king prince royal
+rich nick penny sally bob drew gray grey miles page reed wade cliff glen dean norman stone wolf long
+said son may mai long an hai nam lan hung ali ana
+""".split())
+
+_EN_CUE_RE = re.compile(
+    r"(?<![\w'’])(this is|i'm|i am|my name is|my name's|name is|thanks|thank you|cheers|hi|hello|hey|morning|"
+    r"hand over to|handing over to|over to|pass it to|spoke with|spoke to|talked to|talking to|met|ask|asked|"
+    r"as|according to|cc|copied|copy|ping|email|call|ring|reach|joined by|welcome|meet|dear)"
+    r"(?=[ \t])"
+)
+_EN_SUBJECT_RE = re.compile(
+    r"(?:^|(?<=[.!?,;:]\s)|(?<=\band\s)|(?<=\bso\s)|(?<=\bbut\s)|(?<=\bthen\s))([^\W\d_][\w'’\-]{2,})"
+    r"(?=\s+(?:will|is|was|has|had|said|says|sent|joined|wants|thinks|asked|wrote|called|can|could|would|"
+    r"should|might|must|and)\b)"
+)
+
+
+def _en_name_word(tok: str, ftok: str, common: Container[str]) -> bool:
+    if len(ftok) < 2 or ftok in EN_STOP or ftok in TITLES or ftok in NON_NAMES or ftok in PUBLIC_BODIES:
+        return False
+    if "'" in tok or "’" in tok:
+        return bool(re.fullmatch(r"[a-z]+['’][a-z]{2,}", ftok)) and not ftok.endswith(("'s", "’s", "'t", "’t"))
+    if ftok in FIRST_NAMES:
+        return True
+    return tok[:1].isupper() or ftok not in common
+
+
+def en_cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
+    """English cues: "this is hiroshi tanaka", "thanks siobhan", "i'll hand over to aisha", "as ravi
+    shankar said", "so oluwaseun adeyemi is going to ..."; a name word is a known first name, a
+    capitalised word or a word no English dictionary knows."""
+    out: list[Entity] = []
+    for m in _EN_CUE_RE.finditer(folded):
+        p = m.end()
+        end = None
+        n = 0
+        while n < 3:
+            t = re.compile(r"[ \t]+([^\W\d_][\w'’\-]*)").match(text, p)
+            if not t:
+                break
+            tok, ftok = t.group(1), folded[t.start(1):t.end(1)]
+            if not _en_name_word(tok, ftok, common):
+                break
+            if n == 0 and (ftok in EN_AMBIGUOUS_FIRST or ftok not in FIRST_NAMES) and not tok[:1].isupper() \
+                    and ftok in common:
+                break
+            end = t.end(1)
+            n += 1
+            p = t.end(1)
+        if end is not None:
+            st = re.compile(r"[ \t]+").match(text, m.end())
+            s = st.end() if st else m.end()
+            out.append(Entity(start=s, end=end, label="PERSON", text=text[s:end], score=0.7, source="context"))
+    for m in _EN_SUBJECT_RE.finditer(folded):
+        s, e = m.start(1), m.end(1)
+        tok, ftok = text[s:e], folded[s:e]
+        if ftok in FIRST_NAMES or (_en_name_word(tok, ftok, common) and ftok not in common):
+            out.append(Entity(start=s, end=e, label="PERSON", text=tok, score=0.5, source="context"))
+    return out
+
+
+def en_first_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
+    """A known first name (lower-case ASR English too) and the surname-like words after it."""
+    out: list[Entity] = []
+    for t in _WORD_RE.finditer(text):
+        tok, ftok = t.group(), folded[t.start():t.end()]
+        if ftok not in FIRST_NAMES or ftok in EN_STOP:
+            continue
+        end = t.end()
+        n = 0
+        while n < 2:
+            m = re.compile(r"[ \t]+([^\W\d_][\w'’\-]*)").match(text, end)
+            if not m:
+                break
+            tok2, f2 = m.group(1), folded[m.start(1):m.end(1)]
+            if not _en_name_word(tok2, f2, common) or (f2 in common and not tok2[:1].isupper()):
+                break
+            end = m.end(1)
+            n += 1
+        if n == 0 and ftok in EN_AMBIGUOUS_FIRST and (not tok[:1].isupper() or t.start() == 0
+                                                       or text[t.start() - 2:t.start()] in (". ", "? ", "! ")):
+            continue  # "mark", "grace", "will" alone in lower case or opening a sentence: ordinary words
+        out.append(Entity(start=t.start(), end=end, label="PERSON", text=text[t.start():end], score=0.7,
+                          source="lexicon"))
+    return out

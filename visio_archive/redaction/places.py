@@ -51,6 +51,8 @@ hospital college university school academy institute foundation center centre st
 room hall building stadium arena park square bridge street avenue road boulevard lane drive prize museum gallery
 theatre theater tower house court clinic infirmary observatory laboratory lab auditorium chapel cathedral church
 """.split())
+_EN_STOP = frozenset("""the a an of at in on to for from with by and or is was are were be been our their my your
+his her its this that these those near into onto via""".split())
 _TOKEN = re.compile(r"[^\W\d_](?:[\w'’]|-(?=[^\W\d_]))*\.?|[A-Za-z]\.")
 _SPACE = re.compile(r"[ \t]+")
 
@@ -132,19 +134,20 @@ def _english(text: str, folded: str, common: Container[str]) -> list[tuple[int, 
             if _namey(text[a:b], folded[a:b], common):
                 out.append((s, b))
         # "John Radcliffe Hospital", "King's College", "Martin Luther King Jr Boulevard"
+        # up to four words before the kind, then the leftmost that is name-like starts the name
+        # ("martin luther king jr boulevard": "luther" and "king" are also dictionary words)
         k = i - 1
         start = None
         while k >= 0 and i - k <= 4:
             a, b = toks[k]
             if _SPACE.fullmatch(text, b, toks[k + 1][0]) is None:
                 break
-            tok, ftok = text[a:b], folded[a:b]
-            if ftok.rstrip(".") in ("jr", "sr", "st") or ftok in PARTICLES:
-                k -= 1
-                continue
-            if not _namey(tok, ftok.replace("'s", "").replace("’s", ""), common):
+            tok, ftok = text[a:b], folded[a:b].replace("'s", "").replace("’s", "").rstrip("'’")
+            if ftok in STOP or ftok in _EN_STOP or not ftok.replace(".", "").isalpha():
                 break
-            start = a
+            if (ftok in _HONORIFICS or ftok.rstrip(".") in ("jr", "sr", "st") or ftok in FIRST_NAMES
+                    or _namey(tok, ftok, common)):
+                start = a
             k -= 1
         if start is not None:
             out.append((start, e))

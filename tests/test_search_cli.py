@@ -193,8 +193,12 @@ def test_import_transcript_cli_with_the_real_redaction_engine(import_settings: S
     source = tmp_path / "t.vtt"
     source.write_text(VTT.replace("quartier.", "quartier, mon numéro est le 06 12 34 56 78."))
     meeting_id = f"import-cli-{run_id}"
+    participants = tmp_path / "visio-metadata.json"  # the call's participants: their names stay visible
+    participants.write_text(json.dumps({"participants": [{"participantId": "p1", "name": "Alice Martin"},
+                                                         {"participantId": "p2", "name": "Bernard Petit"}]}))
     result = cli(settings, tmp_path, "import-transcript", str(source), "--meeting-id", meeting_id,
-                 "--title", "Conseil de quartier", "--started-at", "2026-06-01T18:00:00")
+                 "--title", "Conseil de quartier", "--started-at", "2026-06-01T18:00:00",
+                 "--participants", str(participants))
     assert result.returncode == 0, result.stderr
     found = cli(settings, tmp_path, "search", "quartier", "--json")
     hits = [h for h in json.loads(found.stdout)["hits"] if h["meeting_id"] == meeting_id]

@@ -120,20 +120,38 @@ def load_participants(path: Path | None) -> dict[str, tuple[str, str | None]]:
 
 def build_transcript(segments: list[Segment], *, meeting_id: str, title: str, started_at: datetime, language: str,
                      participants: dict[str, tuple[str, str | None]]) -> Transcript:
+    """Speakers: a label the participants file knows (label, participant id or name) is a participant
+    (source ``metadata``); a ``SPEAKER_xx`` label is ``Intervenant N``; any other label is a name typed
+    in the caption file, a free-text label that redaction treats like the text (source ``diarization``:
+    not from the meeting's metadata)."""
+    from visio_archive.search import fold
+
+    by_name = {fold(name): (name, pid) for name, pid in participants.values()}
     labels: list[str] = []
     for segment in segments:
         if segment.speaker and segment.speaker not in labels:
             labels.append(segment.speaker)
     speakers = []
+    # Labels become neutral (SPEAKER_00, ...): a name typed in a caption file is data to redact, and a
+    # label is kept as it is in the redacted transcript.
+    neutral = {label: f"SPEAKER_{number:02d}" for number, label in enumerate(labels)}
     for number, label in enumerate(labels, start=1):
-        if label in participants:
-            name, pid = participants[label]
-            source = "metadata"
+        known = participants.get(label) or by_name.get(fold(label))
+        if known:
+            (name, pid), source = known, "metadata"
         elif label.upper().startswith("SPEAKER_"):
             name, pid, source = f"Intervenant {number}", None, "diarization"
-        else:  # a name given by the caption file itself
-            name, pid, source = label, None, "metadata"
-        speakers.append(Speaker(label=label, name=name, participant_id=pid, source=source))
+        else:  # a name typed in the caption file: not a known participant
+            name, pid, source = label, None, "diarization"
+        speakers.append(Speaker(label=neutral[label], name=name, participant_id=pid, source=source))
+    segments = [
+        s.model_copy(update={
+            "speaker": neutral.get(s.speaker or "") if s.speaker else None,
+            "words": [w.model_copy(update={"speaker": neutral.get(w.speaker or "") if w.speaker else None})
+                      for w in s.words],
+        })
+        for s in segments
+    ]
     duration = max((s.end for s in segments), default=0.0)
     return Transcript(meeting_id=meeting_id, language=language, duration=duration, started_at=started_at,
                       title=clean_line(title), timestamp_method="imported", speakers=speakers, segments=segments)

@@ -77,7 +77,7 @@ def test_pending_login_is_usable_once_and_expires(tmp_path: Path) -> None:
 
 
 def _rule(kind: str, value: str, grant: str) -> AccessRule:
-    return AccessRule(kind=kind, value=value, grant=Grant(grant))  # type: ignore[arg-type]
+    return AccessRule(kind=kind, value=value, grant=Grant(grant))
 
 
 def test_most_specific_rule_decides() -> None:

@@ -217,7 +217,7 @@ class Detector:
                 ents = _outside_places(ents, find_places(text, folded, self.lang, self.common))
             for k, x in enumerate(ents):
                 if x.label == "PERSON":
-                    end = extend_person(text, folded, x.start, x.end, self.common, self._rare)
+                    end = extend_person(text, folded, x.start, x.end, self.common, self._rare, self.lang)
                     start = extend_person_left(text, x.start, self.common)
                     if (start, end) != (x.start, x.end):
                         ents[k] = x.model_copy(update={"start": start, "end": end, "text": text[start:end]})

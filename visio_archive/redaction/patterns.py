@@ -116,7 +116,8 @@ def find_emails(text: str) -> list[Entity]:
 # ---------------------------------------------------------------- numbers (PHONE, NIR, IBAN, CARD)
 
 _PHONE_CTX = re.compile(
-    r"(tel\b|telephone|portable|mobile|fixe|joindre|appel|rappel|numero de (?:tel|portable|telephone)|"
+    r"(tel\b|telephone|portable|mobile|fixe|joindre|appel(?! d.offres| a projets| a candidatures)|rappel|"
+    r"numero de (?:tel|portable|telephone)|"
     r"standard|ligne directe|whatsapp|sms|fax|phone|call|contacter)"
 )
 _NEG_CTX = re.compile(

@@ -360,12 +360,14 @@ def extend_person_left(text: str, start: int, common: Container[str]) -> int:
 
 
 def extend_person(text: str, folded: str, start: int, end: int, common: Container[str],
-                  rare: Callable[[str], bool] | None = None) -> int:
+                  rare: Callable[[str], bool] | None = None, lang: str = "fr") -> int:
     """Take the surname that follows a detected name: "[léopoldine] sarfati", "[Nolwenn] d'Harcourt";
     a rare dictionary word counts too ("bénédicte poupon")."""
     more = _extend_name(text, folded, end, common, lower_ok=text[start:end].islower(), max_tokens=2, rare=rare)
     if more is not None and more > end:
         return more
+    if lang != "fr":
+        return end  # the lower-case surname rule below knows French function words only
     return _surname_after_first_name(text, folded, start, end, common) or end
 
 

@@ -67,7 +67,8 @@ def _namey(tok: str, ftok: str, common: Container[str]) -> bool:
     parts = [p for p in re.split(r"[-'’]", core) if p]
     if any(p in FIRST_NAMES or p in SURNAMES for p in parts):
         return True
-    return bool(parts) and not any(p in common for p in parts)
+    words = [w for w in re.split(r"[-'’]", tok.lower().rstrip(".")) if w]  # the dictionary keeps accents
+    return bool(parts) and not any(p in common for p in parts) and not any(w in common for w in words)
 
 
 def _french(text: str, folded: str, common: Container[str]) -> list[tuple[int, int]]:

@@ -219,8 +219,15 @@ MAPPINGS: dict[Kind, dict[str, Any]] = {
 }
 
 
-def index_template(prefix: str, kind: Kind) -> dict[str, Any]:
-    """The composable template for ``{prefix}-{kind}-v*``: every new version gets these settings."""
+def index_template(prefix: str, kind: Kind, shards: int | None = None) -> dict[str, Any]:
+    """The composable template for ``{prefix}-{kind}-v*``: every new version gets these settings.
+
+    ``shards`` defaults to ``VISIO_INDEX_SHARDS`` (1); it applies to index versions created afterwards
+    (a reindex moves existing data into a version with the new count)."""
+    if shards is None:
+        from visio_archive.settings import get_settings
+
+        shards = get_settings().index_shards if kind == "segments" else 1
     return {
         "index_patterns": [f"{prefix}-{kind}-v*"],
         # Above the default 0 so that a broad template (say "*") elsewhere never wins.
@@ -230,8 +237,8 @@ def index_template(prefix: str, kind: Kind) -> dict[str, Any]:
         "template": {
             "settings": {
                 "index": {
-                    # One shard is plenty up to millions of segments (docs/scale.md for more).
-                    "number_of_shards": 1,
+                    # One shard is plenty up to about ten million segments (docs/scale.md for more).
+                    "number_of_shards": shards,
                     # No replica on a single node (it could never be allocated: the index would
                     # stay yellow), one as soon as the cluster has two nodes or more, so that
                     # losing any one node loses no shard. OpenSearch adjusts it as nodes come and go.

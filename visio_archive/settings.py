@@ -48,7 +48,9 @@ class Settings(BaseSettings):
 
     # Audio intake and speech.
     max_audio_hours: float = 4.0
-    language: str = "fr"  # "fr", "en" or "auto" (detected per recording)
+    # "auto" (detected per recording and per stretch of speech, among fr, en, de, nl), or one of
+    # those to force it; a metadata "language" field (the meeting's own choice) wins over both.
+    language: str = "auto"
 
     # Flows: recordings processed at once (whisper and diarization each want both cores of a
     # 2-core machine, so one at a time by default), and retries of transient S3/OpenSearch faults.
@@ -97,6 +99,8 @@ class Settings(BaseSettings):
     # `services up` starts this many OpenSearch nodes (ports follow the first URL's port unless
     # opensearch_url lists every node, comma-separated: the client is given all of them).
     opensearch_nodes: int = Field(default=1, ge=1, le=9)
+    # Primary shards of each new index version (docs/scale.md: 1 up to ~10 M segments).
+    index_shards: int = Field(default=1, ge=1, le=64)
     # `workers up` starts a local Prefect server on this port when PREFECT_API_URL is not set.
     prefect_port: int = Field(default=4200, ge=1, le=65535)
     # --- end scale -----------------------------------------------------------------------------

@@ -27,6 +27,9 @@ from visio_archive.models import RedactedTranscript, Transcript
 
 TranscriptT = TypeVar("TranscriptT", Transcript, RedactedTranscript)
 
+# Controls that separate words (vertical tab, form feed, the C0 information separators, NEL) become a
+# space; every other unsafe character is removed, so "quar\x00tier" stays one word.
+_SEPARATORS = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
 _UNSAFE = re.compile(
     "["
     "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 (except \t \n \r), DEL, C1
@@ -42,10 +45,10 @@ _SPACES = re.compile(r"[ \t\r\n\u2028\u2029]+")
 
 
 def clean_text(value: str) -> str:
-    """Remove unsafe characters (replaced by a space, so words stay apart); keep line breaks."""
+    """Remove unsafe characters (those that separate words become a space); keep line breaks."""
     if not value:
         return value
-    text = _UNSAFE.sub(" ", value)
+    text = _UNSAFE.sub("", _SEPARATORS.sub(" ", value))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     return unicodedata.normalize("NFC", text)
 

@@ -148,3 +148,11 @@ def test_access_table_admin_page(client: TestClient) -> None:
 def test_provider_login_without_a_provider_says_so(client: TestClient) -> None:
     page = client.get("/oidc/login")
     assert page.status_code == 404 and "pas configurée" in page.text
+
+
+def test_signing_in_again_gives_a_new_session_and_ends_the_old_one(client: TestClient) -> None:
+    first = _login(client)
+    second = _login(client)  # same browser, cookie jar still holds the first session
+    assert first != second
+    assert TestClient(client.app, cookies={"visio_session": first}).get("/api/me").status_code == 401
+    assert TestClient(client.app, cookies={"visio_session": second}).get("/api/me").status_code == 200

@@ -41,9 +41,18 @@ def safe_next(value: str) -> str:
     return value
 
 
-def _session_cookie(response: Response, runtime: AuthRuntime, cookie: str) -> None:
+def _secure(request: Request, runtime: AuthRuntime) -> bool:
+    """``Secure`` unless the public URL is plain http on loopback, and always when served over https."""
+    return runtime.cookie_secure or request.url.scheme == "https"
+
+
+def _session_cookie(request: Request, response: Response, runtime: AuthRuntime, cookie: str) -> None:
+    # A new session id at every sign-in (no fixation); the browser's previous session, if any, ends.
+    previous = request.cookies.get(COOKIE)
+    if previous:
+        runtime.identity.sessions.revoke(previous)
     response.set_cookie(COOKIE, cookie, max_age=int(runtime.settings.session_hours * 3600), httponly=True,
-                        samesite="lax", secure=runtime.cookie_secure, path="/")
+                        samesite="lax", secure=_secure(request, runtime), path="/")
     response.delete_cookie(LOGIN_COOKIE, path="/")
 
 
@@ -62,7 +71,7 @@ def _login_page(request: Request, context: dict[str, Any], status: int = 200,
     response = render(request, "login.html", context, status, headers=headers)
     if getattr(request.state, "new_login_binding", False):
         response.set_cookie(LOGIN_COOKIE, binding, max_age=3600, httponly=True, samesite="strict",
-                            secure=runtime.cookie_secure, path="/")
+                            secure=_secure(request, runtime), path="/")
     return response
 
 
@@ -94,7 +103,7 @@ async def login_submit(request: Request) -> Response:
                            refusal.status, headers)
     cookie, _ = runtime.identity.open_session(user, address)
     response = RedirectResponse(next_url, status_code=303)
-    _session_cookie(response, runtime, cookie)
+    _session_cookie(request, response, runtime, cookie)
     return response
 
 
@@ -108,7 +117,7 @@ def oidc_login(request: Request, next: str = "/") -> Response:
     response = RedirectResponse(url, status_code=303)
     # Lax, not Strict: the provider sends the browser back with a top-level cross-site GET.
     response.set_cookie(OIDC_COOKIE, binding, max_age=600, httponly=True, samesite="lax",
-                        secure=runtime.cookie_secure, path="/oidc/")
+                        secure=_secure(request, runtime), path="/oidc/")
     return response
 
 
@@ -131,7 +140,7 @@ def oidc_callback(request: Request, code: str | None = None, state: str | None =
         response.delete_cookie(OIDC_COOKIE, path="/oidc/")
         return response
     response = RedirectResponse(safe_next(next_url), status_code=303)
-    _session_cookie(response, runtime, cookie)
+    _session_cookie(request, response, runtime, cookie)
     response.delete_cookie(OIDC_COOKIE, path="/oidc/")
     return response
 

@@ -279,3 +279,28 @@ def test_bounded_hasher_rate_limits_hashing_on_average() -> None:
     with pytest.raises(HashingBusy):
         hasher.run(lambda: 1)
     assert hasher.refused == 2
+
+
+def test_provider_sessions_follow_the_access_table(tmp_path: Path) -> None:
+    from visio_archive.auth import User
+    from visio_archive.identity.oidc import Identity
+
+    service = _service(tmp_path, "")
+    person = Identity(issuer="https://idp.example", sub="sub-9", email="camille@culture.gouv.fr", email_verified=True,
+                      siret="11004601800013")
+    service.access.set("domain", "culture.gouv.fr", Grant.VIEWER, actor="t")
+    assert service.decide(person).role is Role.VIEWER
+    cookie, _ = service.open_session(User("sub-9", Role.VIEWER, "Camille", "oidc", person.email), "10.0.0.1",
+                                     identity=person, id_token="idt")
+    other, _ = service.open_session(User("sub-9", Role.VIEWER, "Camille", "oidc", person.email), "10.0.0.2",
+                                    identity=person, id_token="idt")
+    user = service.session_user(cookie)
+    assert user is not None and user.role is Role.VIEWER and user.auth_method == "oidc"
+    service.access.set("siret", "11004601800013", Grant.LEGAL, actor="t")  # a more specific rule: role changes
+    assert service.session_user(cookie) is None
+    assert service.revoke_for_rule("siret", "11004601800013") == 0  # not by siret: it ends at the next request
+    service.access.set("email", "camille@culture.gouv.fr", Grant.NONE, actor="t")
+    assert service.revoke_for_rule("email", "camille@culture.gouv.fr") == 1  # the other session, at once
+    assert service.session_user(other) is None
+    reasons = [e.details["reason"] for e in service.audit.tail(10) if e.action == "session_ended"]
+    assert reasons == ["role changed to legal"]

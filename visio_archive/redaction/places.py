@@ -18,7 +18,7 @@ on characters, with or without a spaCy model, in lower-case ASR text as in writt
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Callable, Container
 
 from visio_archive.redaction.lexicon import FIRST_NAMES, PARTICLES, STOP, SURNAMES
 from visio_archive.redaction.numbers_fr import fold
@@ -57,8 +57,9 @@ _TOKEN = re.compile(r"[^\W\d_](?:[\w'’]|-(?=[^\W\d_]))*\.?|[A-Za-z]\.")
 _SPACE = re.compile(r"[ \t]+")
 
 
-def _namey(tok: str, ftok: str, common: Container[str]) -> bool:
-    """Could this word be part of a person's name inside a place name?"""
+def _namey(tok: str, ftok: str, common: Container[str], frequent: Callable[[str], bool] | None = None) -> bool:
+    """Could this word be part of a person's name inside a place name?  (``frequent``: the word is among
+    the model's most frequent ones, those with a static vector: "paix", "réunion".)"""
     core = ftok.rstrip(".")
     if core in STOP or core in _FR_KINDS or core in _EN_KINDS:
         return False
@@ -68,10 +69,13 @@ def _namey(tok: str, ftok: str, common: Container[str]) -> bool:
     if any(p in FIRST_NAMES or p in SURNAMES for p in parts):
         return True
     words = [w for w in re.split(r"[-'’]", tok.lower().rstrip(".")) if w]  # the dictionary keeps accents
+    if frequent is not None and any(frequent(w) for w in words):
+        return False
     return bool(parts) and not any(p in common for p in parts) and not any(w in common for w in words)
 
 
-def _french(text: str, folded: str, common: Container[str]) -> list[tuple[int, int]]:
+def _french(text: str, folded: str, common: Container[str],
+            frequent: Callable[[str], bool] | None) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     toks = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     n = len(toks)
@@ -98,21 +102,25 @@ def _french(text: str, folded: str, common: Container[str]) -> list[tuple[int, i
                 break  # punctuation between words ends the name
             tok, ftok = text[a:b], folded[a:b]
             base = re.split(r"['’]", ftok)[0]
-            if ftok in PARTICLES or (base in ("d", "l") and len(ftok) <= 2) or ftok in _HONORIFICS:
+            if ftok in PARTICLES or (base in ("d", "l") and len(ftok) <= 2):
+                k += 1
+                continue
+            if ftok in _HONORIFICS:
+                after_first = True  # "avenue du président Kennedy", "fondation abbé Pierre"
                 k += 1
                 continue
             if (base in ("d", "l") and "'" in ftok.replace("’", "'") and len(ftok) > 2
-                    and _namey(tok[2:], ftok[2:], common)):
+                    and _namey(tok[2:], ftok[2:], common, frequent)):
                 ok = True  # "d'Estienne-d'Orves"
             else:
-                ok = _namey(tok, ftok, common) or (after_first and ftok not in STOP and tok.isalpha())
+                ok = _namey(tok, ftok, common, frequent) or (after_first and ftok not in STOP and tok.isalpha())
             if not ok:
                 break
             if name_start is None:
                 name_start = a
             end = b
             real += 1
-            after_first = ftok in FIRST_NAMES and real == 1
+            after_first = (ftok in FIRST_NAMES or after_first) and real == 1
             k += 1
         if name_start is not None and end is not None:
             out.append((s, end))
@@ -155,11 +163,11 @@ def _english(text: str, folded: str, common: Container[str]) -> list[tuple[int, 
     return out
 
 
-def find_places(text: str, folded: str | None = None, lang: str = "fr",
-                common: Container[str] = frozenset()) -> list[tuple[int, int]]:
+def find_places(text: str, folded: str | None = None, lang: str = "fr", common: Container[str] = frozenset(),
+                frequent: Callable[[str], bool] | None = None) -> list[tuple[int, int]]:
     """Character spans of places and institutions named after people (kind word and name)."""
     f = folded if folded is not None else fold(text)
-    spans = _french(text, f, common) if lang == "fr" else []
+    spans = _french(text, f, common, frequent) if lang == "fr" else []
     if lang != "fr" or any(k in f for k in ("hospital", "college", "university", "station", "memorial")):
         spans += _english(text, f, common)
     return spans

@@ -108,7 +108,8 @@ def env(settings: Settings, opensearch_client: Any, minio_client: Any, run_id: s
         access.set("email", OFFICER_EMAIL, Grant.RECORDS_OFFICER, actor="test")
         access.set("group", "archive-viewers", Grant.VIEWER, actor="test")
         app = create_app(app_settings, auth_settings=AuthSettings(users_file=state / "no-users.toml",
-                                                                  session_secret="k" * 40))
+                                                                  session_secret="k" * 40,
+                                                                  provider_name="Keycloak (développement)"))
         srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=app_port, log_level="warning"))
         thread = threading.Thread(target=srv.run, daemon=True)
         thread.start()
@@ -254,7 +255,7 @@ def test_browser_sign_in_reveal_logout(env: Env, browser: Any) -> None:
 
     page.click("header form[action='/logout'] button")  # logout here, then at Keycloak, then back
     try:
-        page.wait_for_url(f"{env.base}/login?logged_out=1", timeout=30000)
+        page.wait_for_url(f"{env.base}/login?logged_out=1*", timeout=30000)  # (+ the state Keycloak echoes)
     except Exception:
         raise AssertionError(f"logout ended at {page.url}: {page.inner_text('body')[:500]}") from None
     assert "déconnecté" in page.inner_text("main")

@@ -29,6 +29,7 @@ class Provider:
             "end_session_endpoint": f"{issuer}/session/end", **overrides,
         }
         self.jwks_calls = 0
+        self.userinfo_sub = "sub-1"
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/.well-known/openid-configuration"):
@@ -36,6 +37,11 @@ class Provider:
         if request.url.path.endswith("/jwks"):
             self.jwks_calls += 1
             return httpx.Response(200, json=KeySet([self.key]).as_dict(private=False))
+        if request.url.path.endswith("/userinfo") and request.headers.get("authorization") == "Bearer at-1":
+            # ProConnect answers userinfo with a JWT signed by the provider
+            body = self.token(sub=self.userinfo_sub, email="anne.bernard@interieur.gouv.fr", given_name="Anne",
+                              usual_name="Bernard", siret="11000201100044", idp_id="fia1v2", typ=None)
+            return httpx.Response(200, content=body, headers={"content-type": "application/jwt; charset=utf-8"})
         return httpx.Response(404)
 
     def client(self, **config: Any) -> OIDCClient:
@@ -151,3 +157,22 @@ def test_end_session_url() -> None:
         "id.tok.en", state="st")
     assert url is not None and url.startswith(f"{ISSUER}/session/end?")
     assert "id_token_hint=id.tok.en" in url and "state=st" in url and "post_logout_redirect_uri=https%3A" in url
+
+
+def test_proconnect_style_login_claims_from_a_signed_userinfo_and_the_acr() -> None:
+    provider = Provider()
+    client = provider.client(acr_values="eidas1")
+    id_token = provider.token(nonce="n", typ="ID", acr="eidas1")  # ProConnect's ID token: no e-mail in it
+    identity, got_id_token, access = client.identity_from_tokens({"id_token": id_token, "access_token": "at-1"},
+                                                                 nonce="n")
+    assert got_id_token == id_token and access == "at-1"
+    assert (identity.email, identity.siret, identity.idp_id, identity.display_name) == (
+        "anne.bernard@interieur.gouv.fr", "11000201100044", "fia1v2", "Anne Bernard")
+    with pytest.raises(OIDCError, match="acr"):
+        client.identity_from_tokens({"id_token": provider.token(nonce="n", acr="eidas0")}, nonce="n")
+    provider.userinfo_sub = "someone-else"  # userinfo about another person: refused
+    with pytest.raises(OIDCError, match="userinfo sub"):
+        client.identity_from_tokens({"id_token": provider.token(nonce="n", acr="eidas1"), "access_token": "at-1"},
+                                    nonce="n")
+    with pytest.raises(OIDCError, match="no id_token"):
+        client.identity_from_tokens({"access_token": "at-1"}, nonce="n")

@@ -269,9 +269,10 @@ class OIDCClient:
         options: dict[str, Any] = {
             "iss": {"essential": True, "value": self.issuer},
             "aud": {"essential": True, "value": audience},
-            "exp": {"essential": True},
             "sub": {"essential": True},
         }
+        if kind != "userinfo":  # a signed userinfo answer need not expire (OIDC Core 5.3.2); tokens must
+            options["exp"] = {"essential": True}
         if kind == "id_token":
             options["iat"] = {"essential": True}
         if nonce is not None:
@@ -334,12 +335,21 @@ class OIDCClient:
             raise ProviderUnavailable(f"token endpoint: {type(exc).__name__}") from exc
         except Exception as exc:  # Authlib raises OAuthError subclasses for error answers
             raise OIDCError(f"token endpoint refused the code: {exc}") from exc
+        return self.identity_from_tokens(token, nonce=nonce)
+
+    def identity_from_tokens(self, token: dict[str, Any], *, nonce: str) -> tuple[Identity, str, str | None]:
+        """The checks after the token request: the ID token (and its ``acr`` when one was asked for),
+        then userinfo when the ID token carries no e-mail."""
         id_token = token.get("id_token")
         if not isinstance(id_token, str):
             raise OIDCError("no id_token in the token response")
         claims = self.verify_id_token(id_token, nonce)
+        if self.config.acr_values and claims.get("acr") not in self.config.acr_values.split():
+            # ProConnect: the level of assurance asked for must be the one obtained.
+            raise OIDCError(f"id_token: acr {claims.get('acr')!r} is not one of {self.config.acr_values!r}",
+                            "Le niveau d'authentification obtenu n'est pas celui demandé ; recommencez.")
         access_token = token.get("access_token") if isinstance(token.get("access_token"), str) else None
-        if access_token and meta.userinfo_endpoint and not claims.get("email"):
+        if access_token and self.metadata().userinfo_endpoint and not claims.get("email"):
             claims = {**self.userinfo(access_token, claims["sub"]), **claims}
         return identity_from_claims(self.issuer, claims, self.config.groups_claim), id_token, access_token
 

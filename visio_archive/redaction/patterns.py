@@ -244,9 +244,10 @@ def _foreign_national(units: list[Unit], body: str, text: str, ctx: str) -> bool
     return False
 
 
-def find_numbers(text: str, folded: str | None = None, lang: str = "fr") -> list[Entity]:
+def find_numbers(text: str, folded: str | None = None, lang: str = "fr",
+                 runs: list[list[Unit]] | None = None) -> list[Entity]:
     f = folded if folded is not None else fold(text)
-    out = _find_numbers(text, f, numeric_runs(text, f, lang=lang))
+    out = _find_numbers(text, f, runs if runs is not None else numeric_runs(text, f, lang=lang))
     if lang != "en" and any(w in f for w in ("vingt", "trente", "quarante", "cinquante", "soixante", "dix")):
         # spoken numbers: also try the strict reading ("quarante trois" = 40 3); keep what validates
         taken = [(e.start, e.end) for e in out if e.score >= 1.0]
@@ -449,8 +450,8 @@ def _cue_label(folded: str, start: int) -> str | None:
     return best[1]
 
 
-def find_contact_numbers(text: str, folded: str, lang: str = "fr",
-                         common: Container[str] | None = None) -> list[Entity]:
+def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Container[str] | None = None,
+                         runs: list[list[Unit]] | None = None) -> list[Entity]:
     """Spoken identifiers as ASR really writes them: a run of digits and number words that carries six
     or more digits, after a contact or identity cue ("appeler", "joindre", "numéro", "portable", "sécu",
     "compte", "carte", "IBAN", "RIB", "call", "cell" ...), is personal data even when no checksum or
@@ -459,7 +460,8 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr",
     cue says (PHONE, NIR, IBAN, PAYMENT_CARD; a bare "numéro" by length).  Amounts, times and
     quantities (a unit word after the number), file, decree and article numbers (a veto word between
     the cue and the number) stay."""
-    runs = numeric_runs(text, folded, lang=lang)
+    if runs is None:
+        runs = numeric_runs(text, folded, lang=lang)
     if not runs:
         return []
     stretches = [[r] for r in runs]
@@ -706,8 +708,9 @@ def find_addresses(text: str, folded: str | None = None) -> list[Entity]:
 def find_structured(text: str, folded: str | None = None, lang: str = "fr",
                     common: Container[str] | None = None) -> list[Entity]:
     f = folded if folded is not None else fold(text)
-    out = find_emails(text) + find_numbers(text, f, lang)
-    for extra in (find_written_ibans(text, f), find_contact_numbers(text, f, lang, common)):
+    runs = numeric_runs(text, f, lang=lang)
+    out = find_emails(text) + find_numbers(text, f, lang, runs)
+    for extra in (find_written_ibans(text, f), find_contact_numbers(text, f, lang, common, runs)):
         # a span another recognizer already holds whole adds nothing
         out += [e for e in extra if not any(x.start <= e.start and e.end <= x.end for x in out)]
     if lang == "fr":

@@ -122,3 +122,36 @@ def test_exclusions_are_not_fuzzy() -> None:
     clause = build_body(SearchRequest(q="budget -rapport"))["query"]["bool"]["must"][0]["bool"]
     assert clause["must_not"] == [{"match": {"text": {"query": "rapport"}}}]
     assert "fuzziness" in json.dumps(clause["must"])
+
+
+def test_grouped_bodies_collapse_then_fetch_each_meetings_best_passages() -> None:
+    from visio_archive.search import group_passages_body
+
+    request = SearchRequest(q="budget", group=True, size=10, participants=["Alice Martin", "MARTIN Paul"])
+    body = build_body(request)
+    assert body["collapse"] == {"field": "meeting_id"} and "highlight" not in body
+    assert body["aggs"]["meetings"]["cardinality"]["field"] == "meeting_id"
+    assert {"terms": {"speaker": ["Alice Martin", "MARTIN Paul"]}} in body["query"]["bool"]["filter"]
+    second = group_passages_body(request, ["m1", "m2"])
+    assert second["size"] == 0 and {"terms": {"meeting_id": ["m1", "m2"]}} in second["query"]["bool"]["filter"]
+    best = second["aggs"]["groups"]["aggs"]["best"]["top_hits"]
+    assert best["size"] == 3 and best["highlight"]["fields"] and best["sort"][0] == "_score"
+    nothing = build_body(SearchRequest(q="budget", participants=[]))
+    assert {"bool": {"must_not": [{"match_all": {}}]}} in nothing["query"]["bool"]["filter"]
+
+
+def test_participant_names_fold_accents_case_and_word_starts() -> None:
+    from visio_archive.search import fold, match_participants
+
+    names = ["Alice Martin", "MARTIN Paul", "Martine Roux", "Émilie Durand"]
+    assert fold("Émilie DURAND") == "emilie durand"
+    assert match_participants("martin", names) == ["Alice Martin", "MARTIN Paul"]
+    assert match_participants("mar", names, prefix=True) == ["Alice Martin", "MARTIN Paul", "Martine Roux"]
+    assert match_participants("emilie d", names, prefix=True) == ["Émilie Durand"]
+    assert match_participants("  ", names) == []
+
+
+def test_highlight_of_text_holding_nul_and_soh_has_no_stray_tags() -> None:
+    fragment = "a\x00b \ue000budget\ue001 c\x01d \ue000"
+    assert render_highlight(fragment) == "a\x00b <mark>budget</mark> c\x01d "
+    assert render_highlight("\ue000\ue001x\ue000y") == "x<mark>y</mark>"

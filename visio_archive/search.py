@@ -448,15 +448,12 @@ def build_body(request: SearchRequest) -> dict[str, Any]:
         "_source": _SOURCE,
     }
     if request.group:
-        # One hit per meeting (field collapsing); its best passages come back as inner hits, each with
-        # its highlight and the meeting's number of matching passages in their total.
-        inner_sort: list[Any] = ["_score", {"start": "asc"}] if node is not None else [{"start": "asc"}]
+        # One hit per meeting (field collapsing: the meeting's best passage stands for it, so meetings
+        # are ranked by their best passage) and the number of meetings. Their best passages and counts
+        # come from one more request (group_passages_body) rather than collapse's inner hits, which
+        # run one search per meeting of the page.
         body["_source"] = ["meeting_id", "meeting_title", "started_at", "language", "series"]
-        body["collapse"] = {
-            "field": "meeting_id",
-            "inner_hits": {"name": "best", "size": request.group_passages, "sort": inner_sort,
-                           "_source": _SOURCE, "highlight": _HIGHLIGHT},
-        }
+        body["collapse"] = {"field": "meeting_id"}
         body["aggs"] = {"meetings": {"cardinality": {"field": "meeting_id", "precision_threshold": 10000}}}
     else:
         body["highlight"] = _HIGHLIGHT
@@ -477,6 +474,23 @@ def build_body(request: SearchRequest) -> dict[str, Any]:
     return body
 
 
+def group_passages_body(request: SearchRequest, meeting_ids: list[str]) -> dict[str, Any]:
+    """The best passages (highlighted) and the number of matching passages of each of ``meeting_ids``,
+    in one request: the same query restricted to those meetings, one bucket each."""
+    body = build_body(request.model_copy(update={"group": False, "facets": False, "page": 1, "size": 1}))
+    node = parse_query(request.q)
+    inner_sort: list[Any] = ["_score", {"start": "asc"}] if node is not None else [{"start": "asc"}]
+    body["query"]["bool"]["filter"].append({"terms": {"meeting_id": meeting_ids}})
+    body.pop("highlight", None)
+    body.pop("sort", None)
+    body.update({"size": 0, "track_total_hits": False, "aggs": {"groups": {
+        "terms": {"field": "meeting_id", "size": len(meeting_ids)},
+        "aggs": {"best": {"top_hits": {"size": request.group_passages, "sort": inner_sort, "_source": _SOURCE,
+                                       "highlight": _HIGHLIGHT}}},
+    }}})
+    return body
+
+
 def _has_words(text: str) -> bool:
     return bool(_WORD.search(text))
 
@@ -488,19 +502,20 @@ def render_highlight(fragment: str) -> str:
     text itself (NUL, SOH, anything) can become a tag.
     """
     out: list[str] = []
-    inside = False
+    inside = opened = False
     for piece in re.split(f"([{_HL_PRE}{_HL_POST}])", fragment):
         if piece == _HL_PRE:
-            if not inside:
-                out.append("<mark>")
-                inside = True
+            inside = True
         elif piece == _HL_POST:
-            if inside:
+            if opened:
                 out.append("</mark>")
-                inside = False
+            inside = opened = False
         elif piece:
+            if inside and not opened:
+                out.append("<mark>")
+                opened = True
             out.append(html.escape(piece, quote=True))
-    if inside:
+    if opened:
         out.append("</mark>")
     return "".join(out)
 
@@ -567,17 +582,25 @@ def parse_response(request: SearchRequest, response: dict[str, Any]) -> SearchRe
     result.total_meetings = int(((response.get("aggregations") or {}).get("meetings") or {}).get("value", 0))
     for raw in hits_block.get("hits", []):
         src = raw.get("_source", {})
-        inner = ((raw.get("inner_hits") or {}).get("best") or {}).get("hits", {})
         result.meetings.append(MeetingGroup(
             meeting_id=str(src.get("meeting_id", "")),
             title=src.get("meeting_title"),
             started_at=src.get("started_at"),
             language=src.get("language"),
             series=src.get("series"),
-            count=_total(inner),
-            passages=[_hit(h) for h in inner.get("hits", [])],
         ))
     return result
+
+
+def add_group_passages(result: SearchResult, response: dict[str, Any]) -> None:
+    """Fill each group's ``count`` and ``passages`` from a :func:`group_passages_body` answer."""
+    buckets = {str(b["key"]): b for b in ((response.get("aggregations") or {}).get("groups") or {}).get("buckets", [])}
+    for group in result.meetings:
+        bucket = buckets.get(group.meeting_id)
+        if bucket is None:
+            continue
+        group.count = int(bucket.get("doc_count", 0))
+        group.passages = [_hit(h) for h in bucket.get("best", {}).get("hits", {}).get("hits", [])]
 
 
 def _call(client: Any, what: str, **kwargs: Any) -> dict[str, Any] | None:
@@ -608,7 +631,19 @@ def search(client: Any, prefix: str, request: SearchRequest) -> SearchResult:
                             total_meetings=0 if request.group else None)
     result = parse_response(request, response)
     if request.group and result.meetings:
-        docs = meetings_by_id(client, prefix, [g.meeting_id for g in result.meetings])
+        ids = [g.meeting_id for g in result.meetings]
+        # One round trip for the page's passages and the meetings' participants.
+        answer = _call(client, "msearch", body=[
+            {"index": segments_alias(prefix)}, group_passages_body(request, ids),
+            {"index": meetings_alias(prefix)}, _meetings_body(ids),
+        ])
+        passages, meetings_answer = (answer or {}).get("responses", [{}, {}])
+        if passages.get("error") or meetings_answer.get("error"):
+            raise SearchUnavailable("Le service de recherche a renvoyé une erreur ; réessayez plus tard.")
+        add_group_passages(result, passages)
+        result.took_ms += int(passages.get("took", 0))
+        docs = {str(h["_source"].get("meeting_id")): dict(h["_source"])
+                for h in meetings_answer.get("hits", {}).get("hits", [])}
         for group in result.meetings:
             doc = docs.get(group.meeting_id) or {}
             group.participants = list(doc.get("participants") or [])
@@ -666,13 +701,15 @@ def browse(client: Any, prefix: str, request: SearchRequest) -> SearchResult:
                         total_meetings=total, meetings=meetings)
 
 
+def _meetings_body(meeting_ids: list[str]) -> dict[str, Any]:
+    return {"query": {"terms": {"meeting_id": meeting_ids}}, "size": len(meeting_ids),
+            "_source": ["meeting_id", "title", "participants", "duration", "series", "started_at", "language"]}
+
+
 def meetings_by_id(client: Any, prefix: str, meeting_ids: list[str]) -> dict[str, dict[str, Any]]:
     if not meeting_ids:
         return {}
-    response = _call(client, "search", index=meetings_alias(prefix), body={
-        "query": {"terms": {"meeting_id": meeting_ids}}, "size": len(meeting_ids),
-        "_source": ["meeting_id", "title", "participants", "duration", "series", "started_at", "language"],
-    })
+    response = _call(client, "search", index=meetings_alias(prefix), body=_meetings_body(meeting_ids))
     if response is None:
         return {}
     return {str(h["_source"].get("meeting_id")): dict(h["_source"]) for h in response.get("hits", {}).get("hits", [])}

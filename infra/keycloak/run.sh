@@ -35,7 +35,8 @@ mkdir -p "$instance"
 touch "$instance/.visio-keycloak-instance"
 home="$instance/home"
 mkdir -p "$home/lib"
-cp -al "$installed/lib/lib" "$home/lib/lib"          # 170 MB of jars, shared read-only
+# 170 MB of jars, shared read-only (hard links; a plain copy when the state dir is on another filesystem)
+cp -al "$installed/lib/lib" "$home/lib/lib" 2>/dev/null || { rm -rf "$home/lib/lib"; cp -a "$installed/lib/lib" "$home/lib/lib"; }
 cp -a "$installed/lib/app" "$installed/lib/quarkus" "$installed/lib/quarkus-run.jar" "$home/lib/"
 cp -a "$installed/bin" "$installed/conf" "$installed/providers" "$installed/themes" "$home/"
 mkdir -p "$home/data/import"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from visio_archive.models import Entity
 from visio_archive.redaction.civility import CIVILITY_ALT, needs_capital, needs_dot
+from visio_archive.redaction.lexicon import FIRST_NAMES
 from visio_archive.redaction.numbers_fr import fold
 from visio_archive.redaction.patterns import find_structured
 from visio_archive.redaction.person import (
@@ -199,6 +200,7 @@ class Detector:
                     places = [(x.start_char, x.end_char) for x in doc.ents
                               if x.label_ in ("GPE", "LOC", "FAC", "NORP")]
                     ents = [x for x in ents if x.label != "PERSON" or x.source == "gazetteer"
+                            or any(w in FIRST_NAMES for w in folded[x.start:x.end].split())
                             or not any(a <= x.start and x.end <= b for a, b in places)]
                 for ent in doc.ents:
                     label = _NER_MAP.get(ent.label_)

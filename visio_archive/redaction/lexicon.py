@@ -139,6 +139,11 @@ martha jacqueline frances gloria ann teresa kathryn sara janice jean alice madis
 judy grace denise amber marilyn beverly danielle theresa sophia marie diana brittany natalie isabella
 charlotte rose alexis kayla gareth siân rhys owen dylan megan bethan cerys tanisha keisha jamal darnell
 tyrone shanice lakisha aisha fatima hiroshi tomasz carlos mendoza priya declan chiamaka kwame lucia
+pavel petr jiri jan jana lukas tomas ondrej martina katerina tereza zuzana jakub vojtech radek miroslav
+andrzej jacek marcin michal grzegorz lukasz dorota iwona beata elzbieta kasia zofia oskar igor boris olena
+oksana taras bohdan yulia dmitri nikolai pyotr thandiwe sipho themba nomvula zanele lwazi busisiwe
+kgosi naledi tendai farai chipo rudo tatenda amani baraka imani neema zawadi juma wanjiru njeri kamau
+otieno achieng akinyi mwangi aroha wiremu ngaio keanu kalani leilani mahina
 """
 
 # First names that are also ordinary words: only taken when capitalised or followed by a surname.

@@ -55,7 +55,7 @@ _SEP_LOCAL = (
 _TOK = r"[^\W_][\w'’]*"
 _SPOKEN_EMAIL_RE = re.compile(
     rf"(?<![\w@]){_TOK}(?:(?:{_SEP_LOCAL}|\s+(?=\d)){_TOK}){{0,5}}"
-    rf"\s*(?:@|\s(?:arobase|arrobase|arobas|arrobas|at)\s)\s*"
+    rf"(?:\s*@|,?\s(?:arobase|arrobase|arobas|arrobas|at),?\s)\s*"
     rf"{_TOK}(?:\s*(?:-|\s+tiret\s+)\s*{_TOK})*(?:(?:\s*\.\s*|\s+(?:point|dot)\s+){_TOK}(?:\s*-\s*{_TOK})*){{0,4}}"
     rf"(?:\s*\.\s*|\s+(?:point|dot)\s+)(?:{_TLDS})(?![\w@])",
     re.IGNORECASE,
@@ -450,6 +450,36 @@ def _cue_label(folded: str, start: int) -> str | None:
     return best[1]
 
 
+_CUE_AFTER = re.compile(
+    r"^[\s,.;:!?]*(?:(?:c'est|c est|ce sont|voila|that's|that is|it's|this is|is)\s+)?(?:(?:mon|ma|son|sa|votre|notre"
+    r"|leur|le|la|my|his|her|our|your|the)\s+)?(?:numero(?: de (?:telephone|portable|fixe|tel))?|portable|mobile|fixe"
+    r"|telephone|ligne directe|standard|perso|iban|rib|numero de secu|carte|cell|phone|number|landline)\b"
+)
+
+
+def _cue_after(folded: str, end: int) -> str | None:
+    """"... zéro six douze, c'est mon portable", "... that's my mobile": the cue after the number."""
+    m = _CUE_AFTER.match(folded[end:end + 50])
+    if m is None:
+        return None
+    for label, rx in _CONTACT_CUES:
+        if label and rx.search(m.group()):
+            return label
+    return "PHONE" if re.search(r"numero|number", m.group()) else None
+
+
+def _spoken_french_phone(nums: list[Unit], digits: int, folded: str, start: int) -> bool:
+    """"zéro six, vingt-trois... non, vingt-quatre ...": a French phone number said aloud starts with "zéro"
+    and a digit 1-9 (the trunk prefix and the zone or mobile digit); with eight digits or more, and no
+    veto word before it, it needs no cue."""
+    if digits < 8 or nums[0].kind != "words" or nums[0].digits != "0":
+        return False
+    nxt = nums[1].digits if len(nums) > 1 else ""
+    if not nxt or nxt[0] not in "123456789":
+        return False
+    return _CONTACT_VETO.search(folded[max(0, start - 40):start]) is None
+
+
 def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Container[str] | None = None,
                          runs: list[list[Unit]] | None = None) -> list[Entity]:
     """Spoken identifiers as ASR really writes them: a run of digits and number words that carries six
@@ -483,6 +513,10 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         if _UNIT_AFTER.match(text, end):
             continue
         label = _cue_label(folded, start)
+        if label is None:
+            label = _cue_after(folded, end)
+        if label is None and lang == "fr" and _spoken_french_phone(nums, digits, folded, start):
+            label = "PHONE"
         if label is None:
             continue
         words = folded[start:end]

@@ -595,8 +595,8 @@ said son may mai long an hai nam lan hung ali ana
 _EN_CUE_RE = re.compile(
     r"(?<![\w'’])(this is|i'm|i am|my name is|my name's|name is|thanks|thank you|cheers|hi|hello|hey|morning|"
     r"hand over to|handing over to|over to|pass it to|spoke with|spoke to|talked to|talking to|met|ask|asked|"
-    r"as|according to|cc|copied|copy|ping|email|call|ring|reach|joined by|welcome|meet|dear)"
-    r"(?=[ \t])"
+    r"as|according to|cc|copied|copy|ping|email|call|ring|reach|joined by|welcome|meet|dear|and then|then)"
+    r"(?=,?[ \t])"
 )
 _EN_SUBJECT_RE = re.compile(
     r"(?:^|(?<=[.!?,;:]\s)|(?<=\band\s)|(?<=\bso\s)|(?<=\bbut\s)|(?<=\bthen\s))([^\W\d_][\w'’\-]{2,})"
@@ -621,7 +621,7 @@ def en_cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]
     capitalised word or a word no English dictionary knows."""
     out: list[Entity] = []
     for m in _EN_CUE_RE.finditer(folded):
-        p = m.end()
+        p = m.end() + (1 if folded[m.end():m.end() + 1] == "," else 0)
         end = None
         n = 0
         while n < 3:
@@ -638,8 +638,9 @@ def en_cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]
             n += 1
             p = t.end(1)
         if end is not None:
-            st = re.compile(r"[ \t]+").match(text, m.end())
-            s = st.end() if st else m.end()
+            q = m.end() + (1 if folded[m.end():m.end() + 1] == "," else 0)
+            st = re.compile(r"[ \t]+").match(text, q)
+            s = st.end() if st else q
             out.append(Entity(start=s, end=end, label="PERSON", text=text[s:end], score=0.7, source="context"))
     for m in _EN_SUBJECT_RE.finditer(folded):
         s, e = m.start(1), m.end(1)

@@ -44,10 +44,19 @@ _EMAIL_RE = re.compile(
     rf"(?<![\w.@+-]){_W}[\w.+'-]*\s?@\s?{_W}[\w-]*(?:\s?\.\s?[\w-]+)*\s?\.\s?{_TLD}(?![\w@-])",
     re.IGNORECASE,
 )
-_TLDS = (
-    "fr|com|org|net|eu|gouv|io|info|be|ch|de|lu|ca|uk|es|it|nl|edu|int|biz|re|mq|gp|gf|yt|nc|pf|pm|wf|"
-    "bzh|paris|corsica|alsace|co|me|tv|us|ma|tn|dz|sn|ci|cm|pro|name|mobi|online|tech|app"
-)
+# Spoken top-level domains: the generic ones and every ISO 3166-1 country code (the ccTLDs).
+_GTLDS = ("com org net edu gov mil int info biz name pro mobi asia tel travel jobs museum aero coop cat gouv "
+          "io ai app dev xyz online site tech store shop blog cloud email art eco bzh paris corsica alsace "
+          "brussels berlin london nyc quebec swiss")
+_CCTLDS = ("ad ae af ag ai al am ao aq ar as at au aw ax az ba bb bd be bf bg bh bi bj bm bn bo br bs bt bw by bz "
+           "ca cc cd cf cg ch ci ck cl cm cn co cr cu cv cw cx cy cz de dj dk dm do dz ec ee eg er es et eu fi fj "
+           "fk fm fo fr ga gb gd ge gf gg gh gi gl gm gn gp gq gr gs gt gu gw gy hk hm hn hr ht hu id ie il im in "
+           "io iq ir is it je jm jo jp ke kg kh ki km kn kp kr kw ky kz la lb lc li lk lr ls lt lu lv ly ma mc md "
+           "me mg mh mk ml mm mn mo mp mq mr ms mt mu mv mw mx my mz na nc ne nf ng ni nl no np nr nu nz om pa pe "
+           "pf pg ph pk pl pm pn pr ps pt pw py qa re ro rs ru rw sa sb sc sd se sg sh si sk sl sm sn so sr ss st "
+           "sv sx sy sz tc td tf tg th tj tk tl tm tn to tr tt tv tw tz ua ug uk us uy uz va vc ve vg vi vn vu wf "
+           "ws ye yt za zm zw")
+_TLDS = "|".join(sorted(set((_GTLDS + " " + _CCTLDS).split()), key=len, reverse=True))
 _SEP_LOCAL = (
     r"(?:\s*[._-]\s*|\s+(?:point|dot|tiret(?:\s+(?:bas|du\s+(?:bas|six|8|huit)))?|underscore"
     r"|trait\s+d['’]union|under\s+score|dash)\s+)"

@@ -18,15 +18,18 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def archive(request: Request) -> Archive:
+# Non-blocking dependencies are coroutines: FastAPI then calls them on the event loop instead of
+# handing each to the thread pool (a search would otherwise cross threads a dozen times).
+async def archive(request: Request) -> Archive:
     value: Archive = request.app.state.archive
     return value
 
 
-def actor(request: Request, user: User = Depends(current_user)) -> Actor:
+async def actor(request: Request, user: User = Depends(current_user)) -> Actor:
     return Actor.of_user(user, client_address(request))
 
 
 def services(request: Request) -> Archive:
     """The same context under its first name (``services(request).audit`` is the audit log)."""
-    return archive(request)
+    value: Archive = request.app.state.archive
+    return value

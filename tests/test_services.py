@@ -76,3 +76,24 @@ def test_missing_tool_gives_an_actionable_error(private_settings: Settings, monk
     monkeypatch.setattr(services.shutil, "which", lambda name: None)
     with pytest.raises(services.ServiceError, match="apt-get install"):
         services.install(services.SERVICES[0], private_settings)
+
+
+def test_stop_also_ends_what_the_service_started_in_a_session_of_its_own(tmp_path: Path) -> None:
+    """A Prefect worker starts each flow run in its own session: `stop` must not leave them behind."""
+    import time
+
+    from visio_archive.processes import process_alive
+
+    settings = Settings(state_dir=tmp_path / "state")
+    child_file = tmp_path / "child.pid"
+    pid = services.spawn("sleeper", ["bash", "-c", f"setsid sleep 300 & echo $! > {child_file}; wait"], settings)
+    deadline = time.monotonic() + 10
+    while not child_file.exists() or not child_file.read_text().strip():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    child = int(child_file.read_text())
+    assert services._session(child) != services._session(pid)
+    messages: list[str] = []
+    services.stop("sleeper", settings, messages.append, grace=5)
+    assert not process_alive(pid) and not process_alive(child), messages
+    assert any("own session" in message for message in messages)

@@ -14,6 +14,7 @@ its pid file names, first politely (SIGTERM to the process group), then with SIG
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -506,6 +507,9 @@ def stop(name: str, settings: Settings, echo: Callable[[str], None] = print, gra
         echo(f"{name}: not running (nothing of ours to stop)")
         return
     echo(f"{name}: stopping process group {pid}…")
+    # Children that started sessions of their own (a Prefect worker's flow runs) are not in the
+    # group: note them now, while they are still the process's descendants, and stop them after.
+    escaped = [child for child in _descendants(pid) if _session(child) != _session(pid)]
     _signal_group(pid, signal.SIGTERM)
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline and process_alive(pid):
@@ -515,8 +519,60 @@ def stop(name: str, settings: Settings, echo: Callable[[str], None] = print, gra
         _signal_group(pid, signal.SIGKILL)
         while process_alive(pid):
             time.sleep(0.1)
+    _stop_escaped(name, escaped, echo, grace)
     pid_file.unlink(missing_ok=True)
     echo(f"{name}: stopped")
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _session(pid: int) -> int | None:
+    fields = _proc_stat(pid)
+    return int(fields[3]) if fields else None  # after "state ppid pgrp": session
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every live descendant of ``pid`` (children, their children...), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _proc_stat(int(entry.name))):
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _stop_escaped(name: str, pids: list[int], echo: Callable[[str], None], grace: float) -> None:
+    alive = [pid for pid in pids if process_alive(pid)]
+    if not alive:
+        return
+    echo(f"{name}: stopping {len(alive)} process(es) it started in their own session")
+
+    def signal_it(pid: int, sig: signal.Signals) -> None:
+        fields = _proc_stat(pid)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            if fields and int(fields[2]) == pid:  # leads its own group: the whole group
+                os.killpg(pid, sig)
+            else:
+                os.kill(pid, sig)
+
+    for pid in alive:
+        signal_it(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and any(process_alive(pid) for pid in alive):
+        time.sleep(0.2)
+    for pid in alive:
+        if process_alive(pid):
+            signal_it(pid, signal.SIGKILL)
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:

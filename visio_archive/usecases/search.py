@@ -72,6 +72,7 @@ class SearchParams(BaseModel):
         view = (self.view or default_view).strip()
         if view not in ("meetings", "passages"):
             raise Invalid("Vue inconnue : meetings (par réunion) ou passages.")
+        _filter(self.participant)  # length checked here; run_search resolves the names
         return SearchRequest(
             q=clean_line(self.q),
             date_from=_date(self.date_from, "de début"),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from search_ui.views import page_numbers
-from visio_archive.archive import CorrectionError, SpeakerCorrection, apply_correction
+from visio_archive.archive import CorrectionError, SpeakerCorrection, TranscriptT, apply_correction
 from visio_archive.audit import AuditLog
 from visio_archive.auth import Role, User
 from visio_archive.cleantext import clean_line, clean_text, clean_transcript, is_clean
@@ -55,21 +55,26 @@ def _pair() -> tuple[Transcript, RedactedTranscript]:
     return full, redacted
 
 
+def _walk_corrections(transcript: TranscriptT, rename: SpeakerCorrection, merge: SpeakerCorrection,
+                      reassign: SpeakerCorrection) -> None:
+    renamed = apply_correction(transcript, rename)
+    assert [s.name for s in renamed.speakers] == ["Alice Martin", "Bruno"]
+    assert [s.name for s in transcript.speakers] == ["Intervenant 1", "Bruno"]  # the original is untouched
+    merged = apply_correction(renamed, merge)
+    assert [s.label for s in merged.speakers] == ["SPEAKER_00"]
+    assert {s.speaker for s in merged.segments} == {"SPEAKER_00"}
+    moved = apply_correction(merged, reassign)
+    assert moved.speakers[-1].name == "Chloé Petit" and moved.segments[1].speaker == moved.speakers[-1].label
+    assert moved.segments[0].speaker == "SPEAKER_00"
+
+
 def test_speaker_corrections_apply_alike_to_the_full_and_the_redacted_transcript() -> None:
     full, redacted = _pair()
     rename = SpeakerCorrection(kind="rename", label="SPEAKER_00", name="Alice Martin")
     merge = SpeakerCorrection(kind="merge", label="SPEAKER_01", into="SPEAKER_00")
     reassign = SpeakerCorrection(kind="reassign", segment=1, name="Chloé Petit")
-    for transcript in (full, redacted):
-        renamed = apply_correction(transcript, rename)
-        assert [s.name for s in renamed.speakers] == ["Alice Martin", "Bruno"]
-        assert [s.name for s in transcript.speakers] == ["Intervenant 1", "Bruno"]  # the original is untouched
-        merged = apply_correction(renamed, merge)
-        assert [s.label for s in merged.speakers] == ["SPEAKER_00"]
-        assert {s.speaker for s in merged.segments} == {"SPEAKER_00"}
-        moved = apply_correction(merged, reassign)
-        assert moved.speakers[-1].name == "Chloé Petit" and moved.segments[1].speaker == moved.speakers[-1].label
-        assert moved.segments[0].speaker == "SPEAKER_00"
+    _walk_corrections(full, rename, merge, reassign)
+    _walk_corrections(redacted, rename, merge, reassign)
     assert apply_correction(apply_correction(full, merge), reassign).segments[1].words[0].speaker == "CORRECTION_01"
     for bad in (SpeakerCorrection(kind="rename", label="SPEAKER_09", name="X"),
                 SpeakerCorrection(kind="merge", label="SPEAKER_00", into="SPEAKER_00"),

@@ -370,7 +370,7 @@ def find_written_ibans(text: str, folded: str) -> list[Entity]:
 _FILLERS = frozenset(fold(w) for w in """
 euh euhh heu hum hmm hm mmh bah ben bé hein ouais oui voilà bon alors donc enfin attendez attends pardon non
 plutôt répète recommence redis reprends je j'ai dis dit c'est cest le la et puis ensuite
-uh um er erm ah oh hmm sorry no wait i mean again let me yeah yes okay ok like so then
+uh um er erm ah oh hmm sorry no wait i mean again let me yeah yes okay ok like so then and
 """.split())
 _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("NIR", re.compile(r"secu\b|securite sociale|\bnir\b|\binsee\b|carte vitale|immatriculation|assure social"
@@ -382,7 +382,8 @@ _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"|\baccount\b|sort code|\bbank\b")),
     ("PHONE", re.compile(r"appel|\bjoindre\b|joignable|telephone|\btel\b|portable|mobile|\bfixe\b|standard"
                          r"|ligne directe|whatsapp|\bsms\b|texto|contact|compose|\bfax\b|\bcall\b|\bcalling\b"
-                         r"|\bphone|\bcell\b|\breach\b|\bring\b|\btext\b|\bdial\b|extension|landline|hotline")),
+                         r"|\bphone|\bcell\b|\breach\b|\bring\b|\btext\b|\bdial\b|extension|landline|hotline"
+                         r"|area code|direct line|\bline\b|\bdesk\b|\boffice\b|switchboard")),
     ("", re.compile(r"numero|\bnum\b|\bn°|\bnumber\b|\bno\.")),
 )
 # Words that make a number something other than a person's: the closer of cue and veto wins.
@@ -451,7 +452,8 @@ def _cue_label(folded: str, start: int) -> str | None:
                 best = (m.end(), label)
     if best is None:
         return None
-    veto = [m.end() for m in _CONTACT_VETO.finditer(window)]
+    veto = [m.end() for m in _CONTACT_VETO.finditer(window) if not window[max(0, m.start() - 5):m.end()].endswith(
+        "area code")]
     if veto and (max(veto) >= best[0] or not best[1]):
         return None  # "le numéro de dossier", "décret n°", "appel d'offres": a veto word after a cue / a bare one
     if _SERVICE_CTX.search(window):

@@ -590,6 +590,9 @@ art carol ruby amber jade iris lily daisy holly ivy georgia florence paris chase
 austin dallas victoria virginia charity patience prudence sandy rusty buddy earl duke king prince royal
 rich nick penny sally bob drew gray grey miles page reed wade cliff glen dean norman stone wolf long
 said son may mai long an hai nam lan hung ali ana
+alpha come constant fortune line prune van samba flora jasmine marina luna milan hector billy randy terry tom
+jerry teddy bobby amine jesus lambert fanny prosper octave julienne milo martial clement ninon romeo lorraine
+dung yaw lei ara candy crystal
 """.split())
 
 _EN_CUE_RE = re.compile(

@@ -59,7 +59,7 @@ def create_app(
     )
     app.state.archive = Archive.from_settings(settings, storage=storage, client=client, audit=audit)
     app.state.audit = app.state.archive.audit
-    deps.install_auth(app, settings.state_dir, auth_settings, authenticator)
+    deps.install_auth(app, settings, auth_settings, authenticator)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 

@@ -1,4 +1,5 @@
-"""Sovereignty guard: nothing leaves the machine but calls to the configured S3 and OpenSearch.
+"""Sovereignty guard: nothing leaves the machine but calls to the configured S3, OpenSearch and
+identity provider (the identity code checks the provider's origin itself).
 
 Libraries in the stack phone home unless told not to: Prefect's server sends usage telemetry,
 pyannote.audio sends OpenTelemetry metrics, Hugging Face libraries try the model hub. These

@@ -48,33 +48,42 @@ class RoleName(StrEnum):
 def ui(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="TCP port."),
+    trust_proxy: str | None = typer.Option(
+        None, "--trust-proxy",
+        help="Address(es) of a reverse proxy whose X-Forwarded-For/-Proto to believe (comma-separated, e.g. "
+             "127.0.0.1). Without it, behind a proxy every request (and the audit log) shows the proxy's address.",
+    ),
 ) -> None:
     """Serve the search pages and the JSON API (/api, description at /api/openapi.json).
 
-    Users and roles come from VISIO_USERS_FILE (default {state_dir}/users.toml); add one with
-    `visio-archive ui-user NAME --role viewer`.
+    Users and roles come from VISIO_USERS_FILE (default {state_dir}/users.toml) or the identity provider
+    (VISIO_OIDC_ISSUER, see docs/identity.md); add a local user with `visio-archive ui-user NAME --role viewer`.
     """
     import uvicorn
 
     from search_ui.app import create_app
-    from visio_archive.auth import AuthSettings, ConfigAuthenticator, users_file
+    from visio_archive.auth import AuthSettings, ConfigAuthenticator, token_key, users_file
 
     settings = get_settings()
     auth_settings = AuthSettings()
     path = users_file(auth_settings, settings.state_dir)
     try:
-        authenticator = ConfigAuthenticator.from_file(path)
+        authenticator = ConfigAuthenticator.from_file(path, token_key=token_key(auth_settings, settings.state_dir))
     except (ValueError, OSError) as exc:
         raise _err(f"cannot read the users file {path}: {exc}") from exc
-    if len(authenticator) == 0:
+    if len(authenticator) == 0 and not getattr(settings, "oidc_issuer", None):
         typer.echo(
-            f"warning: no users in {path}; nobody can log in. Add one with "
-            "`visio-archive ui-user NAME --role records_officer`.",
+            f"warning: no users in {path} and no identity provider (VISIO_OIDC_ISSUER); nobody can log in. "
+            "Add one with `visio-archive ui-user NAME --role records_officer`.",
             err=True,
         )
     application = create_app(settings, authenticator=authenticator, auth_settings=auth_settings)
     typer.echo(f"Serving on http://{host}:{port}/ (API description: /api/openapi.json)", err=True)
-    uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False)
+    if trust_proxy:
+        uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=True,
+                    forwarded_allow_ips=trust_proxy)
+    else:
+        uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False)
 
 
 @app.command("ui-user")
@@ -87,7 +96,15 @@ def ui_user(
     print_only: bool = typer.Option(False, "--print", help="Print the TOML block instead of appending it."),
 ) -> None:
     """Add a user to the users file (scrypt-hashed password, hashed API token)."""
-    from visio_archive.auth import AuthSettings, ConfigAuthenticator, Role, new_token, user_entry_toml, users_file
+    from visio_archive.auth import (
+        AuthSettings,
+        ConfigAuthenticator,
+        Role,
+        new_token,
+        token_key,
+        user_entry_toml,
+        users_file,
+    )
 
     settings = get_settings()
     path = users_file(AuthSettings(), settings.state_dir)
@@ -97,7 +114,9 @@ def ui_user(
         if len(password) < 10:
             raise _err("use at least 10 characters")
     secret_token = new_token() if token else None
-    block = user_entry_toml(username, Role(role.value), password, secret_token, display_name)
+    auth_settings = AuthSettings()
+    block = user_entry_toml(username, Role(role.value), password, secret_token, display_name,
+                            token_key=token_key(auth_settings, settings.state_dir))
     if print_only:
         typer.echo(block)
     else:

@@ -129,3 +129,15 @@ def test_clean_transcript_copies_and_cleans_every_field_a_reader_sees() -> None:
     odd = redacted.model_copy(update={"title": "Ti\x00tre\u202e", "series": "s\x01"})
     cleaned = clean_transcript(odd)
     assert (cleaned.title, cleaned.series) == ("Titre", "s") and odd.title == "Ti\x00tre\u202e"
+
+
+def test_audit_chain_holds_across_a_line_longer_than_the_read_back_block(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.log")
+    log.record("a", "legal_export", details={"files": {f"f{i}": "x" * 64 for i in range(2000)}})  # ~150 KB
+    log.record("b", "export")
+    log.record("c", "export")
+    assert log.verify_chain() and [e.actor for e in log.newest_first()] == ["c", "b", "a"]
+    from visio_archive.audit import AuditQuery
+
+    page = log.query(AuditQuery(category="sensitive"), offset=1, limit=1)
+    assert [e.actor for e in page.entries] == ["b"] and page.more

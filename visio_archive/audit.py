@@ -169,10 +169,14 @@ class AuditLog:
         size = os.lseek(fd, 0, os.SEEK_END)
         if size == 0:
             return None
-        chunk = min(size, 1 << 20)
-        data = os.pread(fd, chunk, size - chunk)
-        lines = data.rstrip(b"\n").split(b"\n")
-        return hashlib.sha256(lines[-1]).hexdigest() if lines and lines[-1] else None
+        chunk = 1 << 16
+        while True:  # read back from the end until the last line is whole
+            chunk = min(chunk, size)
+            data = os.pread(fd, chunk, size - chunk).rstrip(b"\n")
+            if b"\n" in data or chunk == size:
+                last = data.rsplit(b"\n", 1)[-1]
+                return hashlib.sha256(last).hexdigest() if last else None
+            chunk *= 4
 
     # ------------------------------------------------------------ reading
 

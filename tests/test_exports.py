@@ -49,8 +49,7 @@ def _text_of(fmt: str, data: bytes, tmp_path: Path) -> str:
         return "\n".join(p.text for p in document.paragraphs)
     if fmt == "pdf":
         assert data.startswith(b"%PDF-")
-        if not shutil.which("pdftotext"):
-            pytest.skip("pdftotext (poppler-utils) not installed")
+        assert shutil.which("pdftotext"), "pdftotext is missing (poppler-utils; bash infra/bootstrap.sh installs it)"
         path = tmp_path / "x.pdf"
         path.write_bytes(data)
         return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
@@ -163,8 +162,7 @@ def test_every_format_survives_control_and_bidi_characters_and_leaks_none(fmt: s
 
 
 def test_pdf_is_tagged_with_title_and_language(tmp_path: Path) -> None:
-    if not shutil.which("pdfinfo"):
-        pytest.skip("pdfinfo (poppler-utils) not installed")
+    assert shutil.which("pdfinfo"), "pdfinfo is missing (poppler-utils; bash infra/bootstrap.sh installs it)"
     path = tmp_path / "m.pdf"
     path.write_bytes(export_transcript(transcript(), "pdf"))
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout

@@ -189,7 +189,6 @@ def test_vtt_and_visio_json_parsers() -> None:
 def test_import_transcript_cli_with_the_real_redaction_engine(import_settings: Settings, run_id: str,
                                                               tmp_path: Path) -> None:
     settings = import_settings
-    pytest.importorskip("spacy")
     source = tmp_path / "t.vtt"
     source.write_text(VTT.replace("quartier.", "quartier, mon numéro est le 06 12 34 56 78."))
     meeting_id = f"import-cli-{run_id}"

@@ -141,3 +141,20 @@ def test_audit_chain_holds_across_a_line_longer_than_the_read_back_block(tmp_pat
 
     page = log.query(AuditQuery(category="sensitive"), offset=1, limit=1)
     assert [e.actor for e in page.entries] == ["b"] and page.more
+
+
+def test_meeting_page_words_join_the_french_way_and_inaudible_spans_are_markers() -> None:
+    from visio_archive.usecases.meetings import build_turns
+
+    tokens = ["Je", "vais", "m", "'appeler", "Paul", ".", "C", "'est", "là", "-bas", "[PERSONNE_1]", "."]
+    words = [Word(word=w, start=i * 0.3, end=i * 0.3 + 0.2) for i, w in enumerate(tokens)]
+    transcript = RedactedTranscript(meeting_id="m", language="fr", duration=20.0,
+                                    speakers=[Speaker(label="S0", name="Alice Martin")], segments=[
+        RedactedSegment(index=0, start=0.0, end=4.0, speaker="S0", text=" ".join(tokens), words=words),
+        RedactedSegment(index=1, start=5.0, end=12.4, speaker="S0", text="", flagged="decoding loop"),
+    ])
+    turns = build_turns(transcript, {0: {"appeler"}})
+    rendered = "".join((" " if w.space_before else "") + w.text for w in turns[0].words)
+    assert rendered == "Je vais m'appeler Paul. C'est là-bas [PERSONNE_1]."
+    assert [w.text for w in turns[0].words if w.marked] == ["'appeler"] and turns[0].matched
+    assert turns[1].inaudible and turns[1].text == "[passage inaudible 00:00:05–00:00:13]" and not turns[1].words

@@ -83,3 +83,25 @@ def test_numbers_that_must_survive(text: str) -> None:
 def test_six_digits_need_a_cue() -> None:
     assert spans("il y avait quatre cinq six sept huit neuf personnes") == []
     assert spans("mon numéro c'est quatre cinq six sept huit neuf") != []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("on a reçu l'appel de la préfecture le 12 03 2024 à 10 h", "fr"),
+        ("il faut appeler le 01 02 2026 pour confirmer", "fr"),
+        ("mon portable a coûté 1 200 000", "fr"),
+        ("vous pouvez joindre le service pour les années 2023 2024 2025", "fr"),
+        ("le compte de résultat 2024 présente 12 345 678 de charges", "fr"),
+        ("la carte scolaire 2024 2025 est publiée", "fr"),
+        ("we need to call them back before june 12 2025", "en"),
+        ("my number of attendees was 120 000 last year", "en"),
+    ],
+)
+def test_dates_years_and_amounts_after_a_cue_survive(text: str, lang: str) -> None:
+    assert spans(text, lang) == []
+
+
+def test_a_phone_whose_last_group_looks_like_a_year_is_still_a_phone() -> None:
+    assert spans("call me at (415) 555-2019 please", "en") == [("PHONE", "(415) 555-2019")]
+    assert spans("mon numéro 06 12 20 24 19") == [("PHONE", "06 12 20 24 19")]

@@ -390,7 +390,8 @@ _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _CONTACT_VETO = re.compile(
     _NEG_CTX.pattern[:-1] + r"|agrement|appel d'offres|appel d offres|appel a projets|d'ordre|\bordre\b|"
     r"\bcase\b|\bbill\b|invoice|\border\b|reference|\bsection\b|\bclause\b|\bfile\b|budget|\bplan\b|"
-    r"montant|somme|\btotal\b|\bprix\b|\bcout\b|\bamount\b|\bsum\b|\bprice\b)"
+    r"montant|somme|\btotal\b|\bprix\b|\bcout|\bamount\b|\bsum\b|\bprice\b|\bcost|resultat|\bcharges?\b|"
+    r"compte (?:administratif|financier|de gestion|de resultat|rendu)|compte-rendu|\bvaut\b|\bworth\b)"
 )
 # A number followed by one of these is a quantity, an amount or a time, not an identifier.
 _UNIT_AFTER = re.compile(
@@ -491,6 +492,25 @@ def _spoken_french_phone(nums: list[Unit], digits: int, folded: str, start: int)
     return _CONTACT_VETO.search(folded[max(0, start - 40):start]) is None
 
 
+def _quantity_shape(nums: list[Unit], text: str) -> bool:
+    """Digits written as a date, years or an amount, not as an identifier: "12 03 2024", "2023 2024
+    2025", "1 200 000", "12 345 678" (groups of three after the first: thousands)."""
+    if not all(u.kind == "digits" for u in nums):
+        return False
+    g = [u.digits for u in nums]
+    year = [len(x) == 4 and x[:2] in ("19", "20") for x in g]
+    if all(year):
+        return True
+    if len(g) in (2, 3) and ((len(g[-1]) == 4 and year[-1]) or (len(g) == 3 and len(g[-1]) == 2)):
+        head = g[:-1]
+        if all(len(x) <= 2 for x in head) and (
+                (len(head) == 2 and int(head[0]) <= 31 and 1 <= int(head[1]) <= 12)
+                or (len(head) == 2 and 1 <= int(head[0]) <= 12 and int(head[1]) <= 31)
+                or (len(head) == 1 and int(head[0]) <= 31 and year[-1])):
+            return True  # dd mm yyyy, mm dd yyyy, "june 12 2025"
+    return len(g) >= 2 and 1 <= len(g[0]) <= 3 and g[0][0] != "0" and all(len(x) == 3 for x in g[1:])
+
+
 def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Container[str] | None = None,
                          runs: list[list[Unit]] | None = None) -> list[Entity]:
     """Spoken identifiers as ASR really writes them: a run of digits and number words that carries six
@@ -521,7 +541,7 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         if digits < 6:
             continue
         start, end = units[0].start, units[-1].end
-        if _UNIT_AFTER.match(text, end):
+        if _UNIT_AFTER.match(text, end) or _quantity_shape(nums, text):
             continue
         label = _cue_label(folded, start)
         if label is None:

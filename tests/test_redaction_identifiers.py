@@ -295,3 +295,11 @@ def test_international_formats(written: str) -> None:
 )
 def test_numbers_that_are_no_phones(text: str) -> None:
     assert find_structured(text) == []
+
+
+def test_cards_of_15_to_19_digits_and_diners_need_no_context() -> None:
+    for prefix, length in (("36", 14), ("4", 16), ("37", 15), ("62", 19)):
+        number = make_card(prefix, length)
+        assert labels(f"le paiement {number} a été fait") == [("PAYMENT_CARD", number)]
+    short = make_card("4", 13)  # 13 digits: a card only in a card context
+    assert labels(f"la référence {short}") == []

@@ -187,7 +187,8 @@ def _classify(units: list[Unit], folded: str, text: str = "", whole: bool = True
     if 12 <= len(body) <= 19 and card_iin_ok(body):
         grouped = len(units) >= 3 and all(len(u.digits) == 4 for u in units[:-1]) and len(units[-1].digits) <= 4
         card_ctx = bool(_CARD_CTX.search(ctx))
-        if luhn_ok(body) and (len(body) >= 15 or grouped or card_ctx) and not _NEG_CTX.search(ctx[-22:]):
+        diners = len(body) == 14 and (body[:2] in ("36", "38", "39") or "300" <= body[:3] <= "305")
+        if luhn_ok(body) and (len(body) >= 15 or diners or grouped or card_ctx) and not _NEG_CTX.search(ctx[-22:]):
             return "PAYMENT_CARD", 1.0, "pattern"
         if len(body) == 16 and (grouped or card_ctx):
             return "PAYMENT_CARD", 0.5, "shape"

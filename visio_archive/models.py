@@ -47,6 +47,9 @@ class MeetingMetadata(BaseModel):
     events: list[MetadataEvent] = Field(default_factory=list)
     recording_started_at: datetime | None = None
     title: str | None = None
+    # The meeting's language when the platform chose one (Visio offers fr, en, de, nl); otherwise
+    # it is detected from the audio.
+    language: str | None = None
 
 
 # ---------------------------------------------------------------- storage
@@ -80,6 +83,7 @@ class Segment(BaseModel):
     text: str
     speaker: str | None = None
     words: list[Word] = Field(default_factory=list)
+    language: str | None = None  # the language this stretch was decoded in (fr, en, de, nl)
     # Set when ASR gave no trustworthy text for this span (decoding loop, no speech where VAD heard
     # some, nothing decoded): the reason, free of any transcribed content. Readers show an
     # "inaudible" marker instead of the text (visio_archive/publish.py); it is never indexed.

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from visio_archive import naming
 from visio_archive.audio import NoSpeechFound, check_not_silent, no_speech, open_audio
 from visio_archive.models import (
     MeetingMetadata,
@@ -42,6 +43,10 @@ PAUSE_SPLIT_SECONDS = 2.0
 _SENTENCE_END = (".", "?", "!", "…")
 
 
+class DiarizationFailed(RuntimeError):
+    """Diarization ran but gave nothing usable: the recording fails (retried, then reported)."""
+
+
 @dataclass
 class SpeechResult:
     transcript: Transcript
@@ -57,43 +62,7 @@ def speaking_participants(metadata: MeetingMetadata | None) -> int | None:
     """Hint for diarization: participants with speech events, else all participants, else None."""
     if metadata is None:
         return None
-    try:
-        from visio_archive.naming import speaking_participants as from_naming
-    except ImportError:
-        pass
-    else:
-        return from_naming(metadata) or (len(metadata.participants) or None)
-    spoke = {e.participant_id for e in metadata.events if e.type in ("speech_start", "speech_end")}
-    if spoke:
-        return len(spoke)
-    return len(metadata.participants) or None
-
-
-def assign_by_overlap(words: list[Word], turns: list[SpeakerTurn]) -> list[Word]:
-    """Fallback naming: each word gets the turn label it overlaps most (nearest turn if none)."""
-    out = []
-    ordered = sorted(turns, key=lambda t: t.start)
-    for w in words:
-        best, best_ov = None, 0.0
-        for t in ordered:
-            if t.start > w.end:
-                break
-            ov = min(w.end, t.end) - max(w.start, t.start)
-            if ov > best_ov:
-                best, best_ov = t.label, ov
-        if best is None and ordered:
-            mid = (w.start + w.end) / 2
-            best = min(ordered, key=lambda t: min(abs(mid - t.start), abs(mid - t.end))).label
-        out.append(w.model_copy(update={"speaker": best}))
-    return out
-
-
-def fallback_speakers(words: list[Word]) -> list[Speaker]:
-    labels: list[str] = []
-    for w in words:
-        if w.speaker and w.speaker not in labels:
-            labels.append(w.speaker)
-    return [Speaker(label=lab, name=f"Intervenant {i}") for i, lab in enumerate(labels, start=1)]
+    return naming.speaking_participants(metadata) or (len(metadata.participants) or None)
 
 
 def build_segments(words: list[Word]) -> list[Segment]:
@@ -149,33 +118,50 @@ def _diarize(audio: Any, store: ModelStore, hint: int | None, report: Progress) 
     return diarize(audio, store=store, num_speakers_hint=hint, progress=cb)
 
 
-def _name(
-    words: list[Word],
-    turns: list[SpeakerTurn],
-    metadata: MeetingMetadata | None,
-    started_at: datetime | None,
-) -> tuple[list[Word], list[Speaker]]:
-    try:
-        from visio_archive.naming import name_speakers
-    except ImportError:
-        log.warning("visio_archive.naming is not available: speakers get anonymous names")
-        if not turns:
-            return words, []
-        named = assign_by_overlap(words, turns)
-        return named, fallback_speakers(named)
-    return name_speakers(words, turns, metadata, started_at)
-
-
 def _recording_start(metadata: MeetingMetadata | None, given: datetime | None) -> datetime | None:
     if given is not None:
         return given
-    if metadata is None:
-        return None
-    try:
-        from visio_archive.naming import resolve_recording_start
-    except ImportError:
-        return metadata.recording_started_at
-    return resolve_recording_start(metadata, None)
+    return naming.resolve_recording_start(metadata, None) if metadata is not None else None
+
+
+def recording_language(setting: str, metadata: MeetingMetadata | None) -> str:
+    """The language to transcribe in: the meeting's own (metadata ``language``, as chosen in Visio)
+    over the setting; ``auto`` (the default) detects it per recording and per stretch of speech."""
+    from visio_archive.asr import SUPPORTED_LANGUAGES
+
+    chosen = ((metadata.language if metadata is not None else None) or setting).strip().lower()
+    if chosen != "auto":
+        chosen = chosen[:2]
+    if chosen not in (*SUPPORTED_LANGUAGES, "auto"):
+        raise ValueError(f"language must be one of {', '.join(SUPPORTED_LANGUAGES)} or auto, not {chosen!r}")
+    return chosen
+
+
+def with_languages(built: list[Segment], decoded: list[Segment], default: str) -> list[Segment]:
+    """Each built segment takes the language its words were decoded in (the stretch it overlaps most)."""
+    spans = [(s.start, s.end, s.language or default) for s in decoded if not s.flagged]
+    out = []
+    for seg in built:
+        votes: dict[str, float] = {}
+        for a, b, lang in spans:
+            overlap = min(seg.end, b) - max(seg.start, a)
+            if overlap > 0:
+                votes[lang] = votes.get(lang, 0.0) + overlap
+        out.append(seg.model_copy(update={"language": max(votes, key=lambda k: votes[k]) if votes else default}))
+    return out
+
+
+def name_flagged(flagged: list[Segment], words: list[Word]) -> list[Segment]:
+    """An inaudible span still says who was speaking when the named words around it agree: the
+    marker is then shown in that speaker's turn."""
+    out = []
+    for seg in flagged:
+        mid, half = (seg.start + seg.end) / 2, (seg.end - seg.start) / 2
+        near = [w.speaker for w in words if w.speaker and abs((w.start + w.end) / 2 - mid) <= half + 3.0]
+        counts = Counter(near).most_common(2)
+        sure = counts and (len(counts) == 1 or counts[0][1] >= 3 * counts[1][1])
+        out.append(seg.model_copy(update={"speaker": counts[0][0] if sure else None}))
+    return out
 
 
 def run_pipeline(
@@ -193,16 +179,16 @@ def run_pipeline(
     window_seconds: float = WINDOW_SECONDS,
 ) -> SpeechResult:
     """The whole speech pipeline; returns the transcript plus the diarization turns and timings."""
-    from visio_archive.asr import SUPPORTED_LANGUAGES, Transcriber
+    from visio_archive.asr import LanguageChoice, Transcriber, main_language
 
-    if language not in (*SUPPORTED_LANGUAGES, "auto"):
-        raise ValueError(f"language must be one of {', '.join(SUPPORTED_LANGUAGES)} or auto, not {language!r}")
+    language = recording_language(language, metadata)
     store = store or ModelStore.from_settings(settings)
     timings: dict[str, float] = {}
     report = safe_progress(progress)
     t0 = time.perf_counter()
     report("decode", 0.0)
     decoded = open_audio(path, max_hours=settings.max_audio_hours)
+    started_at = _recording_start(metadata, recording_started_at)
     with decoded:
         warnings = list(decoded.warnings)
         duration = decoded.duration
@@ -210,6 +196,8 @@ def run_pipeline(
         decoded.release_pages()
         timings["decode"] = time.perf_counter() - t0
         report("decode", 1.0)
+        # Who spoke when, from the Visio metadata: ASR spans then hold one voice each.
+        speakers = naming.speech_intervals(metadata, started_at, duration) if metadata is not None else {}
 
         # ---------------------------------------------------- VAD + ASR, window by window
         t1 = time.perf_counter()
@@ -217,73 +205,86 @@ def run_pipeline(
         own_transcriber = transcriber is None
         tr = transcriber or Transcriber.from_settings(settings, store=store)
         tr.load()
-        lang: str | None = None if language == "auto" else language
+        fixed = None if language == "auto" else language
+        languages: dict[str, float] = {}
         segments: list[Segment] = []
         method: TimestampMethod = "whisper"
         speech_seconds = 0.0
+        retries = 0
         a = 0.0
         while a < duration - 0.05:
             b = min(duration, a + window_seconds)
             last = b >= duration
             slice_end = duration if last else min(duration, b + WINDOW_MARGIN)
             window = decoded.window(a, slice_end)
-            chunks = tr.vad(window)
+            regions = tr.speech_regions(window)
             if not last:
-                chunks = [c for c in chunks if c.start < b - a]
-            if chunks and lang is None:
-                lang, _prob = tr.detect_language(window, chunks)
-            if chunks:
-                assert lang is not None
+                regions = [r for r in regions if r[0] < b - a]
+            if regions:
+                # The language is detected again in every window, so that a meeting that changes
+                # language is followed; inside a window a span may still leave it (asr.LanguageChoice).
+                choice = LanguageChoice(fixed=fixed)
+                if fixed is None:
+                    choice.prior, _probability = tr.detect_language(window, regions)
+
                 def asr_progress(f: float, a: float = a, b: float = b) -> None:
                     report("asr", min(1.0, (a + f * (b - a)) / duration))
 
-                segs, method = tr.transcribe_chunks(window, chunks, lang, offset=a, progress=asr_progress)
-                segments.extend(segs)
-                speech_seconds += sum(c.end - c.start for c in chunks)
-            next_a = a + chunks[-1].end if (chunks and not last) else b
+                local = {pid: [(lo - a, hi - a) for lo, hi in ivs if hi > a and lo < slice_end]
+                         for pid, ivs in speakers.items()}
+                result = tr.transcribe_window(window, regions, choice, speakers=local, offset=a,
+                                              progress=asr_progress)
+                segments.extend(result.segments)
+                method = result.timestamp_method
+                speech_seconds += result.speech_seconds
+                retries += result.retries
+            next_a = a + regions[-1][1] if (regions and not last) else b
             a = max(next_a, a + 1.0)
             del window
             decoded.release_pages()
             report("asr", min(1.0, a / duration))
+        # The recording's language: the one most of its transcribed speech was decoded in.
+        for seg in segments:
+            if seg.words and seg.language:
+                languages[seg.language] = languages.get(seg.language, 0.0) + sum(w.end - w.start for w in seg.words)
+        lang = fixed or main_language(languages)
         if speech_seconds == 0.0 or lang is None:
             raise no_speech(path)
         models: list[ModelInfo] = tr.model_infos(method, lang)
         if own_transcriber:
             del tr  # free the ASR model before diarization loads its own
         timings["asr"] = time.perf_counter() - t1
+        timings["asr_retries"] = float(retries)
         report("asr", 1.0)
 
         # ---------------------------------------------------- diarization
+        # Diarization that cannot run fails the recording (the flow retries, then reports it): a
+        # transcript without speakers is never stored as done.
         t2 = time.perf_counter()
         turns: list[SpeakerTurn] = []
         if diarization:
             report("diarization", 0.0)
-            try:
-                turns = _diarize(decoded.samples, store, speaking_participants(metadata), report)
-                models += [store.info("pyannote-segmentation", "segmentation"),
-                           store.info("resemblyzer-encoder", "embedding")]
-            except ImportError as exc:
-                warnings.append(f"diarization unavailable ({exc}); segments have no speaker")
-                log.warning("diarization unavailable: %s", exc)
+            turns = _diarize(decoded.samples, store, speaking_participants(metadata), report)
+            if not turns:
+                raise DiarizationFailed(f"{path}: diarization found no speaker in speech that ASR transcribed")
+            models += [store.info("pyannote-segmentation", "segmentation"),
+                       store.info("resemblyzer-encoder", "embedding")]
         timings["diarization"] = time.perf_counter() - t2
         report("diarization", 1.0)
 
     # -------------------------------------------------------- naming and segments
     t3 = time.perf_counter()
     report("naming", 0.0)
-    started_at = _recording_start(metadata, recording_started_at)
     words = [w for s in segments if not s.flagged for w in s.words]
-    speakers: list[Speaker] = []
+    speaker_list: list[Speaker] = []
     if words and (turns or metadata is not None):
-        words, speakers = _name(words, turns, metadata, started_at)
-    out_segments = build_segments(words)
-    # Flagged segments stay in the transcript (for review) but carry no searchable words.
-    out_segments += [s for s in segments if s.flagged]
-    if not any(s.words for s in segments) and not any(s.flagged for s in segments):
-        # Word timestamps disabled: keep the ASR segments as they are.
-        out_segments = segments
+        words, speaker_list = naming.name_speakers(words, turns, metadata, started_at)
+    out_segments = with_languages(build_segments(words), segments, lang)
+    # Spans without trustworthy text stay in the transcript as flagged segments: readers show an
+    # "inaudible" marker there, in the turn of whoever was speaking.
+    out_segments += name_flagged([s for s in segments if s.flagged], words)
     out_segments.sort(key=lambda s: (s.start, s.end))
-    if not out_segments:
+    if not any(s.words for s in out_segments):
         raise NoSpeechFound(f"{path}: speech was detected but nothing intelligible was transcribed")
     timings["naming"] = time.perf_counter() - t3
     report("naming", 1.0)
@@ -297,7 +298,7 @@ def run_pipeline(
         title=metadata.title if metadata else None,
         models=models,
         timestamp_method=method,
-        speakers=speakers,
+        speakers=speaker_list,
         segments=out_segments,
     )
     return SpeechResult(transcript=transcript, turns=turns, warnings=warnings, timings=timings)

@@ -163,14 +163,16 @@ def save_checkpoint(ref: RecordingRef, transcript: Transcript) -> None:
 
 
 @task(name="redact")
-def redact(transcript: Transcript, audio_path: Path, workdir: str) -> tuple[Any, bytes, Path]:
+def redact(
+    transcript: Transcript, audio_path: Path, workdir: str, ref: RecordingRef | None = None
+) -> tuple[Any, bytes, Path]:
     from visio_archive.redaction import bleep_audio, redact_transcript
+    from visio_archive.storage import Storage
 
     settings = get_settings()
-    redacted, mapping = redact_transcript(transcript, settings=settings)
-    for segment in redacted.segments:
-        if segment.index < len(transcript.segments):
-            segment.flagged = transcript.segments[segment.index].flagged
+    # The series a records officer gave the meeting is shown to viewers: redacted like the text.
+    info = archive.read_info(Storage.from_settings(settings), ref.recording_id) if ref is not None else None
+    redacted, mapping = redact_transcript(transcript, settings=settings, series=info.series if info else None)
     intervals = [interval for segment in redacted.segments for interval in segment.redacted_intervals]
     audio_out = Path(workdir) / "audio.redacted.ogg"
     bleep_audio(audio_path, intervals, audio_out)
@@ -359,7 +361,7 @@ def _process_claimed(ref: RecordingRef, lease: Lease, settings: Settings) -> str
             logger.warning("%s: quarantined at %s: %s", ref.recording_id, stage, error)
             quarantine.with_options(**io)(ref, stage, error, workdir)
             return QUARANTINED
-        redacted, mapping, redacted_audio = redact(transcript, audio_path, workdir)
+        redacted, mapping, redacted_audio = redact(transcript, audio_path, workdir, ref)
         artifacts = persist.with_options(**io)(ref, transcript, redacted, mapping, redacted_audio)
         segment_count = index_meeting.with_options(**io)(ref, redacted)
         mark_done.with_options(**io)(ref, artifacts, segment_count, lease)
@@ -444,6 +446,7 @@ def _ensure_concurrency_limit(settings: Settings) -> None:
 
 PROCESS_DEPLOYMENT = "process-recording/process-recording"
 FANOUT_POLL_SECONDS = 2.0
+FANOUT_PAGE = 200
 
 
 def _run_all(refs: list[RecordingRef], settings: Settings) -> dict[str, str]:
@@ -543,11 +546,13 @@ def _fan_out(refs: list[RecordingRef], settings: Settings) -> dict[str, str]:
     with get_client(sync_client=True) as client:
         while True:
             pending_ids = [run_id for run_id in by_id if by_id[run_id] not in final]
-            for flow_run in client.read_flow_runs(
-                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=pending_ids)), limit=len(pending_ids)
-            ):
-                if flow_run.state is not None and flow_run.state.is_final():
-                    final[by_id[flow_run.id]] = flow_run.state
+            for start in range(0, len(pending_ids), FANOUT_PAGE):  # the API serves 200 runs a request
+                page = pending_ids[start : start + FANOUT_PAGE]
+                for flow_run in client.read_flow_runs(
+                    flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=page)), limit=len(page)
+                ):
+                    if flow_run.state is not None and flow_run.state.is_final():
+                        final[by_id[flow_run.id]] = flow_run.state
             if len(final) == len(run_ids) or time.monotonic() > deadline:
                 break
             time.sleep(FANOUT_POLL_SECONDS)

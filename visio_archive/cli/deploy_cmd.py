@@ -348,9 +348,13 @@ def deploy(
     check_timeout: float = typer.Option(120.0, "--check-timeout", help="Seconds --check waits for the run."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show the output of `prefect deploy`."),
 ) -> None:
-    """Register the deployments of prefect.yaml (nightly, backfill, reindex, retention) on the Prefect server.
+    """Register the deployments of prefect.yaml (nightly, backfill, process-recording, reindex, retention) on the
+    Prefect server.
 
-    Idempotent: a rerun updates them in place (schedules included). Creates the process work pool if missing.
+    Idempotent: a rerun updates them in place (schedules included). Creates the process work pool if missing,
+    and the automation that marks flow runs whose heartbeats stopped as Crashed.
+
+    For workers on this machine in one command (server included): `visio-archive workers up`.
 
     Nothing is built or pushed: workers run the flows from their checkout (VISIO_ARCHIVE_HOME).
 

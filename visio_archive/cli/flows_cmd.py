@@ -63,8 +63,10 @@ def _summary_of(flow_fn: Any, **parameters: Any) -> dict[str, Any]:
 def nightly() -> None:
     """Run the nightly flow once, now: process every recording in S3 that is not done yet.
 
-    Uses the Prefect server in PREFECT_API_URL when set, else Prefect's embedded one.
-    A rerun does no new work. Bad recordings are quarantined (see `requeue`).
+    Uses the Prefect server in PREFECT_API_URL when set, else Prefect's embedded one. With a server
+    that has the process-recording deployment (`visio-archive workers up`), each recording becomes
+    a flow run that any worker of the pool takes; otherwise all are processed in this process
+    (VISIO_FANOUT=local forces that). A rerun does no new work. Bad recordings are quarantined (see `requeue`).
     """
     _prefect_env()
     from flows.pipeline import nightly as nightly_flow

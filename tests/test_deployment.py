@@ -24,6 +24,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from visio_archive.offline import offline_environment
+
 ROOT = Path(__file__).resolve().parents[1]
 POOL = "visio-process"
 CLI = [sys.executable, "-c", "import visio_archive.cli.deploy_cmd; from visio_archive.cli import main; main()"]
@@ -80,7 +82,7 @@ def prefect_stack(tmp_path: Path) -> Iterator[Stack]:
     marker = uuid.uuid4().hex
     port = free_port()
     api_url = f"http://127.0.0.1:{port}/api"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env = offline_environment({k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")})
     env.update(
         {
             MARKER_VAR: marker,
@@ -89,8 +91,6 @@ def prefect_stack(tmp_path: Path) -> Iterator[Stack]:
             "PREFECT_API_URL": api_url,
             "VISIO_WORKER_NAME": f"test-{marker[:8]}",
             "PREFECT_WORKER_QUERY_SECONDS": "1",  # poll fast: the test waits on the worker
-            "DO_NOT_TRACK": "1",
-            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         }
     )
     logs = tmp_path / "logs"
@@ -254,8 +254,8 @@ def test_deploy_registers_schedules_and_a_worker_runs_a_deployment(prefect_stack
 
 def test_deploy_without_a_server_says_how_to_start_one(tmp_path: Path) -> None:
     port = free_port()  # nothing listens there
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update({"DO_NOT_TRACK": "1", "PREFECT_HOME": str(tmp_path)})
+    env = offline_environment({k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")})
+    env["PREFECT_HOME"] = str(tmp_path)
     result = subprocess.run(
         [*CLI, "deploy", "--api-url", f"http://127.0.0.1:{port}/api"],
         cwd=ROOT,

@@ -92,7 +92,10 @@ def test_stop_also_ends_what_the_service_started_in_a_session_of_its_own(tmp_pat
         assert time.monotonic() < deadline
         time.sleep(0.05)
     child = int(child_file.read_text())
-    assert services._session(child) != services._session(pid)
+    while services._session(child) != child:  # `$!` is known before the child has called setsid()
+        assert time.monotonic() < deadline, "the child never started its own session"
+        time.sleep(0.05)
+    assert services._session(pid) != child
     messages: list[str] = []
     services.stop("sleeper", settings, messages.append, grace=5)
     assert not process_alive(pid) and not process_alive(child), messages

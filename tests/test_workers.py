@@ -34,6 +34,7 @@ from test_deployment import free_port, marked_pids
 
 from visio_archive import index
 from visio_archive.archive import read_redacted
+from visio_archive.offline import offline_environment
 from visio_archive.settings import Settings
 from visio_archive.storage import Storage
 
@@ -91,7 +92,7 @@ def cluster(run_id: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[C
     state = tmp_path_factory.mktemp("workers") / "state"
     port = free_port()
     settings = Settings(bucket=f"workers-{run_id}", index_prefix=f"workers-{run_id}", state_dir=state)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env = offline_environment({k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")})
     env.update(
         {
             MARKER_VAR: marker,
@@ -105,9 +106,6 @@ def cluster(run_id: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[C
             "VISIO_FANOUT_TIMEOUT": "600",
             "PREFECT_WORKER_QUERY_SECONDS": "2",
             "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30",
-            "DO_NOT_TRACK": "1",
-            "HF_HUB_OFFLINE": "1",
-            "TRANSFORMERS_OFFLINE": "1",
         }
     )
     storage = Storage.from_settings(settings)

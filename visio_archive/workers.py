@@ -34,6 +34,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from visio_archive import services
+from visio_archive.offline import OFFLINE_ENVIRONMENT
 from visio_archive.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,12 +46,6 @@ FLOWS_QUEUE = "default"
 HEARTBEAT_SECONDS = 30  # flow-run heartbeats (Prefect's minimum); a run silent for 3 of them is crashed
 CRASH_AUTOMATION = "visio-archive: mark flow runs whose heartbeats stopped as Crashed"
 DEPLOYED_STAMP = "prefect-deployed.sha"
-OFFLINE_ENV = {
-    "DO_NOT_TRACK": "1",
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-}
 
 
 class WorkersError(RuntimeError):
@@ -115,7 +110,8 @@ def probe_server(url: str, timeout: float = 3.0) -> tuple[bool, str]:
 
 
 def _state_env(settings: Settings) -> dict[str, str]:
-    return {**OFFLINE_ENV, "VISIO_STATE_DIR": str(settings.state_dir.resolve())}
+    # spawn() starts from this process's environment; the offline variables are forced on top.
+    return {**OFFLINE_ENVIRONMENT, "VISIO_STATE_DIR": str(settings.state_dir.resolve())}
 
 
 def start_server(settings: Settings, echo: Callable[[str], None] = print) -> str:

@@ -25,6 +25,7 @@ import typer
 from rich.console import Console
 
 from visio_archive.cli.app import app
+from visio_archive.offline import enforce_offline, offline_environment
 
 console = Console(stderr=True)
 
@@ -33,12 +34,6 @@ DEFAULT_POOL = "visio-process"
 PARIS = ZoneInfo("Europe/Paris")
 HEALTHCHECK_FILE = Path("infra/prefect/healthcheck.yaml")
 HEALTHCHECK_DEPLOYMENT = "healthcheck/healthcheck"
-OFFLINE_ENV = {
-    "DO_NOT_TRACK": "1",
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-}
 
 
 class DeployError(Exception):
@@ -96,10 +91,7 @@ def prefect_cli() -> str:
 
 
 def subprocess_env(api_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(OFFLINE_ENV)
-    env["PREFECT_API_URL"] = api_url
-    return env
+    return {**offline_environment(), "PREFECT_API_URL": api_url}
 
 
 def check_server(api_url: str, timeout: float = 5.0) -> str:
@@ -360,8 +352,7 @@ def deploy(
 
     Needs a running server: infra/prefect/server.sh. See docs/operations.md.
     """
-    for key, value in OFFLINE_ENV.items():
-        os.environ.setdefault(key, value)
+    enforce_offline()
     started = time.monotonic()
     try:
         url = resolve_api_url(api_url)

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from visio_archive.cli.app import app
+from visio_archive.offline import enforce_offline
 from visio_archive.settings import get_settings
 
 console = Console(stderr=True)
@@ -20,10 +21,7 @@ console = Console(stderr=True)
 
 def _prefect_env() -> None:
     """Run flows offline and quiet: no telemetry; Prefect's embedded server when none is configured."""
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    enforce_offline()
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
 
 

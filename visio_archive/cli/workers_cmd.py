@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from enum import StrEnum
 
 import typer
@@ -11,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from visio_archive.cli.app import app
+from visio_archive.offline import enforce_offline
 from visio_archive.settings import get_settings
 
 console = Console(stderr=True)
@@ -42,8 +42,7 @@ def workers(
     OpenSearch settings, then `visio-archive workers up --count N` there (docs/operations.md).
     Pid files and logs: VISIO_STATE_DIR/services and VISIO_STATE_DIR/logs.
     """
-    for key, value in {"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}.items():
-        os.environ.setdefault(key, value)
+    enforce_offline()
     from visio_archive import workers as wk
     from visio_archive.cli.deploy_cmd import DeployError
 

@@ -65,9 +65,11 @@ def workers(
     if as_json:
         print(json.dumps(report.model_dump(), indent=2))
     else:
-        server = "[green]healthy[/]" if report.server_healthy else "[red]not answering[/]"
         where = f"started here, pid {report.server_pid}" if report.server_managed else "not started here"
-        console.print(f"Prefect server {report.api_url}: {server} ({report.server_detail}; {where})")
+        if report.server_healthy:
+            console.print(f"Prefect server {report.api_url}: [green]healthy[/] ({report.server_detail}; {where})")
+        else:
+            console.print(f"Prefect server {report.api_url}: [red]{report.server_detail}[/] ({where})")
         table = Table("worker", "queue", "pid", "online", "log")
         for w in report.workers:
             online = "?" if w.online is None else "[green]yes[/]" if w.online else "[red]no[/]"

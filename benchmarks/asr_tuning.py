@@ -27,8 +27,6 @@ import re
 import time
 from typing import Any
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
 import jiwer
 import numpy as np
 import soundfile as sf
@@ -71,17 +69,18 @@ CONFIGS: dict[str, dict[str, Any]] = {
 }
 
 
-def turn_chunks(audio: np.ndarray, store: Any, gap: float = 0.5) -> list[Any]:
-    from visio_archive.asr import SpeechChunk
+def turn_speakers(audio: np.ndarray, store: Any, gap: float = 0.5) -> dict[str, list[tuple[float, float]]]:
+    """Diarized turns (same-speaker turns < 0.5 s apart joined), as speech intervals per speaker."""
     from visio_archive.diarization import diarize
 
-    merged: list[list[Any]] = []
+    out: dict[str, list[tuple[float, float]]] = {}
     for t in sorted(diarize(audio, store=store), key=lambda t: t.start):
-        if merged and merged[-1][2] == t.label and t.start - merged[-1][1] <= gap:
-            merged[-1][1] = max(merged[-1][1], t.end)
+        turns = out.setdefault(t.label, [])
+        if turns and t.start - turns[-1][1] <= gap:
+            turns[-1] = (turns[-1][0], max(turns[-1][1], t.end))
         else:
-            merged.append([t.start, t.end, t.label])
-    return [SpeechChunk(a, b) for a, b, _ in merged]
+            turns.append((t.start, t.end))
+    return out
 
 
 def oracle_report(ref: str, hyps: dict[str, str]) -> None:
@@ -135,7 +134,7 @@ def main() -> None:
     from faster_whisper import BatchedInferencePipeline, WhisperModel
     from whisperx.vads import Pyannote
 
-    from visio_archive.asr import Transcriber
+    from visio_archive.asr import LanguageChoice, Transcriber
     from visio_archive.modelstore import ModelStore
 
     store = ModelStore(args.store)
@@ -182,12 +181,14 @@ def main() -> None:
                 vad_s = 0.0
                 if cfg["mode"] in ("shipped", "turns"):
                     tv = time.perf_counter()
-                    chunks = shipped.vad(audio) if cfg["mode"] == "shipped" else turn_chunks(audio, store)
+                    regions = shipped.speech_regions(audio)
+                    speakers = turn_speakers(audio, store) if cfg["mode"] == "turns" else None
                     vad_s = time.perf_counter() - tv
-                    segs_out, _m = shipped.transcribe_chunks(audio, chunks, "en")
+                    window = shipped.transcribe_window(audio, regions, LanguageChoice(fixed="en"), speakers=speakers)
+                    segs_out = window.segments
                     hyp = " ".join(s.text for s in segs_out)
                     nwords = sum(len(s.words) for s in segs_out)
-                    nchunks = len(chunks)
+                    nchunks = window.spans + window.retries
                 else:
                     if cfg["mode"] == "batched":
                         clips, vad_s = run_vad(cfg["chunk"], cfg.get("onset", 0.5), cfg.get("offset", 0.363))

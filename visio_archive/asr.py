@@ -50,6 +50,7 @@ SUPPORTED_LANGUAGES = ("fr", "en", "de", "nl")
 # Progress callback: fraction done in [0, 1] of the current call.
 Progress = Callable[[float], None]
 Interval = tuple[float, float]
+CONTEXT_MARGIN_FRAMES = 100  # 1 s of padding after a span's audio (10 ms frames)
 # faster-whisper's defaults: punctuation glued to the word before or after it.
 _PREPEND = "\"'“¿([{-"
 _APPEND = "\"'.。,，!！?？:：”)]}、"
@@ -113,6 +114,7 @@ class AsrOptions:
     # Batched passes decode text tokens only (whisperX's choice, best WER here); where that stops
     # early, the coverage check decodes the rest again.
     without_timestamps: bool = True
+    short_context: bool = True      # encode only the span's audio (+1 s), not 30 s (see _features)
     use_alignment: bool = True      # use align-<lang> from the store when present
     coverage_tolerance: float = 0.25  # speech within this distance of a word counts as covered
     min_uncovered: float = 0.5      # uncovered speech shorter than this is a breath, not a loss
@@ -491,16 +493,30 @@ class Transcriber:
         best = max(SUPPORTED_LANGUAGES, key=lambda lang: probabilities.get(lang, 0.0))
         return best, probabilities.get(best, 0.0)
 
+    def _features(self, clips: Sequence[np.ndarray]) -> np.ndarray:
+        """Log-mel features of a batch of clips, all as long as the longest one (plus a margin).
+
+        Whisper's encoder is given only the audio there is (``short_context``), not 30 s padded
+        with silence: the encoder's cost grows with the square of its input, and a 5 s span then
+        costs a thirtieth of a 30 s one. The decoder reads the same words from it."""
+        from faster_whisper.audio import pad_or_trim
+
+        mels = [self._model.feature_extractor(c)[..., :-1] for c in clips]
+        frames = 3000
+        if self.options.short_context:
+            longest = max(m.shape[-1] for m in mels)
+            frames = min(3000, ceil((longest + CONTEXT_MARGIN_FRAMES) / 100) * 100)
+        return np.stack([pad_or_trim(m, frames) for m in mels])
+
     def detect_batch(self, audio: np.ndarray, spans: Sequence[Span]) -> list[dict[str, float]]:
         """Supported-language probabilities of each span (one encoder pass each, no decoding)."""
-        from faster_whisper.audio import pad_or_trim
 
         self.load()
         out: list[dict[str, float]] = []
         for i in range(0, len(spans), self.options.batch_size):
             batch = spans[i : i + self.options.batch_size]
             clips = [audio[int(s.start * SAMPLE_RATE) : int(s.end * SAMPLE_RATE)] for s in batch]
-            features = np.stack([pad_or_trim(self._model.feature_extractor(c)[..., :-1]) for c in clips])
+            features = self._features(clips)
             detections = self._model.model.detect_language(self._model.encode(features))
             out += [_supported_probabilities(d) for d in detections]
         return out
@@ -554,7 +570,6 @@ class Transcriber:
     # ------------------------------------------------------------ decoding
     def decode_batch(self, audio: np.ndarray, spans: Sequence[Span], choice: LanguageChoice) -> list[list[Piece]]:
         """First pass: one batched encoder + decoder run per ``batch_size`` spans."""
-        from faster_whisper.audio import pad_or_trim
         from faster_whisper.transcribe import get_suppressed_tokens
 
         self.load()
@@ -563,7 +578,7 @@ class Transcriber:
         for i in range(0, len(spans), opts.batch_size):
             batch = spans[i : i + opts.batch_size]
             clips = [audio[int(s.start * SAMPLE_RATE) : int(s.end * SAMPLE_RATE)] for s in batch]
-            features = np.stack([pad_or_trim(model.feature_extractor(c)[..., :-1]) for c in clips])
+            features = self._features(clips)
             encoder_output = model.encode(features)
             if choice.fixed is None:
                 detections = model.model.detect_language(encoder_output)

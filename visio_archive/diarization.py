@@ -27,7 +27,6 @@ Models come from the model store: ``store.path("pyannote-segmentation")`` (a dir
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,8 +36,6 @@ import numpy as np
 
 from visio_archive.models import SpeakerTurn
 from visio_archive.progress import Progress, safe_progress
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 log = logging.getLogger(__name__)
 

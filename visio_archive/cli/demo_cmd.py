@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import typer
@@ -27,7 +26,6 @@ def demo() -> None:
     from visio_archive.samples import write_demo_recordings
     from visio_archive.storage import Storage
 
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     settings = get_settings()
     console.rule("1/4 services")
     try:

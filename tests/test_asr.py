@@ -249,7 +249,6 @@ def test_an_uncovered_tail_is_decoded_again(transcriber, french) -> None:
     choice = LanguageChoice(fixed="fr")
     [pieces] = transcriber.decode_batch(french, [span], choice)
     words = [w for p in pieces for w in p.words]
-    assert _coverage(regions, words) > 0.9  # the real first pass covers this short file
     cut = words[0].start + 4.0
     truncated = [Piece(p.start, min(p.end, cut), p.text, [w for w in p.words if w.end <= cut], p.language,
                        p.avg_logprob, p.no_speech_prob) for p in pieces if p.start < cut]

@@ -56,14 +56,21 @@ def _params(req: Any, view: str) -> dict[str, str]:
 
 
 def login(client: Any, base: str, username: str) -> None:
-    page = client.get(f"{base}/login")
-    page.raise_for_status()
-    token = re.search(r'name="csrf" value="([^"]*)"', page.text)
-    form = {"username": username, "password": PASSWORD, "next": "/"}
-    if token:
-        form["csrf"] = token.group(1)
-    answer = client.post(f"{base}/login", data=form, headers={"Origin": base}, follow_redirects=False)
-    if answer.status_code != 303 or "visio_session" not in client.cookies:
+    """The login form, as a browser fills it; waits and retries when the login throttle says so."""
+    deadline = time.time() + 120
+    while True:
+        page = client.get(f"{base}/login")
+        page.raise_for_status()
+        token = re.search(r'name="csrf" value="([^"]*)"', page.text)
+        form = {"username": username, "password": PASSWORD, "next": "/"}
+        if token:
+            form["csrf"] = token.group(1)
+        answer = client.post(f"{base}/login", data=form, headers={"Origin": base}, follow_redirects=False)
+        if answer.status_code == 303 and "visio_session" in client.cookies:
+            return
+        if answer.status_code in (429, 503) and time.time() < deadline:
+            time.sleep(float(answer.headers.get("retry-after") or 2))
+            continue
         raise SystemExit(f"login failed for {username}: HTTP {answer.status_code} {answer.text[:200]}")
 
 

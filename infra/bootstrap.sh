@@ -65,14 +65,6 @@ if [ ! -f .cache/npm/node_modules/axe-core/axe.min.js ]; then
 fi
 # ---- end archive-ui
 
-# ---------------------------------------------------------------- axe-core (accessibility checks in the browser tests)
-# From the npm registry into the ignored .cache/npm, once (pinned version; npm checks its integrity hash).
-if [ ! -f .cache/npm/node_modules/axe-core/axe.min.js ]; then
-  say "npm install axe-core (once)"
-  mkdir -p .cache/npm
-  (cd .cache/npm && npm install --silent --no-audit --no-fund --no-save axe-core@4.14.1 >/dev/null)
-fi
-
 # ---------------------------------------------------------------- model store
 if .venv/bin/visio-archive models --help >/dev/null 2>&1; then
   .venv/bin/visio-archive models install

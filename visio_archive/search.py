@@ -715,6 +715,21 @@ def meetings_by_id(client: Any, prefix: str, meeting_ids: list[str]) -> dict[str
     return {str(h["_source"].get("meeting_id")): dict(h["_source"]) for h in response.get("hits", {}).get("hits", [])}
 
 
+def matching_segments(client: Any, prefix: str, request: SearchRequest, limit: int = 500) -> dict[int, list[str]]:
+    """Segment index -> the words the engine marked in it, for ``request`` (a meeting's own search:
+    what the meeting page marks in its transcript)."""
+    body = build_body(request.model_copy(update={"group": False, "facets": False, "page": 1, "size": 1}))
+    body.update({"size": limit, "from": 0, "sort": [{"start": "asc"}], "_source": ["segment_index"],
+                 "track_total_hits": False})
+    response = _call(client, "search", index=segments_alias(prefix), body=body)
+    out: dict[int, list[str]] = {}
+    for hit in (response or {}).get("hits", {}).get("hits", []):
+        index = int(hit.get("_source", {}).get("segment_index", -1))
+        fragments = [f for fs in (hit.get("highlight") or {}).values() for f in fs]
+        out[index] = [term for f in fragments for term in highlighted_terms(f)]
+    return out
+
+
 def participant_names(client: Any, prefix: str, limit: int = 10_000) -> list[str]:
     """Every participant name of the archive (from the meetings index), for folding filters and
     suggestions."""

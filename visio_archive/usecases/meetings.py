@@ -191,20 +191,17 @@ def _matches(archive: Archive, meeting_id: str, q: str) -> dict[int, set[str]]:
     """segment index -> the folded words the search engine marked in it, for ``q`` in this meeting."""
     if not q.strip():
         return {}
-    request = search_mod.SearchRequest(q=q, meeting_id=meeting_id, size=100, facets=False)
-    body = search_mod.build_body(request)
-    body["size"], body["from"] = MAX_MATCHES, 0
-    body["sort"] = [{"start": "asc"}]
-    body["_source"] = ["segment_index"]
-    from visio_archive.search import _call
-
-    response = _call(archive.search_client, "search", index=search_mod.segments_alias(archive.prefix), body=body)
+    request = search_mod.SearchRequest(q=q, meeting_id=meeting_id, facets=False)
+    try:
+        found = search_mod.matching_segments(archive.search_client, archive.prefix, request, MAX_MATCHES)
+    except search_mod.QueryError as exc:
+        raise Invalid(str(exc)) from exc
+    except search_mod.SearchUnavailable as exc:
+        raise Unavailable(str(exc)) from exc
     out: dict[int, set[str]] = {}
-    for hit in (response or {}).get("hits", {}).get("hits", []):
-        index = int(hit.get("_source", {}).get("segment_index", -1))
-        fragments = [f for fs in (hit.get("highlight") or {}).values() for f in fs]
-        terms = {_fold_word(w) for f in fragments for t in search_mod.highlighted_terms(f) for w in t.split()}
-        out[index] = {t for t in terms if t} or {"\x00"}
+    for index, terms in found.items():
+        folded = {_fold_word(w) for term in terms for w in term.split()}
+        out[index] = {t for t in folded if t} or {"\x00"}
     return out
 
 

@@ -199,7 +199,8 @@ def test_windowed_asr_matches_single_pass(installed_store: Path, media) -> None:
     words = [w for s in res.transcript.segments for w in s.words]
     assert all(a.start <= b.start for a, b in pairwise(words))
     text = " ".join(w.word for w in words).lower()
-    for phrase in ("neither did i", "new jersey", "originally from chicago", "yankee"):
+    # Phrases on both sides of the window cuts (at about 12 s and 24 s).
+    for phrase in ("didn't know you were there", "new jersey", "originally from chicago", "yankee"):
         assert phrase in text.replace(",", "").replace(".", "")
     assert 65 <= len(words) <= 90
     assert res.timings["asr"] > 0

@@ -42,7 +42,7 @@ def build_documents(
             speaker=names.get(segment.speaker or "", clean_optional(segment.speaker)),
             participant_id=participant_ids.get(segment.speaker or ""),
             text=clean_line(segment.text),
-            language=redacted.language,
+            language=segment.language or redacted.language,
             meeting_title=title,
             series=series,
             started_at=redacted.started_at,

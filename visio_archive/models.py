@@ -145,6 +145,7 @@ class RedactedSegment(BaseModel):
     redacted_intervals: list[tuple[float, float]] = Field(default_factory=list)
     words: list[Word] = Field(default_factory=list)  # redacted words, same times
     flagged: str | None = None  # the source segment's flag: no text or words kept, never indexed
+    language: str | None = None  # the source segment's language, when ASR decoded it in one
 
 
 class RedactedTranscript(BaseModel):

@@ -55,12 +55,9 @@ class CommonWords:
         return self.table is not None and word.lower() in self.table
 
 
-def _store_path(model: str, settings: Settings | None) -> Path | None:
-    """The model directory from the model store, or None when the store module does not exist yet."""
-    try:
-        from visio_archive import modelstore  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
+def _store_path(model: str, settings: Settings | None) -> Path:
+    """The model directory from the model store."""
+    from visio_archive import modelstore
     from visio_archive.settings import get_settings
 
     store = modelstore.ModelStore.from_settings(settings or get_settings())
@@ -82,15 +79,6 @@ def _load(model: str, settings: Settings | None) -> tuple[Language, CommonWords]
     import spacy
 
     path = _store_path(model, settings)
-    if path is None:
-        log.warning("visio_archive.modelstore not available: loading %s from the installed package", model)
-        import importlib
-
-        mod = importlib.import_module(model)
-        assert mod.__file__ is not None
-        pkg = Path(mod.__file__).parent
-        dirs = sorted(p for p in pkg.iterdir() if p.is_dir() and (p / "config.cfg").exists())
-        path = dirs[-1] if dirs else pkg
     exclude = [e for e in _EXCLUDE if not (e == "tok2vec" and _ner_needs_tok2vec(path))]
     nlp = spacy.load(path, exclude=exclude)
     lang = model.split("_", 1)[0]

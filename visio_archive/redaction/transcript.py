@@ -124,7 +124,7 @@ def redact_segment(index: int, seg: Segment, ents: list[Entity], reps: list[str]
     public = [e.model_copy(update={"text": rep}) for e, rep in zip(ents, reps, strict=True)]
     return RedactedSegment(
         index=index, start=seg.start, end=seg.end, speaker=seg.speaker, text="".join(parts),
-        entities=public, redacted_intervals=merge_intervals(intervals), words=new_words,
+        entities=public, redacted_intervals=merge_intervals(intervals), words=new_words, language=seg.language,
     )
 
 
@@ -164,9 +164,18 @@ def redact_transcript(transcript: Transcript, *, settings: Settings, series: str
     free_speakers = [k for k, sp in enumerate(transcript.speakers)
                      if not _is_participant(sp) and participant_names([sp.name])]
     fields = [transcript.title or "", series or ""] + [transcript.speakers[k].name for k in free_speakers]
-    texts = fields + [s.text for s in transcript.segments]
-    all_ents = detect_many(texts, lang=lang, participants=names, labels=labels)
-    field_ents, seg_ents = all_ents[:len(fields)], all_ents[len(fields):]
+    field_ents = detect_many(fields, lang=lang, participants=names, labels=labels)
+    # Each stretch with the rules of the language it was spoken in (an English guest in a French
+    # meeting is redacted with the English pipeline), pseudonyms shared across languages.
+    seg_ents: list[list[Entity]] = [[] for _ in transcript.segments]
+    by_language: dict[str, list[int]] = {}
+    for k, seg in enumerate(transcript.segments):
+        by_language.setdefault((seg.language or lang)[:2].lower(), []).append(k)
+    for seg_lang, indexes in by_language.items():
+        found = detect_many([transcript.segments[k].text for k in indexes], lang=seg_lang, participants=names,
+                            labels=labels)
+        for k, ents in zip(indexes, found, strict=True):
+            seg_ents[k] = ents
     ps = Pseudonymizer(lang, hmac_key(settings), participants=names)
 
     def redact_field(text: str, ents: list[Entity]) -> str:
@@ -179,7 +188,8 @@ def redact_transcript(transcript: Transcript, *, settings: Settings, series: str
         if seg.flagged:
             segments.append(RedactedSegment(
                 index=i, start=seg.start, end=seg.end, speaker=seg.speaker, text="", words=[],
-                flagged=seg.flagged, redacted_intervals=[(seg.start, seg.end)] if ents else []))
+                flagged=seg.flagged, redacted_intervals=[(seg.start, seg.end)] if ents else [],
+                language=seg.language))
             continue
         reps = [ps.replacement(e, operator) for e in ents]
         segments.append(redact_segment(i, seg, ents, reps))

@@ -48,12 +48,14 @@ def _print_run(result: dict[str, Any]) -> int:
 
 def _summary_of(flow_fn: Any, **parameters: Any) -> dict[str, Any]:
     """Run a processing flow; a run that failed for some recordings still reports each outcome."""
-    from flows.pipeline import RecordingsFailed
+    from flows.pipeline import FanoutUnavailable, RecordingsFailed
 
     try:
         summary: dict[str, Any] = flow_fn(**parameters)
     except RecordingsFailed as failure:
         summary = failure.summary
+    except FanoutUnavailable as exc:  # VISIO_FANOUT=deployments without a server or deployment
+        raise _fail(str(exc)) from None
     return summary
 
 

@@ -132,7 +132,15 @@ def test_nightly_end_to_end(
     speakers = {segment["speaker"] for segment in french}
     assert speakers <= set(french_meeting.participant_names) and len(speakers) == 2, speakers
     # The sample has no metadata: diarization alone gives anonymous but distinct speakers.
-    assert len({segment["speaker"] for segment in _segments(flow_settings, SAMPLE)}) == 2
+    sample = _segments(flow_settings, SAMPLE)
+    assert len({segment["speaker"] for segment in sample}) == 2
+    # Default settings (language=auto): each recording is stored and indexed in its own language.
+    assert read_redacted(storage, SAMPLE).language == "en" and {s["language"] for s in sample} == {"en"}
+    assert read_redacted(storage, FRENCH).language == "fr" and {s["language"] for s in french} == {"fr"}
+    # English with English rules: the sample's ordinary words stay, at most its two first names go.
+    sample_text = " ".join(s.text for s in read_redacted(storage, SAMPLE).segments)
+    assert {"Texas", "Chicago", "Jersey"} <= set(re.findall(r"\w+", sample_text)), sample_text
+    assert len(set(re.findall(r"\[[A-Z_]+_\d+\]", sample_text))) <= 2, sample_text
 
     # No personal data in what readers see: the index and the redacted artifact. What the
     # detector finds in the full (restricted) transcript must be gone from both.

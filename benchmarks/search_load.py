@@ -15,6 +15,7 @@ batch of concurrent requests, not one per request). Target: 0 errors, p95 <= 150
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import socket
@@ -53,6 +54,22 @@ def _params(req: Any, view: str) -> dict[str, str]:
     if req.page > 1:
         out["page"] = str(req.page)
     return out
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (uvicorn workers), from /proc."""
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def login(client: Any, base: str, username: str) -> None:
@@ -143,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
                 if ok:
                     latencies[n].append((time.perf_counter() - t0) * 1000)
 
+        import resource
+
+        app_cpu0, client_cpu0 = _cpu_seconds(server.pid), resource.getrusage(resource.RUSAGE_SELF)
         started = time.perf_counter()
         threads = [threading.Thread(target=run, args=(n,)) for n in range(len(clients))]
         for t in threads:
@@ -150,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - started
+        app_cpu = _cpu_seconds(server.pid) - app_cpu0
+        client_usage = resource.getrusage(resource.RUSAGE_SELF)
+        client_cpu = (client_usage.ru_utime + client_usage.ru_stime) - (client_cpu0.ru_utime + client_cpu0.ru_stime)
         done = [x for per in latencies for x in per]
         failed = [x for per in errors for x in per]
         total = len(done) + len(failed)
@@ -158,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
         if done:
             print(f"latency  p50 {pct(done, 50):6.1f} ms   p95 {pct(done, 95):6.1f} ms   p99 {pct(done, 99):6.1f} ms   "
                   f"mean {statistics.mean(done):6.1f} ms   max {max(done):6.1f} ms")
+        answered = max(1, len(done) + len(failed))
+        print(f"CPU per request: app {app_cpu / answered * 1000:.1f} ms (uvicorn process tree), "
+              f"load generator {client_cpu / answered * 1000:.1f} ms (this process, on the same cores)")
         audit = state / "audit.log"
         lines = audit.read_text().splitlines() if audit.exists() else []
         searches = sum(1 for line in lines if '"action":"search"' in line)

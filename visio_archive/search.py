@@ -754,17 +754,24 @@ def _name_tokens(text: str) -> list[str]:
     return [t for t in re.split(r"[\W_]+", fold(text)) if t]
 
 
-def match_participants(query: str, names: list[str], *, prefix: bool = False) -> list[str]:
+def name_index(names: list[str]) -> list[tuple[str, list[str]]]:
+    """Names with their folded words, computed once (participant filters and suggestions reuse it)."""
+    return [(name, _name_tokens(name)) for name in names]
+
+
+def match_participants(query: str, names: list[str] | list[tuple[str, list[str]]], *,
+                       prefix: bool = False) -> list[str]:
     """Names of which every word of ``query`` is a word (``prefix``: the start of a word), folded.
 
     ``martin`` finds ``Alice Martin`` and ``MARTIN Paul``; ``emilie d`` (prefix) finds ``Émilie Durand``.
+    ``names`` may be plain names or a :func:`name_index`.
     """
     wanted = _name_tokens(query)
     if not wanted:
         return []
     out = []
-    for name in names:
-        tokens = _name_tokens(name)
+    for entry in names:
+        name, tokens = (entry, _name_tokens(entry)) if isinstance(entry, str) else entry
         if all(any(t.startswith(w) if prefix else t == w for t in tokens) for w in wanted):
             out.append(name)
     return out

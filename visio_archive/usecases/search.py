@@ -122,9 +122,10 @@ def _int(value: str | None, default: int, low: int, high: int, what: str) -> int
 # ---------------------------------------------------------------- participants
 
 
-def participant_names(archive: Archive) -> list[str]:
-    return archive.cached("participants", PARTICIPANTS_TTL,
-                          lambda: search_mod.participant_names(archive.search_client, archive.prefix))
+def participant_names(archive: Archive) -> list[tuple[str, list[str]]]:
+    """The archive's participant names with their folded words (kept ``PARTICIPANTS_TTL`` seconds)."""
+    return archive.cached("participants", PARTICIPANTS_TTL, lambda: search_mod.name_index(
+        search_mod.participant_names(archive.search_client, archive.prefix)))
 
 
 def resolve_participant(archive: Archive, value: str) -> list[str]:

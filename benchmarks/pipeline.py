@@ -7,8 +7,12 @@ Needs the services (`visio-archive services up`) and the model store. Prints:
   decode, VAD + ASR, diarization, naming, redaction, redacted audio, artifacts, indexing, ledger)
   divided by the audio's duration, and its peak RSS;
 - bare faster-whisper's real-time factor on the same file with the same model and compute type
-  (library defaults otherwise: beam 5, no VAD, no word timestamps), and its peak RSS;
-- their ratio. Targets (2 cores, whisper base): RTF <= 0.30, ratio <= 1.6.
+  (library defaults otherwise: beam 5, no VAD, sequential, condition on previous text; word
+  timestamps on, so that what it keeps can be measured), and its peak RSS;
+- their ratio. Targets (2 cores, whisper base): RTF <= 0.30, ratio <= 1.6;
+- beside the speed, what each side kept (``benchmarks.coverage``'s measures against the meeting's
+  reference speech regions): the share of speech time within 0.25 s of a kept word, and the turns
+  (a speaker's regions less than 1 s apart) with at least half of their speech covered.
 
 Each side runs in a fresh subprocess, so that model loading is counted and peak RSS is its own.
 """
@@ -50,8 +54,8 @@ def run_bare(audio: str, language: str) -> dict[str, float]:
         compute_type=settings.compute_type,
         cpu_threads=settings.cpu_threads,
     )
-    segments, info = model.transcribe(audio, language=language)
-    words = sum(len(segment.text.split()) for segment in segments)  # the generator does the work
+    segments, info = model.transcribe(audio, word_timestamps=True)  # the language is detected, as by default
+    words = [(w.start, w.end) for segment in segments for w in (segment.words or [])]  # the generator works
     return {
         "seconds": time.perf_counter() - start,
         "duration": info.duration,
@@ -61,9 +65,9 @@ def run_bare(audio: str, language: str) -> dict[str, float]:
 
 
 def run_pipeline(audio: str, metadata: str, language: str) -> dict[str, Any]:
-    os.environ["VISIO_LANGUAGE"] = language
+    # Default settings: the language is detected (language=auto), as in the nightly flow.
     from flows.pipeline import process_recording
-    from visio_archive.archive import read_redacted
+    from visio_archive.archive import read_full, read_redacted
     from visio_archive.settings import get_settings
     from visio_archive.storage import Storage
 
@@ -76,13 +80,33 @@ def run_pipeline(audio: str, metadata: str, language: str) -> dict[str, Any]:
     outcome = process_recording(ref)
     seconds = time.perf_counter() - start
     redacted = read_redacted(storage, recording_id)
+    full = read_full(storage, recording_id)
     return {
+        "words": [(w.start, w.end) for segment in full.segments if not segment.flagged for w in segment.words],
+        "inaudible": sum(1 for segment in full.segments if segment.flagged),
         "seconds": seconds,
         "duration": redacted.duration,
         "outcome": outcome,
         "segments": len(redacted.segments),
         "peak_rss_mb": _peak_rss_mb(),
     }
+
+
+def reference_turns(rttm: Path) -> list[Any]:
+    """The meeting's reference speech regions, grouped into turns (one speaker, gaps under 1 s)."""
+    from benchmarks.shaped_meetings import RefTurn
+
+    rows = sorted((float(p[3]), float(p[3]) + float(p[4]), p[7]) for p in
+                  (line.split() for line in rttm.read_text().splitlines()) if p and p[0] == "SPEAKER")
+    turns: list[RefTurn] = []
+    for a, b, who in rows:
+        last = turns[-1] if turns else None
+        if last is not None and last.name == who and a - last.end < 1.0:
+            last.end = b
+            last.speech.append((a, b))
+        else:
+            turns.append(RefTurn(0, who, a, b, "", "", [(a, b)]))
+    return turns
 
 
 def _in_subprocess(mode: str, *args: str, env: dict[str, str]) -> dict[str, Any]:
@@ -131,6 +155,10 @@ def main(argv: list[str] | None = None) -> None:
     print("pipeline (one process-recording flow run)…", file=sys.stderr)
     pipe = _in_subprocess("pipeline", str(audio), str(metadata), args.language, env=env)
     duration = pipe["duration"]
+    from benchmarks.coverage import speech_coverage, turns_kept
+
+    turns = reference_turns(workdir / f"{name}.rttm")
+    kept_pipe, kept_bare = turns_kept(turns, pipe["words"])[0], turns_kept(turns, bare["words"])[0]
     report = {
         "audio_seconds": round(duration, 1),
         "pipeline_rtf": round(pipe["seconds"] / duration, 3),
@@ -138,6 +166,11 @@ def main(argv: list[str] | None = None) -> None:
         "bare_faster_whisper_rtf": round(bare["seconds"] / duration, 3),
         "bare_peak_rss_mb": round(bare["peak_rss_mb"]),
         "ratio_pipeline_to_bare": round(pipe["seconds"] / bare["seconds"], 2),
+        "pipeline_speech_covered": round(speech_coverage(turns, pipe["words"]), 3),
+        "bare_speech_covered": round(speech_coverage(turns, bare["words"]), 3),
+        "pipeline_turns_kept": f"{kept_pipe} of {len(turns)}",
+        "bare_turns_kept": f"{kept_bare} of {len(turns)}",
+        "pipeline_inaudible_markers": pipe["inaudible"],
         "pipeline_outcome": pipe["outcome"],
         "segments": pipe["segments"],
         "cpus": os.cpu_count(),
@@ -150,6 +183,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"bare faster-whisper RTF    {report['bare_faster_whisper_rtf']:8.3f}")
     print(f"ratio pipeline / bare      {report['ratio_pipeline_to_bare']:8.2f}   (target <= 1.6)")
     print(f"peak RSS pipeline / bare   {report['pipeline_peak_rss_mb']:5d} MB / {report['bare_peak_rss_mb']} MB")
+    print(f"speech covered pipe / bare {report['pipeline_speech_covered']:8.3f} / {report['bare_speech_covered']:.3f}")
+    print(f"turns kept pipe / bare     {report['pipeline_turns_kept']:>8} / {report['bare_turns_kept']}")
+    print(f"inaudible markers          {report['pipeline_inaudible_markers']:8d}")
     print(f"outcome                    {report['pipeline_outcome']}, {report['segments']} segments")
 
 

@@ -119,6 +119,11 @@ class AsrOptions:
     coverage_tolerance: float = 0.25  # speech within this distance of a word counts as covered
     min_uncovered: float = 0.5      # uncovered speech shorter than this is a breath, not a loss
     max_depth: int = 3              # retry levels below the first pass
+    retry_chunk_size: float = 30.0  # retry spans are at most this long
+    # Where the metadata says who spoke, a first-pass span holds several voices only up to this
+    # length: Whisper stops early more often on long spans that change voice.
+    mixed_chunk_size: float = 15.0
+    speaker_cut_depth: int = 1      # from this retry level on, a retry span holds one voice
     min_split: float = 3.0          # spans shorter than this are not split again
     inaudible_min: float = 1.0      # unresolved speech at least this long becomes a flagged segment
     switch_probability: float = 0.9  # a span of 4 s or more leaves its prior language only this sure
@@ -269,9 +274,14 @@ def _label_regions(
 
 
 def plan_spans(
-    regions: Sequence[Interval], max_seconds: float, speakers: dict[str, list[Interval]] | None = None
+    regions: Sequence[Interval],
+    max_seconds: float,
+    speakers: dict[str, list[Interval]] | None = None,
+    *,
+    mixed_seconds: float = 0.0,
 ) -> list[Span]:
-    """Group VAD regions into spans of at most ``max_seconds``, never across a change of speaker.
+    """Group VAD regions into spans of at most ``max_seconds``; a span holds one voice, or several
+    as long as it stays within ``mixed_seconds`` (0: never across a change of speaker).
 
     A region longer than ``max_seconds`` (VAD found no pause) is cut into equal parts.
     """
@@ -281,15 +291,25 @@ def plan_spans(
         step = (b - a) / parts
         labelled += [(a + k * step, a + (k + 1) * step, pid) for k in range(parts)]
     spans: list[Span] = []
+    mixed: set[int] = set()
     for a, b, pid in labelled:
         last = spans[-1] if spans else None
-        same_voice = last is not None and (last.speaker == pid or pid is None or last.speaker is None)
-        if last is not None and same_voice and b - last.start <= max_seconds:
+        if last is None:
+            spans.append(Span(a, b, [(a, b)], speaker=pid))
+            continue
+        same_voice = last.speaker == pid or pid is None or last.speaker is None
+        limit = max_seconds if same_voice and id(last) not in mixed else mixed_seconds
+        if b - last.start <= limit:
+            if not same_voice:
+                mixed.add(id(last))
             last.end = b
             last.regions.append((a, b))
             last.speaker = last.speaker or pid
         else:
             spans.append(Span(a, b, [(a, b)], speaker=pid))
+    for span in spans:
+        if id(span) in mixed:
+            span.speaker = None  # several voices
     return spans
 
 
@@ -326,7 +346,8 @@ def retry_spans(
     for a, b in areas:
         lo, hi = max(span.start, a - pad), min(span.end, b + pad)
         regions = [(max(lo, r0), min(hi, r1)) for r0, r1 in span.regions if r1 > lo and r0 < hi]
-        for part in plan_spans(regions, options.chunk_size, speakers):
+        voices = speakers if span.depth + 1 >= options.speaker_cut_depth else None
+        for part in plan_spans(regions, options.retry_chunk_size, voices):
             first, last = part.regions[0][0], part.regions[-1][1]
             out.append(Span(max(lo, first - pad), min(hi, last + pad), part.regions, span.depth + 1,
                             part.speaker or span.speaker, span.language))
@@ -701,9 +722,9 @@ class Transcriber:
         """
         self.load()
         opts = self.options
-        # First pass: whisperX-style spans of up to 30 s, as many encoder passes as sequential
-        # decoding would need; speaker changes are used when a part has to be decoded again.
-        spans = plan_spans(regions, opts.chunk_size, None)
+        # First pass: whisperX-style spans of up to 30 s of one voice (up to 15 s across voices,
+        # when the metadata says who spoke), batched.
+        spans = plan_spans(regions, opts.chunk_size, speakers, mixed_seconds=opts.mixed_chunk_size)
         todo = list(zip(spans, self.decode_batch(audio, spans, choice) if spans else [], strict=True))
         if choice.fixed is None and spans:
             # The window's language is the one most of its first pass was heard in (the first 30 s

@@ -180,11 +180,11 @@ def bilingual(rng: random.Random) -> list[TurnPlan]:
         TurnPlan(1, fr(1), gap=0.7),
         TurnPlan(0, ["Je donne la parole à notre invitée, qui va nous parler en anglais."], gap=0.6),
         TurnPlan(5, EN[:4], gap=0.8, language="en"),
-        TurnPlan(5, EN[4:7], gap=0.4, language="en"),
         TurnPlan(1, ["Thank you. Could you tell us more about the training?"], gap=0.7, language="en"),
         TurnPlan(5, [EN[8], EN[4]], gap=0.6, language="en"),
         TurnPlan(0, ["Merci beaucoup pour cette présentation.", *fr(2)], gap=0.8),
         TurnPlan(2, fr(2), gap=0.7),
+        TurnPlan(1, fr(2), gap=0.6),
     ]
 
 

@@ -130,7 +130,8 @@ def test_language_choice_leaves_its_prior_only_when_sure() -> None:
     assert choice.choose({"en": 0.95, "fr": 0.05}, 6.0, 0.9) == "en"
     assert choice.choose({"en": 0.85, "fr": 0.15}, 6.0, 0.9) == "fr"   # not sure enough
     assert choice.choose({"en": 0.99, "fr": 0.01}, 1.0, 0.9) == "fr"   # too short to tell
-    assert choice.choose({"en": 0.7, "fr": 0.3}, 20.0, 0.9, first_pass=True) == "en"
+    assert choice.choose({"en": 0.85, "fr": 0.15}, 20.0, 0.9, first_pass=True) == "en"
+    assert choice.choose({"en": 0.7, "fr": 0.3}, 20.0, 0.9, first_pass=True) == "fr"
     assert choice.choose({"de": 0.9}, 6.0, 0.9, prior="en") == "de"
     assert LanguageChoice(fixed="nl").choose({"fr": 1.0}, 30.0, 0.9) == "nl"
 

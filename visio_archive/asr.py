@@ -50,6 +50,8 @@ SUPPORTED_LANGUAGES = ("fr", "en", "de", "nl")
 # Progress callback: fraction done in [0, 1] of the current call.
 Progress = Callable[[float], None]
 Interval = tuple[float, float]
+LANGUAGE_SAMPLES = 6  # stretches of speech read to tell a window's language
+MAX_WORD_SECONDS = 2.0  # no spoken word lasts longer; a longer DTW time is an alignment error
 CONTEXT_MARGIN_FRAMES = 100  # 1 s of padding after a span's audio (10 ms frames)
 # faster-whisper's defaults: punctuation glued to the word before or after it.
 _PREPEND = "\"'“¿([{-"
@@ -186,7 +188,8 @@ class LanguageChoice:
         if best == prior:
             return best
         if first_pass:
-            return best if sure >= 0.6 and speech_seconds >= 2.0 else prior
+            clear = (sure >= 0.8 and speech_seconds >= 8.0) or (sure >= 0.95 and speech_seconds >= 3.0)
+            return best if clear else prior
         if (sure >= switch and speech_seconds >= 4.0) or (sure >= 0.97 and speech_seconds >= 2.0):
             return best
         return prior
@@ -491,25 +494,25 @@ class Transcriber:
         return [(float(s.start), float(s.end)) for s in timeline if s.end > s.start]
 
     def language_probabilities(self, audio: np.ndarray, regions: Sequence[Interval]) -> dict[str, float]:
-        """Probabilities of the supported languages on up to 30 s of the given speech."""
-        from faster_whisper.audio import pad_or_trim
-
+        """Probabilities of the supported languages over the whole of the given speech: up to
+        ``LANGUAGE_SAMPLES`` stretches of about 10 s spread from its start to its end, weighted by
+        their speech (the first 30 s alone may all be a guest speaking another language)."""
         self.load()
-        pieces: list[np.ndarray] = []
-        total = 0
-        for a, b in regions:
-            piece = audio[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)]
-            pieces.append(piece)
-            total += len(piece)
-            if total >= 30 * SAMPLE_RATE:
-                break
-        sample = np.concatenate(pieces) if pieces else audio[: 30 * SAMPLE_RATE]
-        features = self._model.feature_extractor(sample.astype(np.float32)[: 30 * SAMPLE_RATE])
-        encoder_output = self._model.encode(pad_or_trim(features))
-        return _supported_probabilities(self._model.model.detect_language(encoder_output)[0])
+        stretches = plan_spans(regions, 10.0)
+        if len(stretches) > LANGUAGE_SAMPLES:
+            step = (len(stretches) - 1) / (LANGUAGE_SAMPLES - 1)
+            stretches = [stretches[round(k * step)] for k in range(LANGUAGE_SAMPLES)]
+        if not stretches:
+            stretches = [Span(0.0, min(len(audio) / SAMPLE_RATE, 30.0), [(0.0, min(len(audio) / SAMPLE_RATE, 30.0))])]
+        total: dict[str, float] = {}
+        for stretch, probabilities in zip(stretches, self.detect_batch(audio, stretches), strict=True):
+            for lang, p in probabilities.items():
+                total[lang] = total.get(lang, 0.0) + p * stretch.speech_seconds
+        weight = sum(total.values())
+        return {lang: p / weight for lang, p in total.items()} if weight > 0 else {}
 
     def detect_language(self, audio: np.ndarray, regions: Sequence[Interval]) -> tuple[str, float]:
-        """The most likely supported language of the first 30 s of speech, and its probability."""
+        """The most likely supported language of the given speech, and its probability."""
         probabilities = self.language_probabilities(audio, regions)
         best = max(SUPPORTED_LANGUAGES, key=lambda lang: probabilities.get(lang, 0.0))
         return best, probabilities.get(best, 0.0)
@@ -915,6 +918,7 @@ def _pieces(text: str, start: float, end: float, words: Sequence[dict[str, Any]]
     kept = [Word(word=str(w["word"]).strip(), start=round(float(w["start"]), 3), end=round(float(w["end"]), 3),
                  score=round(float(w["probability"]), 3)) for w in words if str(w["word"]).strip()]
     start, end = float(start), float(max(end, start))
+    kept = _bounded_words(kept)
     loop = loop_start([w.word for w in kept])
     if loop is not None and loop >= 3:
         before, after = kept[:loop], kept[loop:]
@@ -929,6 +933,23 @@ def _pieces(text: str, start: float, end: float, words: Sequence[dict[str, Any]]
         reason = "decoding loop: a unit of words repeated back to back"
     return [Piece(start, end, text, [] if reason else kept, language, float(avg_logprob), float(no_speech_prob),
                   reason)]
+
+
+def _bounded_words(words: list[Word]) -> list[Word]:
+    """Cross-attention word times sometimes stretch one word over a pause or a stretch the decoder
+    skipped (a 9 s "reste"): such a word is cut back to ``MAX_WORD_SECONDS`` on the side away
+    from its neighbour, so that it neither claims speech it does not cover (the coverage check
+    then sees the gap and decodes it again) nor gives a reader a useless seek target."""
+    out: list[Word] = []
+    for k, w in enumerate(words):
+        if w.end - w.start > MAX_WORD_SECONDS:
+            next_start = words[k + 1].start if k + 1 < len(words) else None
+            if next_start is not None and next_start - w.end < 0.1:
+                w = w.model_copy(update={"start": round(w.end - MAX_WORD_SECONDS / 2, 3)})
+            else:
+                w = w.model_copy(update={"end": round(w.start + MAX_WORD_SECONDS / 2, 3)})
+        out.append(w)
+    return out
 
 
 def _with_words(piece: Piece, words: list[Word]) -> Piece:

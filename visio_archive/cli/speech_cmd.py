@@ -23,7 +23,11 @@ def transcribe_cmd(
     metadata: Path | None = typer.Option(
         None, "--metadata", "-m", help="Visio metadata JSON ({id}-metadata.json) for speaker names."
     ),
-    language: str = typer.Option("fr", "--language", "-l", help="fr, en or auto (detected)."),
+    language: str | None = typer.Option(
+        None, "--language", "-l",
+        help="fr, en, de, nl, or auto: detected per recording, per window and per voice. Default: the metadata's "
+        "language field, else VISIO_LANGUAGE (auto).",
+    ),
     model: str | None = typer.Option(
         None, "--model", help="Whisper model of the store: base, large-v3... (default: VISIO_WHISPER_MODEL)."
     ),
@@ -55,8 +59,10 @@ def transcribe_cmd(
         err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
         raise typer.Exit(code)
 
-    if language not in ("fr", "en", "auto"):
-        fail(f"--language must be fr, en or auto, not {language!r}", 2)
+    from visio_archive.asr import SUPPORTED_LANGUAGES
+
+    if language is not None and language not in (*SUPPORTED_LANGUAGES, "auto"):
+        fail(f"--language must be one of {', '.join(SUPPORTED_LANGUAGES)} or auto, not {language!r}", 2)
     settings = get_settings()
     if model:
         settings = settings.model_copy(update={"whisper_model": model})
@@ -66,8 +72,9 @@ def transcribe_cmd(
             meta = MeetingMetadata.model_validate_json(metadata.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             fail(f"cannot read metadata {metadata}: {str(exc).splitlines()[0]}")
-
-    from visio_archive.speech import run_pipeline
+    if language is not None and meta is not None:
+        meta = meta.model_copy(update={"language": language})  # the command line wins over the file
+    from visio_archive.speech import DiarizationFailed, run_pipeline
     from visio_archive.subtitles import to_rttm, to_srt, to_webvtt
 
     console = Console()
@@ -94,12 +101,12 @@ def transcribe_cmd(
                 audio,
                 meeting_id=meeting_id or audio.stem,
                 metadata=meta,
-                language=language,
+                language=language or settings.language,
                 settings=settings,
                 progress=progress,
                 diarization=not no_diarization,
             )
-        except (AudioError, ModelStoreError) as exc:
+        except (AudioError, ModelStoreError, DiarizationFailed, ValueError) as exc:
             bar.stop()
             fail(str(exc))
             return
@@ -114,10 +121,10 @@ def transcribe_cmd(
     (out / "transcript.rttm").write_text(to_rttm(t, result.turns or None), encoding="utf-8")
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {w}", highlight=False)
-    flagged = sum(1 for s in t.segments if s.flagged)
+    inaudible = sum(1 for s in t.segments if s.flagged)
     rtf = result.timings.get("total", 0.0) / t.duration if t.duration else 0.0
     console.print(
         f"[green]done[/] {t.duration:.0f} s of audio, language {t.language}, {len(t.segments)} segments"
-        f" ({flagged} flagged), {len(t.speakers)} speakers, word times: {t.timestamp_method}, "
+        f" ({inaudible} inaudible passages), {len(t.speakers)} speakers, word times: {t.timestamp_method}, "
         f"real-time factor {rtf:.2f} -> {out}"
     )

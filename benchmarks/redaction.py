@@ -14,6 +14,12 @@ Parts (``--part``, repeatable; default all):
 * ``en``: benchmarks/data/redaction_en.txt, hand-written English turns, English rules and model.
 * ``probe-fr`` / ``probe-en``: written before tuning and never tuned on: an honest estimate of how
   the rules generalise (held-out material will be written differently again).
+* ``meet-fr-dev`` / ``meet-en-dev`` (redaction2): held-out-style meeting turns written before the
+  generalisation round, in a style unlike the sets above (numbers in pairs, in threes and fours, "oh",
+  "double", foreign formats, spoken e-mails with "tiret du six"/"underscore", spelled names, flats and
+  bâtiments, ordinary-word names, a name right after a place word); tuned on.
+* ``meet-fr-probe`` / ``meet-en-probe``: written with them, same classes, other values and wording,
+  never tuned on (run once at the end: the honest estimate).
 
 Data: JSONL, one object a line: {"id", "text", "entities": [{"start", "end", "label"}],
 "keep": [strings that must survive verbatim], "participants": [...], "kind": ...}; or the
@@ -56,6 +62,10 @@ PARTS: dict[str, tuple[Path, str]] = {
     "en": (ROOT / "benchmarks" / "data" / "redaction_en.txt", "en"),
     "probe-fr": (ROOT / "benchmarks" / "data" / "redaction_probe_fr.txt", "fr"),
     "probe-en": (ROOT / "benchmarks" / "data" / "redaction_probe_en.txt", "en"),
+    "meet-fr-dev": (ROOT / "benchmarks" / "data" / "redaction_meet_fr_dev.txt", "fr"),
+    "meet-fr-probe": (ROOT / "benchmarks" / "data" / "redaction_meet_fr_probe.txt", "fr"),
+    "meet-en-dev": (ROOT / "benchmarks" / "data" / "redaction_meet_en_dev.txt", "en"),
+    "meet-en-probe": (ROOT / "benchmarks" / "data" / "redaction_meet_en_probe.txt", "en"),
 }
 LABELS = ["PERSON", "EMAIL", "PHONE", "NIR", "IBAN", "PAYMENT_CARD", "ADDRESS"]
 TARGETS = {"EMAIL": 0.98, "PHONE": 0.98, "NIR": 0.98, "IBAN": 0.98, "PAYMENT_CARD": 0.98,

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.shaped_meetings import SHAPES, RefTurn, ShapedMeeting, make_meeting
+from visio_archive.asr import union
 
 TOLERANCE = 0.25
 
@@ -41,18 +42,6 @@ TOLERANCE = 0.25
 # ---------------------------------------------------------------- measures (pure functions)
 
 Interval = tuple[float, float]
-
-
-def union(intervals: list[Interval]) -> list[Interval]:
-    out: list[list[float]] = []
-    for a, b in sorted(intervals):
-        if b <= a:
-            continue
-        if out and a <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return [(a, b) for a, b in out]
 
 
 def overlap_seconds(a: list[Interval], b: list[Interval]) -> float:

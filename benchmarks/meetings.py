@@ -105,7 +105,7 @@ class GeneratedMeeting(NamedTuple):
     text: Path      # reference transcript
 
 
-def _speech_regions(signal: np.ndarray, min_gap: float = 0.3, min_len: float = 0.1) -> list[tuple[float, float]]:
+def speech_regions(signal: np.ndarray, min_gap: float = 0.3, min_len: float = 0.1) -> list[tuple[float, float]]:
     """Speech regions of one speaker's own signal (10 ms frames, energy threshold)."""
     hop = SR // 100
     n = signal.size // hop
@@ -189,7 +189,7 @@ def generate_meeting(
     mix /= max(1.0, float(np.abs(mix).max()) / 0.95)
 
     # Reference regions.
-    regions = {s: _speech_regions(tracks[s]) for s in range(speakers)}
+    regions = {s: speech_regions(tracks[s]) for s in range(speakers)}
     rttm = out / f"{name}.rttm"
     with rttm.open("w") as f:
         rows = sorted((a, b, s) for s, regs in regions.items() for a, b in regs)

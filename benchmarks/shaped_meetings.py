@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.meetings import speech_regions
 from visio_archive.samples import encode_ogg, speak
 
 SR = 16_000
@@ -202,22 +203,6 @@ SHAPES: dict[str, Callable[[random.Random], list[TurnPlan]]] = {
 # ---------------------------------------------------------------- rendering
 
 
-def _regions(signal: np.ndarray, min_gap: float = 0.25, min_len: float = 0.1) -> list[tuple[float, float]]:
-    """Where one voice's own track is active (10 ms frames, energy threshold)."""
-    hop = SR // 100
-    n = signal.size // hop
-    frames = signal[: n * hop].reshape(n, hop)
-    active = np.sqrt((frames.astype(np.float64) ** 2).mean(axis=1)) > 0.004
-    out: list[list[float]] = []
-    for i in np.flatnonzero(active):
-        a, b = i / 100, (i + 1) / 100
-        if out and a - out[-1][1] <= min_gap:
-            out[-1][1] = b
-        else:
-            out.append([a, b])
-    return [(round(a, 2), round(b, 2)) for a, b in out if b - a >= min_len]
-
-
 def _background(rng: np.random.Generator, n: int, noisy: bool) -> np.ndarray:
     base = rng.normal(0, 0.002, size=n).astype(np.float32)
     if not noisy:
@@ -275,7 +260,7 @@ def make_meeting(shape: str, out_dir: Path, seed: int = 0) -> ShapedMeeting:
 
     turns: list[RefTurn] = []
     for turn, start, end, _ in placed:
-        own = _regions(tracks[turn.speaker][int(start * SR) : int(end * SR) + SR // 10])
+        own = speech_regions(tracks[turn.speaker][int(start * SR) : int(end * SR) + SR // 10], min_gap=0.25)
         speech = [(round(start + a, 2), round(min(end, start + b), 2)) for a, b in own]
         turns.append(RefTurn(turn.speaker, NAMES[turn.speaker], round(start, 2), round(end, 2),
                              " ".join(turn.sentences), turn.language, speech))

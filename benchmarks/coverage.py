@@ -138,13 +138,14 @@ class Side:
     inaudible_markers: int = 0
 
 
-def run_pipeline_side(meeting: ShapedMeeting) -> tuple[Side, Any]:
+def run_pipeline_side(meeting: ShapedMeeting, *, with_metadata: bool = True) -> tuple[Side, Any]:
     from visio_archive.models import MeetingMetadata
     from visio_archive.settings import Settings
     from visio_archive.speech import run_pipeline
 
     settings = Settings()
-    metadata = MeetingMetadata.model_validate_json(meeting.metadata.read_text(encoding="utf-8"))
+    metadata = (MeetingMetadata.model_validate_json(meeting.metadata.read_text(encoding="utf-8"))
+                if with_metadata else None)
     started, cpu = time.perf_counter(), time.process_time()
     result = run_pipeline(meeting.audio, meeting_id=meeting.shape, metadata=metadata, language=settings.language,
                           settings=settings)
@@ -165,7 +166,9 @@ def run_pipeline_side(meeting: ShapedMeeting) -> tuple[Side, Any]:
         rtf=seconds / meeting.duration,
         cpu_rtf=cpu / meeting.duration / settings.cpu_threads,
         der=der(meeting, hypothesis),
-        named_right=words_named_right(meeting.turns, [(w.start, w.end, names.get(w.speaker or "")) for w in kept]),
+        # Without metadata the speakers are anonymous ("Intervenant 2"): nothing to compare names with.
+        named_right=words_named_right(meeting.turns, [(w.start, w.end, names.get(w.speaker or "")) for w in kept])
+        if with_metadata else None,
         language=transcript.language,
         inaudible_markers=sum(1 for s in transcript.segments if s.flagged),
     )
@@ -213,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, help="write the meetings and transcripts here")
     parser.add_argument("--no-plain", action="store_true", help="skip plain faster-whisper (quicker, no comparison)")
+    parser.add_argument("--no-metadata", action="store_true",
+                        help="give the pipeline no metadata JSON (no speech events, anonymous speakers)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
@@ -221,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     for shape in args.shapes:
         meeting = make_meeting(shape, out_dir, seed=args.seed)
         print(f"[{shape}] {meeting.duration:.0f} s, {len(meeting.turns)} turns", file=sys.stderr, flush=True)
-        pipeline, transcript = run_pipeline_side(meeting)
+        pipeline, transcript = run_pipeline_side(meeting, with_metadata=not args.no_metadata)
         if args.keep:
             (out_dir / f"{shape}.transcript.json").write_text(transcript.model_dump_json(indent=1), encoding="utf-8")
         plain = None if args.no_plain else run_plain_side(meeting)

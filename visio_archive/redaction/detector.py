@@ -7,6 +7,15 @@ from collections.abc import Container, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from visio_archive.models import Entity
+from visio_archive.redaction.asr_names import (
+    civility_word_names,
+    en_pair_names,
+    en_unknown_pairs,
+    first_names_for,
+    fr_pair_names,
+    spelled_names,
+    vocative_names,
+)
 from visio_archive.redaction.civility import CIVILITY_ALT, needs_capital, needs_dot
 from visio_archive.redaction.lexicon import FIRST_NAMES
 from visio_archive.redaction.numbers_fr import fold
@@ -154,6 +163,11 @@ class Detector:
         self.lang = lang
         self.labels = frozenset(labels)
         self.min_score = min_score
+        frequent = None
+        if nlp is not None and len(nlp.vocab.vectors):
+            vocab = nlp.vocab
+            frequent = lambda w: bool(vocab.has_vector(w))  # noqa: E731
+        self.names = first_names_for(lang, common, frequent, id(nlp)) if lang in ("fr", "en") else None
 
     def _rare(self, word: str) -> bool:
         """Not among the model's most frequent words (those that have a static vector)."""
@@ -165,14 +179,21 @@ class Detector:
         ents = find_structured(text, folded, self.lang, self.common)
         if "PERSON" in self.labels:
             ents += civility_names(text, folded, self.common)
-            if self.lang == "fr":
-                ents += first_name_names(text, folded, self.common, self._rare)
+            names = self.names
+            if self.lang == "fr" and names is not None:
+                ents += first_name_names(text, folded, self.common, self._rare, names.strong)
                 ents += cue_names(text, folded, self.common)
                 ents += subject_names(text, folded, self.common)
                 ents += unknown_pairs(text, folded, self.common, self._rare)
-            elif self.lang == "en":
-                ents += en_first_names(text, folded, self.common)
+                ents += fr_pair_names(text, folded, self.common, names)
+            elif self.lang == "en" and names is not None:
+                ents += en_first_names(text, folded, self.common, names.strong)
                 ents += en_cue_names(text, folded, self.common)
+                ents += en_pair_names(text, folded, self.common, names)
+                ents += en_unknown_pairs(text, folded, self.common)
+            if names is not None:
+                ents += vocative_names(text, folded, names)
+                ents += civility_word_names(text, folded, self.common, names, self.lang)
             if gaz is not None:
                 ents += gaz.find(text, folded)
         return ents
@@ -202,6 +223,12 @@ class Detector:
                     ents = [x for x in ents if x.label != "PERSON" or x.source == "gazetteer"
                             or any(w in FIRST_NAMES for w in folded[x.start:x.end].split())
                             or not any(a <= x.start and x.end <= b for a, b in places)]
+                # one word of the big first-name list that the NER calls a place is one ("Angers", "Nancy")
+                places = [(x.start_char, x.end_char) for x in doc.ents if x.label_ in ("LOC", "GPE", "FAC")]
+                ents = [x for x in ents if not (
+                    x.label == "PERSON" and x.source == "lexicon" and " " not in x.text
+                    and folded[x.start:x.end] not in FIRST_NAMES
+                    and any(a <= x.start and x.end <= b for a, b in places))]
                 for ent in doc.ents:
                     label = _NER_MAP.get(ent.label_)
                     if label is None or label not in self.labels:
@@ -216,13 +243,16 @@ class Detector:
                     ents.append(Entity(start=s, end=e, label=label, text=text[s:e], score=0.85, source="ner"))
             ents = [x for x in ents if x.label in self.labels and x.score >= self.min_score]
             if "PERSON" in self.labels:
-                ents = _outside_places(ents, find_places(text, folded, self.lang, self.common))
+                ents = _outside_places(ents, find_places(text, folded, self.lang, self.common,
+                                                         names=self.names or frozenset()))
             for k, x in enumerate(ents):
                 if x.label == "PERSON":
                     end = extend_person(text, folded, x.start, x.end, self.common, self._rare, self.lang)
                     start = extend_person_left(text, x.start, self.common)
                     if (start, end) != (x.start, x.end):
                         ents[k] = x.model_copy(update={"start": start, "end": end, "text": text[start:end]})
+            if "PERSON" in self.labels:
+                ents += spelled_names(text, folded, [(x.start, x.end) for x in ents if x.label == "PERSON"])
             results.append(merge_entities(text, ents))
         return results
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from visio_archive.redaction.numbers_fr import fold
 
 _FIRST = """
@@ -230,3 +232,114 @@ inao inca anap ans atih cnam cnamts dss dsn dns drjscs ars ademe cdc cgdd cese c
 prefet prefete senat elysee beauvau segur grenelle bercy quai orsay brienne balard hotel ministeres
 metropole agglomeration communaute communes conseil departemental regional municipal
 """.split())
+
+# Frequent English-language surnames (US census and UK/Irish lists), many of them ordinary words
+# ("baker", "wood", "young", "park"): after a first name they are a surname, not a noun.
+EN_SURNAMES = frozenset(fold(w) for w in """
+smith johnson williams brown jones garcia miller davis rodriguez martinez hernandez lopez gonzalez wilson
+anderson thomas taylor moore jackson martin lee perez thompson white harris sanchez clark ramirez lewis robinson
+walker young allen king wright scott torres nguyen hill flores green adams nelson baker hall rivera campbell
+mitchell carter roberts gomez phillips evans turner diaz parker cruz edwards collins reyes stewart morris morales
+murphy cook rogers gutierrez ortiz morgan cooper peterson bailey reed kelly howard ramos kim cox ward richardson
+watson brooks chavez wood james bennett gray grey mendoza ruiz hughes price alvarez castillo sanders patel myers
+long ross foster jimenez powell jenkins perry russell sullivan bell coleman butler henderson barnes fisher
+vasquez simmons romero jordan patterson alexander hamilton graham reynolds griffin wallace moreno west cole hayes
+bryant herrera gibson ellis tran medina aguilar stevens murray ford castro marshall owens harrison fernandez
+mcdonald woods washington kennedy vargas henry chen freeman webb tucker guzman burns crawford olson simpson
+porter hunter gordon mendez silva shaw snyder mason dixon munoz hunt hicks holmes palmer wagner black robertson
+boyd rose stone salazar fox warren mills meyer rice schmidt garza daniels ferguson nichols stephens soto weaver
+ryan gardner payne grant dunn kelley spencer hawkins arnold pierce hansen peters santos hart bradley knight
+elliott cunningham duncan armstrong hudson carroll riley andrews ray berry perkins hoffman johnston
+matthews richards willis carpenter lawrence chapman watkins greene wheeler harper burke larson franklin carlson
+austin carr lawson jacobs obrien o'brien lynch singh bishop montgomery oliver jensen harvey williamson gilbert
+dean sims howell reid hanson mccoy garrett burton fuller wang weber welch lucas fields park yang little banks
+ walsh bowman fowler davidson brewer may holland newman pearson curtis douglas barrett keller wade stanley
+hopkins barnett bates chambers caldwell beck lambert byrd craig lowe powers neal leonard gregory sutton fleming
+rhodes shelton norris jennings watts walters cohen moran parks steele vaughn becker holt barker terry hale
+benson haynes horton miles lyons graves bush thornton wolfe warner mann dawson fletcher page mccarthy love
+baldwin hardy higgins cummings chandler sharp barber bowen dennis robbins ramsey francis griffith paul blair
+oconnor o'connor quinn moss swanson chan khan rodgers fitzgerald stevenson manning gill curry mclaughlin
+harmon mcgee gross doyle garner newton burgess reese walton blake brady goodman webster goodwin fischer huang
+potter todd wu hines mullins malone cannon tate mack sherman hubbard hodges zhang wolf saunders rowe gallagher
+farmer hammond hampton townsend ingram wise clarke barton maxwell waters logan norman parsons frank harrington
+glover osborne buchanan casey floyd patton ball tyler bowers gibbs bauer conner moody mcguire lloyd hartman
+french kramer mcbride pope lindsey norton flynn yates hogan marsh pratt stokes owen ballard lang brock drake
+cain patrick burnett shepherd lamb mckenzie nash wilkins briggs shah holloway flowers hoover short bryan weiss
+underwood bass summers houston carson morrow clayton whitaker decker collier carey wilcox poole conley
+davenport copeland massey cameron jefferson hood monroe anthony pittman randall kirk combs skinner bradford
+bridges bruce atkinson roy vincent york hodge abbott allison chase sweeney farrell wyatt dalton horn
+phelps heath foley atkins hancock callahan dillon cline grimes bond kane savage booth golden ware brennan
+marks humphrey baxter sawyer clay tanner hutchinson berg wiley gilmore hobbs keith beard snow preston vance barry
+eaton blackwell dyer prince solomon stafford english hurst shannon kemp nolan merritt moon strong winters knox
+bullock kerr leach meadows orr kent conway barr gaines bartlett durham stein sloan gentry ellison buck middleton
+sellers bradshaw howe frost glass morse knapp noble spears weeks buckley reilly pennington giles crosby
+donovan mays mahoney valentine raymond hahn small bentley peck boyle hanna pace rush hurley harding everett avery
+pugh shepard case sampson moses blackburn dunlap gould duffy vaughan rivers farley ashley friedman potts costa
+nixon best benton dougherty crane haley finley lynn bean dodson mullen richmond sheppard booker waller woodward
+stuart faulkner compton dudley pollard proctor good madden terrell jarvis dickson branch rollins rowland
+whitney duke travis archer
+davies griffiths lloyd morgan jenkins price hughes rees owen powell pritchard bevan vaughan probert
+gray castle carpenter cook bird swan crow hawk fish salmon lamb bull steer fox wolf bear hare badger rabbit
+miller fisher fowler hunter archer bowman sadler tanner turner weaver webster walker fuller dyer chandler
+cooper carter wainwright wright smith taylor baker butcher brewer cook mason thatcher slater tiler shepherd
+farmer gardener forester woodman fletcher porter page knight squire bishop abbot monk dean deacon parsons
+pope king prince duke earl lord baron steward marshal sheriff reeve chamberlain butler cheek
+long short little small large broad strong young newman goodman goodwin good best wise sharp swift
+bright moody rich noble hardy proud merry gay bliss joy love hope faith mercy grace
+white black brown green gray grey reed read reid rose lily bush moss heath field fields wood woods forest
+grove hill hills dale vale valley brook brooks rivers pool lake marsh ford bridge bridges stone stones rock
+cliff hall castle tower banks bank shore coast
+waters north south east west winter winters summer summers frost snow knight moon
+ sterling silver gold golden steel iron price penny pound
+park kim lee choi jung kang cho yoon jang lim han seo shin kwon hwang ahn song yoo hong jeon moon
+chan wong li lin liu chen zhang wang yang huang zhao wu zhou xu sun zhu hu guo gao luo zheng liang
+song tang han cao deng xiao feng zeng cheng cai peng pan yuan yu dong wei jiang tian ding
+tanaka suzuki takahashi watanabe ito yamamoto nakamura kobayashi kato yoshida yamada sasaki yamaguchi
+matsumoto inoue kimura hayashi shimizu
+patel shah singh kumar sharma gupta rao reddy nair iyer menon pillai das bose sen ghosh mukherjee chatterjee
+banerjee khan ahmed ali hussain hassan rahman chowdhury malik qureshi sheikh siddiqui akhtar iqbal
+okafor okonkwo adeyemi adebayo okoro eze nwosu mensah asante boateng owusu osei agyeman
+o'sullivan o'neill o'reilly o'donnell o'connell o'malley o'leary o'keeffe o'shea o'dwyer mcmahon
+""".split())
+
+# People after whom schools, streets, hospitals and rooms are commonly named (folded): after a place
+# word ("au lycée victor hugo a lieu ...") their name stays part of the place even before a verb.
+NAMESAKES = frozenset(fold(w) for w in """
+victor-hugo jean-jaures jean-moulin jules-ferry louise-michel marie-curie pierre-curie louis-pasteur pasteur
+charles-de-gaulle de-gaulle georges-pompidou francois-mitterrand jacques-chirac simone-veil simone-weil
+nelson-mandela martin-luther-king albert-camus jean-zay leon-blum jean-mace paul-langevin jacques-prevert
+antoine-de-saint-exupery saint-exupery jules-verne emile-zola voltaire jean-jacques-rousseau moliere
+aime-cesaire gustave-eiffel robert-debre ambroise-pare georges-brassens pablo-neruda rosa-parks
+olympe-de-gouges lucie-aubrac germaine-tillion josephine-baker anne-frank marcel-pagnol jean-monnet
+robert-schuman jean-mermoz francoise-dolto maria-montessori paul-eluard louis-aragon elsa-triolet guy-moquet
+danielle-casanova pierre-mendes-france mendes-france paul-bert condorcet gambetta clemenceau jean-rostand
+paul-vaillant-couturier henri-barbusse gabriel-peri salvador-allende frederic-chopin claude-debussy
+henri-iv louis-le-grand charlemagne jeanne-d'arc marcel-cachin romain-rolland anatole-france alphonse-daudet
+george-sand colette marguerite-yourcenar marguerite-duras simone-de-beauvoir jean-paul-sartre
+jean-baptiste-clement jean-lurcat jean-vilar jean-bouin pierre-de-coubertin suzanne-lenglen pierre-mauroy
+raymond-poincare aristide-briand jean-moulin lazare-carnot sadi-carnot jean-racine pierre-corneille
+jean-de-la-fontaine la-fontaine victor-schoelcher schoelcher toussaint-louverture frantz-fanon
+leopold-sedar-senghor edouard-herriot gaston-defferre camille-claudel auguste-rodin rodin claude-monet
+paul-cezanne vincent-van-gogh henri-matisse pablo-picasso joan-miro le-corbusier andre-malraux
+francois-rabelais rabelais michel-de-montaigne montaigne blaise-pascal rene-descartes descartes
+denis-diderot diderot montesquieu joliot-curie irene-joliot-curie frederic-joliot-curie andre-citroen
+louis-armand jean-perrin paul-langevin andre-breton rene-char boris-vian edith-piaf jacques-brel
+georges-clemenceau jean-giono albert-schweitzer abbe-pierre coluche mere-teresa gandhi
+robert-desnos max-jacob jacques-decour gaston-monnerville felix-eboue nicolas-appert
+""".split())
+
+
+@functools.lru_cache(maxsize=1)
+def world_first_names() -> frozenset[str]:
+    """First names of many countries and origins (folded, about 48,000), from the name dictionary that
+    the gender-guesser package ships (Jörg Michael's nam_dict.txt: names from Europe, the Americas,
+    Africa, the Arab world, Turkey, Iran, India, China, Japan, Korea, Vietnam ...).  Many are ordinary
+    words too ("rose", "will", "pierre"): callers decide how much weight a bare match carries."""
+    from gender_guesser.detector import Detector
+
+    out: set[str] = set()
+    for name in Detector(case_sensitive=False).names:
+        f = fold(name)
+        if len(f) >= 3 and " " not in f and f.replace("-", "").replace("'", "").isalpha():
+            out.add(f)
+    return frozenset(out)

@@ -42,8 +42,9 @@ class CommonWords:
     """Ordinary words (lower case, accents kept: "montagné" is not "montagne"), from the model's lemmatizer tables."""
 
     def __init__(self, folded: frozenset[str] = frozenset(), table: Any = None,
-                 nouns: frozenset[str] = frozenset()) -> None:
+                 nouns: frozenset[str] = frozenset(), adjectives: frozenset[str] = frozenset()) -> None:
         self.nouns = nouns  # lemmas of common nouns: "le dossier de Dupont" (a preposition, not a particle)
+        self.adjectives = adjectives  # lemmas of adjectives: "rose pâle" is a colour, not a name
         self.folded = folded
         self.table = table
 
@@ -99,6 +100,7 @@ def _common_words(path: Path) -> CommonWords:
         lookups = Lookups().from_disk(lk)
         words: set[str] = set()
         nouns: frozenset[str] = frozenset()
+        adjectives: frozenset[str] = frozenset()
         table = None
         if lookups.has_table("lemma_index"):
             for v in lookups.get_table("lemma_index").values():
@@ -106,6 +108,8 @@ def _common_words(path: Path) -> CommonWords:
                 words.update(lst)
                 if "maison" in lst and "dossier" in lst:  # the noun list
                     nouns = frozenset(lst)
+                elif ("rapide" in lst and "grand" in lst) or ("quick" in lst and "large" in lst):  # adjectives
+                    adjectives = frozenset(lst)
         if lookups.has_table("lemma_lookup"):
             table = lookups.get_table("lemma_lookup")
             for v in table.values():
@@ -122,7 +126,7 @@ def _common_words(path: Path) -> CommonWords:
             words.update(w.lower() for w in get_lang_class(lang).Defaults.stop_words)
         except Exception:  # pragma: no cover
             pass
-        return CommonWords(frozenset(words), table, nouns)
+        return CommonWords(frozenset(words), table, nouns, adjectives)
     except Exception:  # pragma: no cover
         log.exception("could not read the lemmatizer tables of %s", path)
         return CommonWords()

@@ -37,6 +37,9 @@ def _is_cap(tok: str) -> bool:
     return tok[:1].isupper()
 
 
+_IMPERATIVE_PRONOUNS = frozenset("le la les moi toi lui nous vous leur en y".split())
+
+
 def _surname_like(tok: str, ftok: str, common: Container[str]) -> bool:
     """Could this lower-case token be a surname? (not a function word, title or common word)."""
     if (len(ftok) < 2 or ftok in STOP or ftok in TITLES or ftok in PUBLIC_BODIES or ftok in NON_NAMES
@@ -49,6 +52,8 @@ def _surname_like(tok: str, ftok: str, common: Container[str]) -> bool:
         return False  # "m'a", "c'est", "qu'il", "n'est": elided words, never a name ("N'Diaye" is one)
     if "-" in ftok:
         parts = [p for p in ftok.split("-") if p]
+        if parts and parts[-1] in _IMPERATIVE_PRONOUNS and len(parts) == 2:
+            return False  # "envoie-le", "dites-moi": a verb and its pronoun
         if any(p in SURNAMES or p in FIRST_NAMES for p in parts):
             return True
         if all(p in STOP or p in TITLES for p in parts):
@@ -134,14 +139,15 @@ def civility_names(text: str, folded: str, common: Container[str]) -> list[Entit
 
 
 def first_name_names(text: str, folded: str, common: Container[str],
-                     rare: Callable[[str], bool] | None = None) -> list[Entity]:
-    """A known first name, with the surname that follows it (works on lower-case ASR text)."""
+                     rare: Callable[[str], bool] | None = None, extra: Container[str] = frozenset()) -> list[Entity]:
+    """A known first name, with the surname that follows it (works on lower-case ASR text).  ``extra``:
+    more first names (of many origins) that are no ordinary word of the language."""
     out: list[Entity] = []
     for t in _WORD_RE.finditer(text):
         tok = t.group()
         ftok = folded[t.start():t.end()]
         parts = re.split(r"[-'’]", ftok)
-        if not all(p in FIRST_NAMES for p in parts):
+        if not (all(p in FIRST_NAMES for p in parts) or ftok in extra):
             continue
         cap = _is_cap(tok)
         if ftok in TITLES or ftok in STOP:
@@ -400,7 +406,7 @@ def _surname_after_first_name(text: str, folded: str, start: int, end: int, comm
 
 
 def _unknown(tok: str, ftok: str, common: Container[str]) -> bool:
-    if len(ftok) < 3 or not tok.islower() or ftok in NUMBER_WORDS or ftok in AMBIGUOUS_FIRST:
+    if len(ftok) < 3 or not tok.islower() or ftok in NUMBER_WORDS or ftok in AMBIGUOUS_FIRST or ftok in STOP:
         return False
     if "'" in tok or "’" in tok or ftok in NON_NAMES:
         return False
@@ -598,7 +604,9 @@ dung yaw lei ara candy crystal
 _EN_CUE_RE = re.compile(
     r"(?<![\w'’])(this is|i'm|i am|my name is|my name's|name is|thanks|thank you|cheers|hi|hello|hey|morning|"
     r"hand over to|handing over to|over to|pass it to|spoke with|spoke to|talked to|talking to|met|ask|asked|"
-    r"as|according to|cc|copied|copy|ping|email|call|ring|reach|joined by|welcome|meet|dear|and then|then)"
+    r"as|according to|cc|copied|copy|ping|email|emailed|call|called|ring|rang|reach|text|texted|message|messaged|"
+    r"phone|phoned|contact|contacted|ask for|speak to|speak with|talk with|invite|invited|loop in|"
+    r"joined by|welcome|meet|dear|and then|then)"
     r"(?=,?[ \t])"
 )
 _EN_SUBJECT_RE = re.compile(
@@ -612,7 +620,8 @@ def _en_name_word(tok: str, ftok: str, common: Container[str]) -> bool:
     if len(ftok) < 2 or ftok in EN_STOP or ftok in TITLES or ftok in NON_NAMES or ftok in PUBLIC_BODIES:
         return False
     if "'" in tok or "’" in tok:
-        return bool(re.fullmatch(r"[a-z]+['’][a-z]{2,}", ftok)) and not ftok.endswith(("'s", "’s", "'t", "’t"))
+        return bool(re.fullmatch(r"[a-z]+['’][a-z]{2,}", ftok)) and not ftok.endswith(
+            ("'s", "’s", "'t", "’t", "'re", "’re", "'ve", "’ve", "'ll", "’ll", "'d", "’d", "'m", "’m"))
     if ftok in FIRST_NAMES:
         return True
     return tok[:1].isupper() or ftok not in common
@@ -653,12 +662,14 @@ def en_cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]
     return out
 
 
-def en_first_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
-    """A known first name (lower-case ASR English too) and the surname-like words after it."""
+def en_first_names(text: str, folded: str, common: Container[str], extra: Container[str] = frozenset()
+                   ) -> list[Entity]:
+    """A known first name (lower-case ASR English too) and the surname-like words after it.  ``extra``:
+    more first names (of many origins) that are no ordinary English word."""
     out: list[Entity] = []
     for t in _WORD_RE.finditer(text):
         tok, ftok = t.group(), folded[t.start():t.end()]
-        if ftok not in FIRST_NAMES or ftok in EN_STOP:
+        if (ftok not in FIRST_NAMES and ftok not in extra) or ftok in EN_STOP:
             continue
         end = t.end()
         n = 0

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Container
 
-from visio_archive.redaction.lexicon import FIRST_NAMES, PARTICLES, STOP, SURNAMES
+from visio_archive.redaction.lexicon import FIRST_NAMES, NAMESAKES, PARTICLES, STOP, SURNAMES
 from visio_archive.redaction.numbers_fr import fold
 
 __all__ = ["find_places"]
@@ -57,7 +57,8 @@ _TOKEN = re.compile(r"[^\W\d_](?:[\w'’]|-(?=[^\W\d_]))*\.?|[A-Za-z]\.")
 _SPACE = re.compile(r"[ \t]+")
 
 
-def _namey(tok: str, ftok: str, common: Container[str], frequent: Callable[[str], bool] | None = None) -> bool:
+def _namey(tok: str, ftok: str, common: Container[str], frequent: Callable[[str], bool] | None = None,
+           names: Container[str] = frozenset()) -> bool:
     """Could this word be part of a person's name inside a place name?  (``frequent``: the word is among
     the model's most frequent ones, those with a static vector: "paix", "réunion".)"""
     core = ftok.rstrip(".")
@@ -66,7 +67,7 @@ def _namey(tok: str, ftok: str, common: Container[str], frequent: Callable[[str]
     if tok[:1].isupper() or re.fullmatch(r"[a-z]\.", ftok):
         return True
     parts = [p for p in re.split(r"[-'’]", core) if p]
-    if any(p in FIRST_NAMES or p in SURNAMES for p in parts):
+    if any(p in FIRST_NAMES or p in SURNAMES for p in parts) or core in names:
         return True
     words = [w for w in re.split(r"[-'’]", tok.lower().rstrip(".")) if w]  # the dictionary keeps accents
     if frequent is not None and any(frequent(w) for w in words):
@@ -75,7 +76,7 @@ def _namey(tok: str, ftok: str, common: Container[str], frequent: Callable[[str]
 
 
 def _french(text: str, folded: str, common: Container[str],
-            frequent: Callable[[str], bool] | None) -> list[tuple[int, int]]:
+            frequent: Callable[[str], bool] | None, names: Container[str] = frozenset()) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     toks = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     n = len(toks)
@@ -113,21 +114,61 @@ def _french(text: str, folded: str, common: Container[str],
                     and _namey(tok[2:], ftok[2:], common, frequent)):
                 ok = True  # "d'Estienne-d'Orves"
             else:
-                ok = _namey(tok, ftok, common, frequent) or (after_first and ftok not in STOP and tok.isalpha())
+                ok = (_namey(tok, ftok, common, frequent, names)
+                      or (after_first and ftok not in STOP and tok.isalpha()))
             if not ok:
                 break
             if name_start is None:
                 name_start = a
             end = b
             real += 1
-            after_first = (ftok in FIRST_NAMES or after_first) and real == 1
+            after_first = (ftok in FIRST_NAMES or ftok in names or after_first) and real == 1
             k += 1
         if name_start is not None and end is not None:
-            out.append((s, end))
+            if not _subject_after_place(text, folded, s, name_start, end, common):
+                out.append((s, end))
             i = k
         else:
             i += 1
     return out
+
+
+# A clause that opens on a place complement ("à la gare", "au lycée", "sur le parking de l'hôpital",
+# "en arrivant à l'accueil") has its subject after it.
+_LOC_PREPS = frozenset(fold(w) for w in """
+à a au aux en dans sur sous devant derrière derriere près pres vers chez depuis pendant après apres avant
+face via par entre dès des jusqu'à jusqu'au côté cote
+""".split())
+_CLAUSE_FILLERS = frozenset(fold(w) for w in """
+euh heu hum bon alors donc et mais puis ensuite bref hier ce matin soir aujourd'hui oui non ben bah voilà voila
+enfin après apres du coup
+""".split())
+
+
+def _subject_after_place(text: str, folded: str, kind_start: int, name_start: int, end: int,
+                         common: Container[str]) -> bool:
+    """"à la gare [sandrine lejeune] m'attendait", "au lycée [kevin durand] a été exclu": the words after
+    the place word are the clause's subject, not the place's name: the clause opens on a place complement
+    and a verb follows the name.  A name places are commonly given ("au lycée victor hugo a lieu ...")
+    stays the place's."""
+    from visio_archive.redaction.asr_names import clause_verb_after
+
+    key = re.sub(r"[\s'’]+", "-", folded[name_start:end].strip(" .")).replace("'", "-")
+    words = key.split("-")
+    if any("-".join(words[i:]) in NAMESAKES for i in range(len(words))):
+        return False
+    if not clause_verb_after(text, folded, end, "fr", common):
+        return False
+    head = folded[max(0, kind_start - 80):kind_start]
+    cut = max(head.rfind(c) for c in ".!?,;:")
+    toks = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?|['’]", head[cut + 1:])
+    toks = [t for t in toks if t not in ("'", "’")]
+    while toks and toks[0] in _CLAUSE_FILLERS:
+        toks.pop(0)
+    if not toks:
+        return False
+    first = re.split(r"['’]", toks[0])[0]
+    return first in _LOC_PREPS
 
 
 def _english(text: str, folded: str, common: Container[str]) -> list[tuple[int, int]]:
@@ -164,10 +205,12 @@ def _english(text: str, folded: str, common: Container[str]) -> list[tuple[int, 
 
 
 def find_places(text: str, folded: str | None = None, lang: str = "fr", common: Container[str] = frozenset(),
-                frequent: Callable[[str], bool] | None = None) -> list[tuple[int, int]]:
-    """Character spans of places and institutions named after people (kind word and name)."""
+                frequent: Callable[[str], bool] | None = None, names: Container[str] = frozenset(),
+                ) -> list[tuple[int, int]]:
+    """Character spans of places and institutions named after people (kind word and name).  ``names``:
+    more first names (of many origins) that may open a place's name."""
     f = folded if folded is not None else fold(text)
-    spans = _french(text, f, common, frequent) if lang == "fr" else []
+    spans = _french(text, f, common, frequent, names) if lang == "fr" else []
     if lang != "fr" or any(k in f for k in ("hospital", "college", "university", "station", "memorial")):
         spans += _english(text, f, common)
     return spans

@@ -1,0 +1,392 @@
+# ruff: noqa: SIM905  (word lists are written as whitespace-separated strings)
+"""Names as a speech recogniser writes them: lower case, made of ordinary words, spelled out.
+
+ASR output has no capitals to tell ``pierre boulanger`` (a person) from ``la pierre`` or ``un
+boulanger``.  What still tells them apart is the grammar around the words:
+
+* a first name followed by a surname-like word, with no determiner before it: French and English
+  nouns need an article ("un boulanger", "the baker"), names do not ("pierre boulanger", "mark
+  baker").  The surname may be an ordinary word when it is a frequent surname (``berger``, ``wood``,
+  ``park``), a noun (``chêne``, ``poupon``) or a verb form followed by another verb ("david bois
+  sont d'astreinte": ``bois`` cannot be the verb there);
+* the first names come from a lexicon of many origins (:func:`~visio_archive.redaction.lexicon.
+  world_first_names`, ~48,000 names) on top of the curated list; a first name that is also an
+  ordinary word ("rose", "will", "olivier") counts only with a surname after it or when spoken to
+  ("thanks rose,");
+* a civility followed by an ordinary word that a verb follows ("madame lopes a appelé", English
+  ``ms hope brown`` in lower case without the dot);
+* letters spelled one by one right after a name or a spelling cue ("caillaux, c a i l l a u x").
+
+:func:`clause_verb_after` (a finite verb starts right after a position) is also used by the place
+rules: in "à la gare sandrine lejeune m'attendait" the name is the subject of the clause, not part
+of the place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Container
+from dataclasses import dataclass
+
+from visio_archive.models import Entity
+from visio_archive.redaction.lexicon import (
+    AMBIGUOUS_FIRST,
+    EN_SURNAMES,
+    FIRST_NAMES,
+    NON_NAMES,
+    PARTICLES,
+    PUBLIC_BODIES,
+    STOP,
+    SURNAMES,
+    TITLES,
+    world_first_names,
+)
+from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, fold
+
+__all__ = ["FirstNames", "civility_word_names", "clause_verb_after", "en_known", "en_pair_names", "en_unknown_pairs",
+           "first_names_for", "fr_pair_names", "spelled_names", "vocative_names"]
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_NEXT = re.compile(r"[ \t]+([^\W\d_]+(?:[-'’][^\W\d_]+)*)")
+
+# Words before a noun: after one of these a first-name word is the ordinary word ("la rose", "the will").
+FR_DETERMINERS = frozenset(fold(w) for w in """
+le la les l un une des du au aux ce cet cette ces mon ma mes ton ta tes son sa ses notre nos votre vos leur
+leurs quel quelle quels quelles chaque quelque quelques aucun aucune en tout toute tous toutes plusieurs
+certains certaines
+""".split())
+EN_BLOCKERS = frozenset("""
+the a an this that these those my your his her its our their some any no every each what which whose
+i you he she it we they who will would can could should may might must shall do does did not don't doesn't
+didn't i'll you'll we'll they'll he'll she'll very so too more most less
+""".split())
+
+# Right after a name, these start the clause's verb group: the name is the subject.
+_FR_CLITICS = frozenset(fold(w) for w in "me te se nous vous lui leur ne m t s n l j".split())
+_FR_FINITE = frozenset(fold(w) for w in """
+a ont est sont etait etaient avait avaient sera seront serait seraient aura auront va vont vient viennent
+venait fait font faisait dit disent disait peut peuvent pouvait doit doivent devait veut veulent voulait
+sait savent prend prennent prenait part partent arrive arrivait attend attendait reste restait travaille
+travaillait habite habitait demande demandait appelle appelait passe passait pense pensait
+""".split())
+_EN_FINITE = frozenset("""
+is was are were has had have will would can could should might must shall said says told asks asked called
+calls sent sends found finds helped helps came comes went goes took takes gave gives got gets made makes did
+does wants wanted thinks thought knows knew wrote writes joined joins left leaves needs needed agreed
+""".split())
+
+
+def _elided_clitic(tok: str) -> bool:
+    t = fold(tok).replace("’", "'")
+    return bool(re.match(r"(?:m|t|s|n|l|j|qu)'[^\W\d_]", t))
+
+
+def _verb_form(word: str, common: Container[str]) -> bool:
+    """An inflected verb ("regarde", "bois", "attendait"): its lemma is another word ending like a verb."""
+    table = getattr(common, "table", None)
+    lemma = table.get(word.lower()) if table is not None else None
+    lemmas = lemma if isinstance(lemma, list) else [lemma] if lemma else []
+    return any(str(x) != word.lower() and str(x).endswith(("er", "ir", "re", "oir")) for x in lemmas)
+
+
+def clause_verb_after(text: str, folded: str, pos: int, lang: str, common: Container[str]) -> bool:
+    """Does a finite verb group start right after ``pos`` ("… m'attendait", "… a été exclu", "… nous a
+    reçus", "… was waiting", "… told us")?"""
+    m = _NEXT.match(text, pos)
+    if m is None:
+        return False
+    tok, ftok = m.group(1), folded[m.start(1):m.end(1)]
+    if lang == "en":
+        return ftok in _EN_FINITE or (len(ftok) > 4 and ftok.endswith("ed"))
+    if _elided_clitic(tok):
+        return True
+    if ftok in _FR_CLITICS or ftok in _FR_FINITE:
+        return True
+    nouns: Container[str] = getattr(common, "nouns", frozenset())
+    return ftok.endswith(("ait", "aient")) or (_verb_form(tok, common) and tok.lower() not in nouns)
+
+
+def _after_is_open(text: str, folded: str, pos: int, lang: str, common: Container[str]) -> bool:
+    """What follows a surname candidate lets it be one: punctuation, the end, a conjunction, a verb."""
+    rest = text[pos:pos + 2]
+    if not rest.strip() or rest.lstrip()[:1] in ",.;:!?)…-—":
+        return True
+    m = _NEXT.match(text, pos)
+    if m is None:
+        return True
+    nxt = folded[m.start(1):m.end(1)]
+    if nxt in ("et", "qui", "ou", "and", "or", "who", "from", "de", "du"):
+        return True
+    return clause_verb_after(text, folded, pos, lang, common)
+
+
+@dataclass(frozen=True)
+class FirstNames:
+    """One language's first names: ``strong`` are no ordinary word of that language (a bare match is a
+    name), ``weak`` are also ordinary words ("rose", "will", "olivier": they need more evidence)."""
+
+    strong: frozenset[str]
+    weak: frozenset[str]
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.strong or word in self.weak
+
+
+_NEVER = STOP | TITLES | NON_NAMES | PUBLIC_BODIES | PARTICLES | NUMBER_WORDS | EN_NUMBER_WORDS | frozenset(
+    fold(w) for w in """
+    euh heu hum hmm ouais bah ben hein allo allô uh um er erm okay yeah yes ok hey hello sorry thanks please
+    """.split())
+
+
+# English function words that are also common first names ("i spoke with will cook"): weak names.
+_EN_STOP_NAMES = frozenset(("will",))
+
+_NAMES_CACHE: dict[tuple[str, int, int], FirstNames] = {}
+
+
+def first_names_for(lang: str, common: Container[str], frequent: Callable[[str], bool] | None = None,
+                    key: int = 0) -> FirstNames:
+    """The first-name lexicon for one language (curated list + names of many origins).  A name of the
+    big list that is an ordinary word of the language (``common``) or among its most frequent words
+    (``frequent``: the model has a static vector for it: "devis") is weak."""
+    k = (lang, id(common), key)
+    if k not in _NAMES_CACHE:
+        _NAMES_CACHE[k] = _first_names(lang, common, frequent)
+    return _NAMES_CACHE[k]
+
+
+def _first_names(lang: str, common: Container[str], frequent: Callable[[str], bool] | None) -> FirstNames:
+    from visio_archive.redaction.person import EN_AMBIGUOUS_FIRST, EN_STOP
+
+    ambiguous = AMBIGUOUS_FIRST | (EN_AMBIGUOUS_FIRST if lang == "en" else frozenset())
+    strong: set[str] = set()
+    weak: set[str] = set()
+    for name in FIRST_NAMES | world_first_names():
+        if name in _NEVER or len(name) < 2 or (lang == "en" and name in EN_STOP and name not in _EN_STOP_NAMES):
+            continue
+        if name in ambiguous or name in common:
+            weak.add(name)
+        elif name in FIRST_NAMES:
+            strong.add(name)
+        elif len(name) >= 3:
+            (weak if frequent is not None and frequent(name) else strong).add(name)
+    return FirstNames(frozenset(strong), frozenset(weak))
+
+
+def _prev_word(text: str, start: int) -> str:
+    """The word before ``start`` (lower case, accents kept: the dictionaries keep them)."""
+    m = re.search(r"([^\W\d_][\w'’]*)[ \t]+$", text[max(0, start - 30):start])
+    return m.group(1).lower() if m else ""
+
+
+def _plain(tok: str) -> bool:
+    return tok.replace("-", "").replace("'", "").replace("’", "").isalpha()
+
+
+def fr_pair_names(text: str, folded: str, common: Container[str], names: FirstNames) -> list[Entity]:
+    """"pierre boulanger", "olivier chêne", "blanche berger", "david bois": a first name and the
+    surname-like word after it, in lower-case French; not after a determiner ("la rose", "en jean")."""
+    out: list[Entity] = []
+    nouns: Container[str] = getattr(common, "nouns", frozenset())
+    adjectives: Container[str] = getattr(common, "adjectives", frozenset())
+    for t in _WORD.finditer(text):
+        tok, ftok = t.group(), folded[t.start():t.end()]
+        if ftok not in names or ftok in _NEVER or not tok.islower():
+            continue
+        weak = ftok not in names.strong
+        if weak and ftok not in FIRST_NAMES and ftok not in AMBIGUOUS_FIRST and _verb_form(tok, common):
+            continue  # "aura lieu": a verb, not the rare name "Aura"
+        prev = _prev_word(text, t.start())
+        if fold(prev) in FR_DETERMINERS:
+            continue
+        if weak and prev in nouns and fold(prev) not in STOP:
+            continue  # "carte blanche", "bleu marine": an adjective after a noun
+        m = _NEXT.match(text, t.end())
+        if m is None:
+            continue
+        w, fw = m.group(1), folded[m.start(1):m.end(1)]
+        if (len(fw) < 2 or fw in _NEVER or not w.islower() or _elided_clitic(w) or not _plain(w)
+                or fw.endswith("ment")):
+            continue
+        if fw in FIRST_NAMES and fw not in SURNAMES:
+            continue  # "thibault amina": two first names, each its own span
+        known = fw in SURNAMES or w not in common
+        verb = _verb_form(w, common)
+        if verb and not known and not _after_is_open(text, folded, m.end(1), "fr", common):
+            continue  # "claire présente le budget"
+        if weak and not known and not verb and w in adjectives and w not in nouns:
+            continue  # "rose pâle", "carte blanche": an adjective
+        out.append(Entity(start=t.start(), end=m.end(1), label="PERSON", text=text[t.start():m.end(1)],
+                          score=0.6, source="lexicon"))
+    return out
+
+
+def en_pair_names(text: str, folded: str, common: Container[str], names: FirstNames) -> list[Entity]:
+    """"mark baker", "grace wood", "will cook", "seo-yeon park": a first name and a frequent surname
+    after it in lower-case English, even where both are ordinary words; not after a determiner, a
+    pronoun or a modal ("the mark", "we will cook", "i hope")."""
+    from visio_archive.redaction.person import EN_STOP
+
+    out: list[Entity] = []
+    for t in _WORD.finditer(text):
+        ftok = folded[t.start():t.end()]
+        if ftok not in names or ftok in _NEVER:
+            continue
+        modal = ftok in EN_STOP  # "will cook": only with a frequent surname after it
+        weak = ftok not in names.strong
+        prev = fold(_prev_word(text, t.start()))
+        if (weak or modal) and prev in EN_BLOCKERS:
+            continue
+        end = t.end()
+        n = 0
+        while n < 2:
+            m = _NEXT.match(text, end)
+            if m is None:
+                break
+            w, fw = m.group(1), folded[m.start(1):m.end(1)]
+            if fw in _NEVER or fw in EN_STOP or len(fw) < 2:
+                break
+            surname = fw in EN_SURNAMES or fw in SURNAMES or (not en_known(w, common) and _plain(w) and len(fw) >= 3)
+            if not surname or (modal and n == 0 and fw not in EN_SURNAMES):
+                break
+            end = m.end(1)
+            n += 1
+        if n == 0:
+            continue
+        out.append(Entity(start=t.start(), end=end, label="PERSON", text=text[t.start():end], score=0.6,
+                          source="lexicon"))
+    return out
+
+
+_VOCATIVE_CUE = re.compile(
+    r"(?<![\w'’])(thanks|thank you|cheers|hi|hello|hey|morning|afternoon|dear|welcome|bye|sorry|merci|bonjour"
+    r"|bonsoir|salut|au revoir|pardon)[ \t]*,?[ \t]+"
+)
+
+
+def vocative_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
+    """"thanks rose, that's helpful", "merci pierre.": a first name spoken to, even an ordinary word."""
+    out: list[Entity] = []
+    for m in _VOCATIVE_CUE.finditer(folded):
+        t = _WORD.match(text, m.end())
+        if t is None:
+            continue
+        ftok = folded[t.start():t.end()]
+        if ftok not in names or ftok in _NEVER:
+            continue
+        rest = text[t.end():t.end() + 2]
+        if rest.strip() and rest.lstrip()[:1] not in ",.;:!?…":
+            continue  # "thanks grace for …" is left to the other rules
+        out.append(Entity(start=t.start(), end=t.end(), label="PERSON", text=t.group(), score=0.6, source="context"))
+    return out
+
+
+_LOWER_CIV = re.compile(r"(?<![\w.])(mr|mrs|ms|mx|dr|madame|monsieur|mademoiselle|maitre|docteur|professeur)"
+                        r"[ \t]+")
+
+
+def civility_word_names(text: str, folded: str, common: Container[str], names: FirstNames,
+                        lang: str) -> list[Entity]:
+    """A civility in lower case followed by a name made of ordinary words: "madame lopes a appelé",
+    "monsieur boulanger.", English "ms hope brown called" (ASR drops the dot and the capital)."""
+    out: list[Entity] = []
+    nouns: Container[str] = getattr(common, "nouns", frozenset())
+    surnames = SURNAMES | (EN_SURNAMES if lang == "en" else frozenset())
+    for m in _LOWER_CIV.finditer(folded):
+        civ = m.group(1)
+        if civ in ("mr", "mrs", "ms", "mx", "dr") and lang != "en":
+            continue
+        t = _WORD.match(text, m.end())
+        if t is None:
+            continue
+        w, fw = t.group(), folded[t.start():t.end()]
+        if (fw in _NEVER or len(fw) < 2 or _elided_clitic(w) or not _plain(w) or fw.endswith("ment")
+                or (w.isupper() and len(w) > 1)):
+            continue
+        good = fw in names or fw in surnames or w not in common or w in nouns
+        if lang != "en" and not good and not _after_is_open(text, folded, t.end(), lang, common):
+            continue
+        if lang == "en" and not good:
+            continue
+        end = t.end()
+        for _ in range(2):  # "ms hope brown", "madame marie petit"
+            n2 = _NEXT.match(text, end)
+            if n2 is None:
+                break
+            w2, f2 = n2.group(1), folded[n2.start(1):n2.end(1)]
+            if f2 in _NEVER or not _plain(w2) or not (f2 in surnames or (w2 not in common and len(f2) >= 3)
+                                                      or (fw in names and f2 in nouns and lang == "fr")):
+                break
+            end = n2.end(1)
+        out.append(Entity(start=t.start(), end=end, label="PERSON", text=text[t.start():end], score=0.7,
+                          source="context"))
+    return out
+
+
+_SPELLED = re.compile(r"(?<![\w'’@.])(?:[^\W\d_][ \t]+){2,}[^\W\d_](?![\w'’@])")
+_SPELL_CUE = re.compile(r"(?:epelle|epeler|epele|s'ecrit|s ecrit|ca s'ecrit|lettre par lettre|spelled|spelt|spell"
+                        r"|spelling|letter by letter|that's)[ \t:,]*$")
+
+
+def spelled_names(text: str, folded: str, persons: list[tuple[int, int]]) -> list[Entity]:
+    """Letters spelled one by one ("c a i l l a u x", "d o y l e") that spell a name found in the same
+    text, that follow a name directly ("caillaux, c a i l l a u x") or a spelling cue."""
+    out: list[Entity] = []
+    words = {w for a, b in persons for w in re.split(r"[\s\-'’]+", folded[a:b]) if len(w) >= 3}
+    for m in _SPELLED.finditer(folded):
+        letters = re.sub(r"[ \t]+", "", m.group())
+        if len(letters) < 3:
+            continue
+        before = folded[max(0, m.start() - 30):m.start()]
+        near = any(0 <= m.start() - b <= 12 and re.fullmatch(r"[\s,:;]*(?:is|c'est|ca fait)?[\s,:;]*",
+                                                            folded[b:m.start()]) for _, b in persons)
+        if letters in words or near or _SPELL_CUE.search(before):
+            out.append(Entity(start=m.start(), end=m.end(), label="PERSON", text=text[m.start():m.end()],
+                              score=0.7, source="context"))
+    return out
+
+
+def en_known(word: str, common: Container[str]) -> bool:
+    """An English word or an inflected form of one ("prefers", "texts", "ended", "parties", "bigger"):
+    the English model's tables hold lemmas only."""
+    w = word.lower()
+    if w in common:
+        return True
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ier", "y"), ("iest", "y"), ("ves", "f"), ("es", ""),
+                         ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("er", ""), ("er", "e"),
+                         ("est", ""), ("ly", ""), ("'s", ""), ("’s", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 2:
+            base = w[: len(w) - len(suffix)] + repl
+            if base in common:
+                return True
+            if suffix in ("ed", "ing", "er", "est") and len(base) > 2 and base[-1] == base[-2] and base[:-1] in common:
+                return True  # "stopped", "planning"
+    return False
+
+
+def en_unknown_pairs(text: str, folded: str, common: Container[str]) -> list[Entity]:
+    """Two lower-case words in a row that no English dictionary knows ("siddharth rao", "ciarán
+    o'sullivan"): in ASR English that is almost always a name."""
+    from visio_archive.redaction.person import EN_STOP
+
+    def unknown(w: str, fw: str) -> bool:
+        core = re.sub(r"^o['’]", "", fw)
+        if ("'" in fw or "’" in fw) and core == fw:
+            return False  # "you've", "we'd": contractions, not names ("o'sullivan" is one)
+        return (w.islower() and len(core) >= 2 and _plain(w) and fw not in _NEVER and fw not in EN_STOP
+                and not en_known(w, common) and not en_known(core, common) and not fw.endswith(("'s", "’s")))
+
+    out: list[Entity] = []
+    toks = list(_WORD.finditer(text))
+    i = 0
+    while i < len(toks) - 1:
+        a, b = toks[i], toks[i + 1]
+        fa, fb = folded[a.start():a.end()], folded[b.start():b.end()]
+        if (text[a.end():b.start()] == " " and len(fa) >= 3 and unknown(a.group(), fa) and unknown(b.group(), fb)
+                and not (a.start() and text[a.start() - 1].isdigit()) and not text[b.end():b.end() + 1].isdigit()):
+            out.append(Entity(start=a.start(), end=b.end(), label="PERSON", text=text[a.start():b.end()], score=0.5,
+                              source="shape"))
+            i += 2
+            continue
+        i += 1
+    return out

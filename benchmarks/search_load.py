@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.search import meetings, pct, query_mix
 from visio_archive.auth import Role, user_entry_toml
+from visio_archive.settings import Settings
 
 PASSWORD = "load-test-password-2026"
 
@@ -70,6 +71,17 @@ def _cpu_seconds(pid: int) -> float:
             continue
         total += (int(fields[11]) + int(fields[12])) / ticks
     return total
+
+
+def _opensearch_cpu_seconds(url: str) -> float | None:
+    """CPU seconds used so far by the OpenSearch node(s) at ``url`` (node stats), or None."""
+    import httpx
+
+    try:
+        nodes = httpx.get(f"{url.rstrip('/')}/_nodes/stats/process", timeout=10).json()["nodes"]
+    except (httpx.HTTPError, KeyError, ValueError):
+        return None
+    return sum(n["process"]["cpu"]["total_in_millis"] for n in nodes.values()) / 1000
 
 
 def login(client: Any, base: str, username: str) -> None:
@@ -162,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
 
         import resource
 
+        opensearch_url = Settings().opensearch_url.split(",")[0].strip()
+        search_cpu0 = _opensearch_cpu_seconds(opensearch_url)
         app_cpu0, client_cpu0 = _cpu_seconds(server.pid), resource.getrusage(resource.RUSAGE_SELF)
         started = time.perf_counter()
         threads = [threading.Thread(target=run, args=(n,)) for n in range(len(clients))]
@@ -171,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
             t.join()
         elapsed = time.perf_counter() - started
         app_cpu = _cpu_seconds(server.pid) - app_cpu0
+        search_cpu1 = _opensearch_cpu_seconds(opensearch_url)
         client_usage = resource.getrusage(resource.RUSAGE_SELF)
         client_cpu = (client_usage.ru_utime + client_usage.ru_stime) - (client_cpu0.ru_utime + client_cpu0.ru_stime)
         done = [x for per in latencies for x in per]
@@ -182,8 +197,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"latency  p50 {pct(done, 50):6.1f} ms   p95 {pct(done, 95):6.1f} ms   p99 {pct(done, 99):6.1f} ms   "
                   f"mean {statistics.mean(done):6.1f} ms   max {max(done):6.1f} ms")
         answered = max(1, len(done) + len(failed))
+        search_cpu = (f", OpenSearch {(search_cpu1 - search_cpu0) / answered * 1000:.1f} ms (node stats; the whole "
+                      f"node, other users' requests included)"
+                      if search_cpu0 is not None and search_cpu1 is not None else "")
         print(f"CPU per request: app {app_cpu / answered * 1000:.1f} ms (uvicorn process tree), "
-              f"load generator {client_cpu / answered * 1000:.1f} ms (this process, on the same cores)")
+              f"load generator {client_cpu / answered * 1000:.1f} ms (this process, on the same cores)" + search_cpu)
         audit = state / "audit.log"
         lines = audit.read_text().splitlines() if audit.exists() else []
         searches = sum(1 for line in lines if '"action":"search"' in line)

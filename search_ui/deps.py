@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from visio_archive.auth import Authenticator, AuthSettings, User, session_secret
@@ -168,8 +169,17 @@ def same_origin(request: Request, public_url: str) -> bool:
     return origin.lower() in allowed
 
 
-def current_user(request: Request) -> User:
+# search-perf (issue 12): a session cookie is looked up on the event loop (one SQLite read, cheap, no
+# worker-thread hop per request); an Authorization header may hash a password or fetch a provider's
+# keys, so it is checked in a worker thread.
+async def current_user(request: Request) -> User:
     """FastAPI dependency: the authenticated user; NotAuthenticated otherwise."""
+    if request.headers.get("authorization") and not getattr(request.state, "auth_done", False):
+        return await run_in_threadpool(_current_user, request)
+    return _current_user(request)
+
+
+def _current_user(request: Request) -> User:
     user = optional_user(request)
     if user is None:
         refusal: LoginRefused | None = getattr(request.state, "auth_refusal", None)

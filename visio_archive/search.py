@@ -491,6 +491,24 @@ def group_passages_body(request: SearchRequest, meeting_ids: list[str]) -> dict[
     return body
 
 
+def split_bodies(request: SearchRequest) -> tuple[dict[str, Any], dict[str, Any]]:
+    """:func:`build_body` as two requests that OpenSearch runs side by side (one ``msearch``):
+
+    * the page: hits (collapsed by meeting when grouped), sorted, highlighted, without aggregations and
+      without counting every match, so Lucene may skip passages that cannot reach the page;
+    * the summary: ``size: 0``, the exact number of matching passages, the facets and (grouped) the
+      number of meetings. A ``size: 0`` request is kept by OpenSearch's shard request cache until the
+      index next changes, so turning pages, changing the sort or going back costs the facets nothing.
+    """
+    full = build_body(request)
+    page = {k: v for k, v in full.items() if k != "aggs"}
+    page["track_total_hits"] = False
+    summary: dict[str, Any] = {"query": full["query"], "size": 0, "track_total_hits": True}
+    if "aggs" in full:
+        summary["aggs"] = full["aggs"]
+    return page, summary
+
+
 def _has_words(text: str) -> bool:
     return bool(_WORD.search(text))
 
@@ -621,25 +639,52 @@ def _call(client: Any, what: str, **kwargs: Any) -> dict[str, Any] | None:
     return response
 
 
+def _answers(answer: dict[str, Any] | None, expected: int) -> list[dict[str, Any]] | None:
+    """The items of an msearch answer; None when the index does not exist yet. An item's error is
+    raised as :class:`QueryError` (400) or :class:`SearchUnavailable` (anything else)."""
+    items = list((answer or {}).get("responses") or [])
+    if len(items) != expected:
+        raise SearchUnavailable("Le service de recherche a renvoyé une erreur ; réessayez plus tard.")
+    for item in items:
+        error = item.get("error")
+        if not error:
+            continue
+        kind = error.get("type") if isinstance(error, dict) else None
+        if kind == "index_not_found_exception":
+            return None
+        if item.get("status") == 400:
+            raise QueryError("Cette recherche n'a pas pu être interprétée ; simplifiez la requête.")
+        raise SearchUnavailable("Le service de recherche a renvoyé une erreur ; réessayez plus tard.")
+    return items
+
+
 def search(client: Any, prefix: str, request: SearchRequest) -> SearchResult:
-    """Run one search against ``{prefix}-segments`` (grouped by meeting when ``request.group``)."""
-    body = build_body(request)
-    response = _call(client, "search", index=segments_alias(prefix), body=body)
-    if response is None:  # no index yet: an empty archive, not an error
+    """Run one search against ``{prefix}-segments`` (grouped by meeting when ``request.group``).
+
+    One round trip for the page and its summary (:func:`split_bodies`), and, grouped, one more for the
+    page's meetings: their best passages, counts and participants."""
+    page_body, summary_body = split_bodies(request)
+    alias = segments_alias(prefix)
+    answer = _call(client, "msearch", body=[{"index": alias}, page_body, {"index": alias}, summary_body])
+    items = _answers(answer, 2)
+    if items is None:  # no index yet: an empty archive, not an error
         return SearchResult(total=0, page=request.page, size=request.size,
                             view="meetings" if request.group else "passages",
                             total_meetings=0 if request.group else None)
-    result = parse_response(request, response)
+    page, summary = items
+    # The page's hits with the summary's exact total and aggregations: one response, as build_body's.
+    merged = {**page, "aggregations": summary.get("aggregations")}
+    merged["hits"] = {**page.get("hits", {}), "total": summary.get("hits", {}).get("total", 0)}
+    result = parse_response(request, merged)
+    result.took_ms = max(int(page.get("took", 0)), int(summary.get("took", 0)))
     if request.group and result.meetings:
         ids = [g.meeting_id for g in result.meetings]
         # One round trip for the page's passages and the meetings' participants.
-        answer = _call(client, "msearch", body=[
-            {"index": segments_alias(prefix)}, group_passages_body(request, ids),
+        second = _answers(_call(client, "msearch", body=[
+            {"index": alias}, group_passages_body(request, ids),
             {"index": meetings_alias(prefix)}, _meetings_body(ids),
-        ])
-        passages, meetings_answer = (answer or {}).get("responses", [{}, {}])
-        if passages.get("error") or meetings_answer.get("error"):
-            raise SearchUnavailable("Le service de recherche a renvoyé une erreur ; réessayez plus tard.")
+        ]), 2)
+        passages, meetings_answer = second or [{}, {}]
         add_group_passages(result, passages)
         result.took_ms += int(passages.get("took", 0))
         docs = {str(h["_source"].get("meeting_id")): dict(h["_source"])
@@ -787,8 +832,13 @@ def get_meeting(client: Any, prefix: str, meeting_id: str) -> dict[str, Any] | N
     return dict(hits[0]["_source"]) if hits else None
 
 
+# Connections kept open to each node: at least the web app's worker threads (anyio's 40), so that
+# concurrent searches reuse connections instead of opening one each.
+SEARCH_CONNECTIONS = 64
+
+
 def open_client(settings: Any) -> Any:
-    """An OpenSearch client for ``settings`` (the index layer's)."""
+    """An OpenSearch client for ``settings`` (the index layer's), shared by concurrent searches."""
     from visio_archive.index import client_from_settings
 
-    return client_from_settings(settings)
+    return client_from_settings(settings, pool_maxsize=SEARCH_CONNECTIONS)

@@ -33,11 +33,13 @@ def search_page(request: Request, who: Actor = Depends(actor), arc: Archive = De
 
 @router.get("/api/search", response_model=SearchResult, tags=["search"])
 def api_search(params: Annotated[SearchParams, Query()], who: Actor = Depends(actor),
-               arc: Archive = Depends(archive)) -> SearchResult:
+               arc: Archive = Depends(archive)) -> Response:
     """Search the redacted segments. `view=passages` (default): `hits`, one per passage; `view=meetings`:
     `meetings`, one per meeting with its best passages and `count`; without `q` the meetings view lists
     meetings, newest first. `highlight` is HTML: escaped text with `<mark>` around matches."""
-    return run_search(arc, who, params)
+    # Serialised once by pydantic, straight to bytes (returning the model would make FastAPI validate
+    # it again against response_model and encode it a second time).
+    return Response(run_search(arc, who, params).model_dump_json(), media_type="application/json")
 
 
 @router.get("/api/participants", tags=["search"])

@@ -63,8 +63,9 @@ def demo() -> None:
     raise typer.Exit(outcome)
 
 
-# A word the small whisper model hears even in espeak-ng's French.
-DEMO_QUERY = "réunion"
+# Words the small whisper model hears even in espeak-ng's French (and in pyannote's English sample):
+# one passage from each demo meeting.
+DEMO_QUERY = "Paris OR Chicago"
 DEMO_ROLES = [("viewer", "viewer"), ("officer", "records_officer"), ("legal", "legal")]
 
 
@@ -100,13 +101,15 @@ def _demo_users(settings: Any) -> str:
 
 def _summary(settings: object, storage: object, accounts: str) -> None:
     from visio_archive import index
+    from visio_archive import search as search_mod
     from visio_archive.archive import archive_stats
     from visio_archive.settings import Settings
 
     assert isinstance(settings, Settings)
     stats = archive_stats(settings)
     client = index.client_from_settings(settings)
-    hits = index.search_segments(client, settings.index_prefix, DEMO_QUERY, size=3)
+    # The query language of the search pages and `visio-archive search` (OR, phrases, ...).
+    hits = search_mod.search(client, settings.index_prefix, search_mod.SearchRequest(q=DEMO_QUERY, size=3)).hits
     quarantined = [record for record in storage.quarantine_list()]  # type: ignore[attr-defined]
     lines = [f"{key.replace('_', ' ')}: {value}" for key, value in stats.model_dump().items()]
     for record in quarantined:
@@ -114,10 +117,11 @@ def _summary(settings: object, storage: object, accounts: str) -> None:
     lines.append("")
     lines.append(f"A search for '{DEMO_QUERY}':")
     for hit in hits:
-        segment = hit.segment
-        lines.append(f"  [{segment.meeting_id} {segment.start:.1f}s] {segment.speaker}: {segment.text[:90]}")
+        lines.append(f"  [{hit.meeting_id} {hit.start:.1f}s] {hit.speaker}: {hit.text[:90]}")
+    if not hits:
+        lines.append("  (no passage: the speech stage heard other words this time; search for any other)")
     lines.append("")
-    lines.append(f"Search from the command line:  .venv/bin/visio-archive search {DEMO_QUERY}")
+    lines.append(f"Search from the command line:  .venv/bin/visio-archive search '{DEMO_QUERY}'")
     lines.append("Open the search UI:            .venv/bin/visio-archive ui   then http://127.0.0.1:8000")
     if accounts:
         lines.append(f"Demo accounts (also in {settings.state_dir / 'demo-credentials.txt'}):")

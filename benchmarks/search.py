@@ -205,16 +205,23 @@ def _time_queries(client: Any, alias: str, args: argparse.Namespace, meeting_lis
         if req.page * req.size > 10_000:
             req.page = 1
     prefix = alias.removesuffix("-segments")
+    # Every view of every run starts with OpenSearch's request cache empty (a previous run of the same
+    # mix would have filled it); repeats inside the mix hit it as they would on a live archive.
+    client.indices.clear_cache(index=f"{prefix}-*", request=True)
+    cache = not args.no_request_cache
     for req in requests[: args.warmup]:
-        search(client, prefix, req)
+        search(client, prefix, req, request_cache=cache)
+    cache0 = _request_cache(client, prefix)
     wall: list[float] = []
     took: list[float] = []
+    by_kind: dict[str, list[float]] = {}
     hits = 0
     groups = 0
     for req in requests[args.warmup :]:
         t0 = time.perf_counter()
-        result = search(client, prefix, req)  # exactly what the page and the API run (2-3 requests grouped)
+        result = search(client, prefix, req, request_cache=cache)  # what the page and the API run (2-3 requests)
         wall.append((time.perf_counter() - t0) * 1000)
+        by_kind.setdefault(query_kind(req.q), []).append(wall[-1])
         took.append(float(result.took_ms))
         hits += result.total
         groups += result.total_meetings or 0
@@ -228,9 +235,33 @@ def _time_queries(client: Any, alias: str, args: argparse.Namespace, meeting_lis
           f"p99 {pct(took, 99):6.1f} ms   mean {statistics.mean(took):6.1f} ms")
     print(f"  average hits per query: {hits / len(wall):,.0f}" +
           (f"; average meetings per query: {groups / len(wall):,.0f}" if group else ""))
+    print("  by kind (mean / p95 ms): " + ", ".join(
+        f"{kind} {statistics.mean(v):.0f} / {pct(v, 95):.0f} (n={len(v)})" for kind, v in sorted(by_kind.items())))
+    cache1 = _request_cache(client, prefix)
+    distinct = len({r.model_dump_json() for r in requests[args.warmup :]})
+    print(f"  {distinct} distinct requests of {len(wall)}; OpenSearch request cache during the timed queries: "
+          f"{cache1[0] - cache0[0]:,} hits, {cache1[1] - cache0[1]:,} misses (per shard and part: page, summary"
+          f"{', best passages' if group else ''})"
+          + (" (disabled: --no-request-cache)" if args.no_request_cache else ""))
     p95 = pct(wall, 95)
     print(f"  p95 <= 50 ms: {'met' if p95 <= 50 else 'NOT met'} ({p95:.1f} ms)")
     return p95 <= 50
+
+
+def query_kind(q: str) -> str:
+    """The query mix's kinds: phrase, OR, NOT, two terms, one term (typos are one term)."""
+    if q.startswith('"'):
+        return "phrase"
+    if " OR " in q:
+        return "or"
+    if " -" in q:
+        return "not"
+    return "two-terms" if " " in q else "term"
+
+
+def _request_cache(client: Any, prefix: str) -> tuple[int, int]:
+    total = client.indices.stats(index=f"{prefix}-*", metric="request_cache")["_all"]["total"]["request_cache"]
+    return int(total["hit_count"]), int(total["miss_count"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -249,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--view", choices=["meetings", "passages", "both"], default="both",
                         help="meetings: grouped by meeting (the search page's default; collapse + inner hits); "
                              "passages: one hit per passage (the API's default); both (default)")
+    parser.add_argument("--no-request-cache", action="store_true",
+                        help="ask OpenSearch not to use its shard request cache (every query computed afresh)")
     parser.add_argument("--opensearch-url", default=None,
                         help="another OpenSearch (e.g. a node started with a bigger heap for --count 10000000)")
     args = parser.parse_args(argv)
@@ -320,6 +353,9 @@ def main(argv: list[str] | None = None) -> int:
     segments_index = index_mod.current_index(client, args.prefix, "segments")
     size = client.indices.stats(index=segments_index, metric="store")["indices"][segments_index]["total"]["store"]
     print(f"segment index on disk: {size['size_in_bytes'] / 2**30:.2f} GiB")
+    layout = client.indices.get_settings(index=segments_index)[segments_index]["settings"]["index"]
+    segment_count = len(client.cat.segments(index=segments_index, format="json"))
+    print(f"segment index: {layout['number_of_shards']} shard(s), {segment_count} Lucene segment(s)")
     views = ["meetings", "passages"] if args.view == "both" else [args.view]
     met = True
     for view in views:

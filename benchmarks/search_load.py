@@ -84,6 +84,17 @@ def _opensearch_cpu_seconds(url: str) -> float | None:
     return sum(n["process"]["cpu"]["total_in_millis"] for n in nodes.values()) / 1000
 
 
+def _request_cache(url: str, prefix: str) -> tuple[int, int] | None:
+    """(hits, misses) of OpenSearch's shard request cache on the ``prefix`` indices so far, or None."""
+    import httpx
+
+    try:
+        total = httpx.get(f"{url.rstrip('/')}/{prefix}-*/_stats/request_cache", timeout=10).json()["_all"]["total"]
+    except (httpx.HTTPError, KeyError, ValueError):
+        return None
+    return int(total["request_cache"]["hit_count"]), int(total["request_cache"]["miss_count"])
+
+
 def login(client: Any, base: str, username: str) -> None:
     """The login form, as a browser fills it; waits and retries when the login throttle says so."""
     deadline = time.time() + 120
@@ -112,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
     parser.add_argument("--view", choices=["passages", "meetings"], default="passages")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--no-request-cache", action="store_true",
+                        help="the app asks OpenSearch not to use its shard request cache "
+                             "(VISIO_SEARCH_REQUEST_CACHE=false): every search computed afresh")
     args = parser.parse_args(argv)
 
     import random
@@ -125,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "VISIO_INDEX_PREFIX": args.prefix, "VISIO_STATE_DIR": str(state),
-           "VISIO_USERS_FILE": str(users), "VISIO_SESSION_SECRET": "s" * 48, "VISIO_PUBLIC_URL": base}
+           "VISIO_USERS_FILE": str(users), "VISIO_SESSION_SECRET": "s" * 48, "VISIO_PUBLIC_URL": base,
+           "VISIO_SEARCH_REQUEST_CACHE": "false" if args.no_request_cache else "true"}
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "search_ui.app:create_app", "--host", "127.0.0.1",
          "--port", str(port), "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
@@ -149,16 +164,19 @@ def main(argv: list[str] | None = None) -> int:
             login(client, base, f"load{i}")
             clients.append(client)
         print(f"{args.clients} clients logged in (session cookies); {args.seconds:.0f} s of /api/search "
-              f"(view={args.view}, prefix {args.prefix}, {args.workers} worker(s)); "
+              f"(view={args.view}, prefix {args.prefix}, {args.workers} worker(s), request cache "
+              f"{'off' if args.no_request_cache else 'on'}); "
               f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
         latencies: list[list[float]] = [[] for _ in clients]
         errors: list[list[str]] = [[] for _ in clients]
+        sent: list[list[int]] = [[] for _ in clients]  # positions in the mix, to count distinct requests
         stop = time.perf_counter() + args.seconds
 
         def run(n: int) -> None:
             position = n * 97
             while time.perf_counter() < stop:
                 params = requests[position % len(requests)]
+                sent[n].append(position % len(requests))
                 position += 1
                 t0 = time.perf_counter()
                 try:
@@ -175,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
         import resource
 
         opensearch_url = Settings().opensearch_url.split(",")[0].strip()
+        # Each run starts with OpenSearch's request cache empty (a previous run of the same mix would
+        # otherwise have filled it); the repeats within the run are counted below.
+        httpx.post(f"{opensearch_url}/{args.prefix}-*/_cache/clear", params={"request": "true"}, timeout=30)
+        cache0 = _request_cache(opensearch_url, args.prefix)
         search_cpu0 = _opensearch_cpu_seconds(opensearch_url)
         app_cpu0, client_cpu0 = _cpu_seconds(server.pid), resource.getrusage(resource.RUSAGE_SELF)
         started = time.perf_counter()
@@ -186,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         elapsed = time.perf_counter() - started
         app_cpu = _cpu_seconds(server.pid) - app_cpu0
         search_cpu1 = _opensearch_cpu_seconds(opensearch_url)
+        cache1 = _request_cache(opensearch_url, args.prefix)
         client_usage = resource.getrusage(resource.RUSAGE_SELF)
         client_cpu = (client_usage.ru_utime + client_usage.ru_stime) - (client_cpu0.ru_utime + client_cpu0.ru_stime)
         done = [x for per in latencies for x in per]
@@ -202,6 +225,14 @@ def main(argv: list[str] | None = None) -> int:
                       if search_cpu0 is not None and search_cpu1 is not None else "")
         print(f"CPU per request: app {app_cpu / answered * 1000:.1f} ms (uvicorn process tree), "
               f"load generator {client_cpu / answered * 1000:.1f} ms (this process, on the same cores)" + search_cpu)
+        positions = [x for per in sent for x in per]
+        distinct = len({tuple(sorted(requests[x].items())) for x in positions})
+        line = f"query mix: {distinct:,} distinct requests among the {len(positions):,} sent"
+        if cache0 is not None and cache1 is not None:
+            hits, misses = cache1[0] - cache0[0], cache1[1] - cache0[1]
+            line += (f"; OpenSearch request cache during the run: {hits:,} hits, {misses:,} misses "
+                     "(shard-level: a passages search is 2 lookups, page and summary)")
+        print(line)
         audit = state / "audit.log"
         lines = audit.read_text().splitlines() if audit.exists() else []
         searches = sum(1 for line in lines if '"action":"search"' in line)

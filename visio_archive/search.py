@@ -413,6 +413,13 @@ _HIGHLIGHT: dict[str, Any] = {
     "number_of_fragments": 0,
     "fields": {"text": {}, "text.exact": {}},
 }
+# What a search shows of a passage: the French-analysed field's highlight, else the exact field's (a typo
+# found through the fuzzy clause, which only the exact field has). Highlighting the exact field runs
+# that fuzzy clause's automaton on every passage shown (about 0.6 ms each, twice what the rest of a
+# page costs), so pages ask for the analysed field only and :func:`_add_exact_highlights` asks for
+# the exact field just for the passages left unmarked: the same marks, bought only where they are used.
+_HIGHLIGHT_TEXT: dict[str, Any] = {**_HIGHLIGHT, "fields": {"text": {}}}
+_HIGHLIGHT_EXACT: dict[str, Any] = {**_HIGHLIGHT, "fields": {"text.exact": {}}}
 _SOURCE = ["meeting_id", "segment_index", "start", "end", "speaker", "text", "meeting_title", "started_at",
            "language"]
 
@@ -476,7 +483,8 @@ def build_body(request: SearchRequest) -> dict[str, Any]:
 
 def group_passages_body(request: SearchRequest, meeting_ids: list[str]) -> dict[str, Any]:
     """The best passages (highlighted) and the number of matching passages of each of ``meeting_ids``,
-    in one request: the same query restricted to those meetings, one bucket each."""
+    in one request: the same query restricted to those meetings, one bucket each. Highlights of the
+    analysed field only; :func:`search` completes the passages it left unmarked."""
     body = build_body(request.model_copy(update={"group": False, "facets": False, "page": 1, "size": 1}))
     node = parse_query(request.q)
     inner_sort: list[Any] = ["_score", {"start": "asc"}] if node is not None else [{"start": "asc"}]
@@ -486,7 +494,7 @@ def group_passages_body(request: SearchRequest, meeting_ids: list[str]) -> dict[
     body.update({"size": 0, "track_total_hits": False, "aggs": {"groups": {
         "terms": {"field": "meeting_id", "size": len(meeting_ids)},
         "aggs": {"best": {"top_hits": {"size": request.group_passages, "sort": inner_sort, "_source": _SOURCE,
-                                       "highlight": _HIGHLIGHT}}},
+                                       "highlight": _HIGHLIGHT_TEXT}}},
     }}})
     return body
 
@@ -494,8 +502,9 @@ def group_passages_body(request: SearchRequest, meeting_ids: list[str]) -> dict[
 def split_bodies(request: SearchRequest) -> tuple[dict[str, Any], dict[str, Any]]:
     """:func:`build_body` as two requests that OpenSearch runs side by side (one ``msearch``):
 
-    * the page: hits (collapsed by meeting when grouped), sorted, highlighted, without aggregations and
-      without counting every match, so Lucene may skip passages that cannot reach the page;
+    * the page: hits (collapsed by meeting when grouped), sorted, highlighted (the analysed field; see
+      :func:`exact_highlights_body`), without aggregations and without counting every match, so Lucene
+      may skip passages that cannot reach the page;
     * the summary: ``size: 0``, the exact number of matching passages, the facets and (grouped) the
       number of meetings. A ``size: 0`` request is kept by OpenSearch's shard request cache until the
       index next changes, so turning pages, changing the sort or going back costs the facets nothing.
@@ -503,10 +512,42 @@ def split_bodies(request: SearchRequest) -> tuple[dict[str, Any], dict[str, Any]
     full = build_body(request)
     page = {k: v for k, v in full.items() if k != "aggs"}
     page["track_total_hits"] = False
+    if "highlight" in page:  # the exact field's highlights only where needed (_add_exact_highlights)
+        page["highlight"] = _HIGHLIGHT_TEXT
     summary: dict[str, Any] = {"query": full["query"], "size": 0, "track_total_hits": True}
     if "aggs" in full:
         summary["aggs"] = full["aggs"]
     return page, summary
+
+
+def exact_highlights_body(request: SearchRequest, doc_ids: list[str]) -> dict[str, Any]:
+    """The exact field's highlights of ``doc_ids`` (passages of this search that the analysed field left
+    unmarked) under the same query: what a one-request search highlighting both fields would show."""
+    body = build_body(request.model_copy(update={"group": False, "facets": False, "page": 1, "size": 1}))
+    body["query"]["bool"]["filter"].append({"ids": {"values": doc_ids}})
+    body.update({"size": len(doc_ids), "from": 0, "sort": ["_doc"], "_source": False, "track_total_hits": False,
+                 "highlight": _HIGHLIGHT_EXACT})
+    return body
+
+
+def _unmarked(raw_hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [h for h in raw_hits if not (h.get("highlight") or {}).get("text") and h.get("_id")]
+
+
+def _add_exact_highlights(client: Any, alias: str, request: SearchRequest, raw_hits: list[dict[str, Any]], *,
+                          request_cache: bool) -> int:
+    """Give the hits the analysed field left unmarked their exact field's highlight (one request, only
+    when there are such hits and the query has words to mark); the request's ``took`` in ms."""
+    missing = _unmarked(raw_hits)
+    if not missing or not positive_terms(parse_query(request.q)):
+        return 0
+    answer = _call(client, "search", index=alias, body=exact_highlights_body(request, [h["_id"] for h in missing]),
+                   request_cache=request_cache)
+    found = {h["_id"]: h.get("highlight") or {} for h in (answer or {}).get("hits", {}).get("hits", [])}
+    for hit in missing:
+        if exact := found.get(hit["_id"], {}).get("text.exact"):
+            hit.setdefault("highlight", {})["text.exact"] = exact
+    return int((answer or {}).get("took", 0))
 
 
 def _has_words(text: str) -> bool:
@@ -658,33 +699,45 @@ def _answers(answer: dict[str, Any] | None, expected: int) -> list[dict[str, Any
     return items
 
 
-def search(client: Any, prefix: str, request: SearchRequest) -> SearchResult:
+def search(client: Any, prefix: str, request: SearchRequest, *, request_cache: bool = True) -> SearchResult:
     """Run one search against ``{prefix}-segments`` (grouped by meeting when ``request.group``).
 
     One round trip for the page and its summary (:func:`split_bodies`), and, grouped, one more for the
-    page's meetings: their best passages, counts and participants."""
+    page's meetings: their best passages, counts and participants; one more, small, only when passages
+    shown were found by the exact field alone (a typo): their exact field's highlights.
+
+    ``request_cache``: OpenSearch's shard request cache for every part, the page included (by default it
+    keeps only size-0 answers); it drops a shard's cached answers whenever that shard's content changes
+    (refresh), so nothing stale is served. Off: every part computed afresh (benchmarks)."""
     page_body, summary_body = split_bodies(request)
     alias = segments_alias(prefix)
-    answer = _call(client, "msearch", body=[{"index": alias}, page_body, {"index": alias}, summary_body])
-    items = _answers(answer, 2)
+    cached = {"index": alias, "request_cache": request_cache}
+    items = _answers(_call(client, "msearch", body=[cached, page_body, cached, summary_body]), 2)
     if items is None:  # no index yet: an empty archive, not an error
         return SearchResult(total=0, page=request.page, size=request.size,
                             view="meetings" if request.group else "passages",
                             total_meetings=0 if request.group else None)
     page, summary = items
+    extra_ms = 0
+    if not request.group:
+        extra_ms = _add_exact_highlights(client, alias, request, page.get("hits", {}).get("hits", []),
+                                         request_cache=request_cache)
     # The page's hits with the summary's exact total and aggregations: one response, as build_body's.
     merged = {**page, "aggregations": summary.get("aggregations")}
     merged["hits"] = {**page.get("hits", {}), "total": summary.get("hits", {}).get("total", 0)}
     result = parse_response(request, merged)
-    result.took_ms = max(int(page.get("took", 0)), int(summary.get("took", 0)))
+    result.took_ms = max(int(page.get("took", 0)), int(summary.get("took", 0))) + extra_ms
     if request.group and result.meetings:
         ids = [g.meeting_id for g in result.meetings]
         # One round trip for the page's passages and the meetings' participants.
         second = _answers(_call(client, "msearch", body=[
-            {"index": alias}, group_passages_body(request, ids),
+            cached, group_passages_body(request, ids),
             {"index": meetings_alias(prefix)}, _meetings_body(ids),
         ]), 2)
         passages, meetings_answer = second or [{}, {}]
+        best = [h for b in ((passages.get("aggregations") or {}).get("groups") or {}).get("buckets", [])
+                for h in b.get("best", {}).get("hits", {}).get("hits", [])]
+        result.took_ms += _add_exact_highlights(client, alias, request, best, request_cache=request_cache)
         add_group_passages(result, passages)
         result.took_ms += int(passages.get("took", 0))
         docs = {str(h["_source"].get("meeting_id")): dict(h["_source"])

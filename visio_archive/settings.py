@@ -104,6 +104,10 @@ class Settings(BaseSettings):
     # `workers up` starts a local Prefect server on this port when PREFECT_API_URL is not set.
     prefect_port: int = Field(default=4200, ge=1, le=65535)
     # --- end scale -----------------------------------------------------------------------------
+    # --- search3 (issue 12): OpenSearch's shard request cache for search pages as well as summaries
+    # (answers are dropped whenever the index refreshes); off only to measure uncached searches.
+    search_request_cache: bool = True
+    # --- end search3 ---------------------------------------------------------------------------
 
     @property
     def services_dir(self) -> Path:

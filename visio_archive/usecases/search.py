@@ -184,7 +184,8 @@ def run_search(archive: Archive, actor: Actor, params: SearchParams, *,
         if request.group and not search_mod.parse_query(request.q):
             result = search_mod.browse(archive.search_client, archive.prefix, request)
         else:
-            result = search_mod.search(archive.search_client, archive.prefix, request)
+            result = search_mod.search(archive.search_client, archive.prefix, request,
+                                       request_cache=archive.settings.search_request_cache)
     except QueryError as exc:
         raise Invalid(str(exc)) from exc
     except search_mod.SearchUnavailable as exc:

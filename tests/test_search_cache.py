@@ -1,0 +1,113 @@
+"""Searches use OpenSearch's shard request cache (pages included), and it never serves a stale answer:
+a new meeting, a re-indexed (re-redacted) meeting or a deleted one shows in the very next search."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from visio_archive import index
+from visio_archive.models import MeetingDocument, SegmentDocument
+from visio_archive.search import SearchRequest, search
+from visio_archive.settings import Settings
+
+pytestmark = pytest.mark.services
+
+
+def _meeting(meeting_id: str, texts: list[str], speaker: str) -> tuple[MeetingDocument, list[SegmentDocument]]:
+    started = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    meeting = MeetingDocument(meeting_id=meeting_id, title=f"Réunion {meeting_id}", language="fr",
+                              started_at=started, duration=60.0 * len(texts), participants=[speaker],
+                              segment_count=len(texts))
+    segments = [SegmentDocument(meeting_id=meeting_id, segment_index=i, start=60.0 * i, end=60.0 * i + 50,
+                                speaker=speaker, text=text, language="fr", meeting_title=meeting.title,
+                                started_at=started) for i, text in enumerate(texts)]
+    return meeting, segments
+
+
+def _cache_hits(client: Any, prefix: str) -> int:
+    stats = client.indices.stats(index=f"{prefix}-segments", metric="request_cache")
+    return int(stats["_all"]["total"]["request_cache"]["hit_count"])
+
+
+@pytest.fixture(scope="module")
+def prefix(module_settings: Settings, opensearch_client: Any) -> str:
+    index.ensure_indices(opensearch_client, module_settings.index_prefix)
+    meeting, segments = _meeting("cache-a", ["Le budget de la ville.", "Le budget est voté.", "Merci à tous."],
+                                 "Alice Martin")
+    index.index_meeting(opensearch_client, module_settings.index_prefix, meeting, segments, refresh=True)
+    return module_settings.index_prefix
+
+
+@pytest.mark.parametrize("group", [False, True])
+def test_repeated_search_is_served_by_the_request_cache(opensearch_client: Any, prefix: str, group: bool) -> None:
+    request = SearchRequest(q="budget", group=group, size=10)
+    first = search(opensearch_client, prefix, request)
+    before = _cache_hits(opensearch_client, prefix)
+    again = search(opensearch_client, prefix, request)
+    assert _cache_hits(opensearch_client, prefix) > before  # page and summary both answered from the cache
+    assert again.model_dump(exclude={"took_ms"}) == first.model_dump(exclude={"took_ms"})
+
+
+def test_cached_answers_follow_every_change(opensearch_client: Any, prefix: str) -> None:
+    passages = SearchRequest(q="budget")
+    grouped = SearchRequest(q="budget", group=True, size=10)
+    for _ in range(2):  # the second round is a cache hit
+        assert search(opensearch_client, prefix, passages).total == 2
+        assert search(opensearch_client, prefix, grouped).total_meetings == 1
+
+    meeting, segments = _meeting("cache-b", ["Un budget rectificatif.", "Le budget annexe."], "Bernard Petit")
+    index.index_meeting(opensearch_client, prefix, meeting, segments, refresh=True)
+    result = search(opensearch_client, prefix, passages)
+    assert result.total == 4 and len(result.hits) == 4
+    assert {f.value: f.count for f in result.facets["participants"]} == {"Alice Martin": 2, "Bernard Petit": 2}
+    grouped_result = search(opensearch_client, prefix, grouped)
+    assert grouped_result.total_meetings == 2
+    assert {g.meeting_id: g.count for g in grouped_result.meetings} == {"cache-a": 2, "cache-b": 2}
+
+    # Re-indexed with new text (a correction or a re-redaction): the old wording is gone at once.
+    meeting, segments = _meeting("cache-a", ["Le [LIEU_1] de la ville.", "Le budget est voté.", "Merci à tous."],
+                                 "Alice Martin")
+    index.index_meeting(opensearch_client, prefix, meeting, segments, refresh=True)
+    result = search(opensearch_client, prefix, passages)
+    assert result.total == 3
+    assert all("ville" not in hit.text for hit in result.hits)
+    assert search(opensearch_client, prefix, SearchRequest(q="ville")).hits[0].text == "Le [LIEU_1] de la ville."
+
+    index.delete_meeting(opensearch_client, prefix, "cache-b")
+    result = search(opensearch_client, prefix, passages)
+    assert result.total == 1 and [h.meeting_id for h in result.hits] == ["cache-a"]
+    assert search(opensearch_client, prefix, grouped).total_meetings == 1
+
+
+def test_request_cache_can_be_turned_off(opensearch_client: Any, prefix: str) -> None:
+    request = SearchRequest(q="voté")
+    search(opensearch_client, prefix, request, request_cache=False)
+    before = _cache_hits(opensearch_client, prefix)
+    search(opensearch_client, prefix, request, request_cache=False)
+    assert _cache_hits(opensearch_client, prefix) == before
+
+
+def _both_fields(client: Any, prefix: str, request: SearchRequest) -> list[str]:
+    """The passages' highlights as one request highlighting both fields shows them (the reference)."""
+    from visio_archive.search import _HIGHLIGHT, _hit, build_body
+
+    body = build_body(request.model_copy(update={"facets": False}))
+    body["highlight"] = _HIGHLIGHT
+    answer = client.search(index=f"{prefix}-segments", body=body, request_cache=False)
+    return [_hit(h).highlight for h in answer["hits"]["hits"]]
+
+
+@pytest.mark.parametrize("q", ["budget", "bugdet", "vote", '"le budget"', "budget OR merci", "-budget", "merci -budget"])
+def test_highlights_as_with_both_fields_at_once(opensearch_client: Any, prefix: str, q: str) -> None:
+    request = SearchRequest(q=q, size=10)
+    result = search(opensearch_client, prefix, request)
+    assert [h.highlight for h in result.hits] == _both_fields(opensearch_client, prefix, request)
+    if q == "bugdet":  # found through the exact field's fuzzy clause only, marked all the same
+        assert result.hits and all("<mark>" in h.highlight for h in result.hits)
+    grouped = search(opensearch_client, prefix, request.model_copy(update={"group": True}))
+    for group in grouped.meetings:
+        only = request.model_copy(update={"meeting_id": group.meeting_id, "size": 3})
+        assert [p.highlight for p in group.passages] == _both_fields(opensearch_client, prefix, only)

@@ -328,6 +328,15 @@ def numeric_runs(text: str, folded: str | None = None, strict: bool = False, lan
             prev_end = e
             i += 1
             continue
+        if (cur and cur[0].kind == "country" and len(tok) == 1 and tok.isalpha() and len(cur) >= 2
+                and (cur[-1].is_number or cur[-1].kind == "letter") and i + 1 < n
+                and (toks[i + 1][1] - toks[i + 1][0] == 1 or text[toks[i + 1][0]].isdigit()
+                     or f[toks[i + 1][0]:toks[i + 1][1]] in table)):
+            # letters of an IBAN's account part spelt one by one ("g b nine eight, f v c q, four oh ...")
+            cur.append(Unit(tok.upper(), s, e, "letter"))
+            prev_end = e
+            i += 1
+            continue
         if (cur and cur[0].kind == "country" and tok.isalpha() and len(tok) <= 4 and cur[-1].kind == "digits"
                 and (tok.isupper() or len(cur) == 2 or cur[-1].end == s
                      or (e < len(text) and text[e:e + 1].isdigit()))):
@@ -339,7 +348,7 @@ def numeric_runs(text: str, folded: str | None = None, strict: bool = False, lan
         if (len(tok) == 1 and tok.isalpha() and i + 2 < n and toks[i + 1][1] - toks[i + 1][0] == 1
                 and text[e:toks[i + 1][0]] in (" ", ".", ". ")
                 and (tok + text[toks[i + 1][0]]).upper() in IBAN_COUNTRIES
-                and (text[toks[i + 2][0]].isdigit() or f[toks[i + 2][0]:toks[i + 2][1]] in UNITS)):
+                and (text[toks[i + 2][0]].isdigit() or f[toks[i + 2][0]:toks[i + 2][1]] in table)):
             # "F R 76 ...", "f. r. soixante-seize ...": a country code spelt letter by letter
             flush()
             s2, e2 = toks[i + 1]

@@ -93,7 +93,17 @@ def _local_part_start(text: str, start: int) -> int:
     best = start
     pos = start
     names = 0
-    for _ in range(8):
+    for _ in range(12):
+        # letters spelt one by one ("k a r i m point b", "h u o n g point l e") make one word: a run of
+        # three single letters, or two when the word after them is a single letter too
+        run = _LETTER_RUN.search(text, max(0, pos - 80), pos)
+        if run is not None:
+            k = len(run.group(1).split())
+            single_after = re.match(r"[^\W\d_](?![\w'’])", text[pos:pos + 2]) is not None
+            if k + single_after >= 3 or (single_after and k >= 1 and pos == start):
+                pos = best = run.start(1)
+                names += 1
+                continue
         p = _PREV_TOKEN_RE.search(text, max(0, pos - 40), pos)
         if p is None:
             break
@@ -101,11 +111,16 @@ def _local_part_start(text: str, start: int) -> int:
         if tok in _LOCAL_SEPS or tok in _LOCAL_FILLERS:
             pos = p.start(1)
             continue
-        if tok in _EMAIL_PREV_STOP or tok in STOP_WORDS_EMAIL or names >= 4:
-            break
+        if (tok in _EMAIL_PREV_STOP or tok in STOP_WORDS_EMAIL or names >= 4
+                or any(part in _EMAIL_PREV_STOP for part in tok.split("-")[1:])):
+            break  # ... or "écrivez-moi", "envoyez-le", "send-me": a verb with its pronoun
         names += 1
         pos = best = p.start(1)
     return best
+
+
+# letters as a speller says them: plain a-z ("à", "y" as words are not spelt letters of an address)
+_LETTER_RUN = re.compile(r"(?<![\w'’])((?:[a-zA-Z][ \t]+)+)$")
 
 
 def find_emails(text: str) -> list[Entity]:
@@ -370,7 +385,7 @@ def find_written_ibans(text: str, folded: str) -> list[Entity]:
 # self-corrections, repetitions ("zéro six, non pardon, zéro sept ...", "six one seven, uh, ...").
 _FILLERS = frozenset(fold(w) for w in """
 euh euhh heu hum hmm hm mmh bah ben bé hein ouais oui voilà bon alors donc enfin attendez attends pardon non
-plutôt répète recommence redis reprends je j'ai dis dit c'est cest le la et puis ensuite
+plutôt répète recommence redis reprends je j'ai dis dit c'est cest le la et puis ensuite clé clef
 uh um er erm ah oh hmm sorry no wait i mean again let me yeah yes okay ok like so then and
 """.split())
 _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -493,6 +508,35 @@ def _spoken_french_phone(nums: list[Unit], digits: int, folded: str, start: int)
     return _CONTACT_VETO.search(folded[max(0, start - 40):start]) is None
 
 
+def _valid_phone(body: str) -> bool:
+    """A valid number of the French plan or of one of the other plans tried (any grouping)."""
+    if not body.isdigit():
+        return False
+    if phone_kind(body) is not None:
+        return True
+    return any(phone_valid(body, region) is not None for region in _FOREIGN_REGIONS)
+
+
+def _thousands_shape(nums: list[Unit]) -> bool:
+    g = [u.digits for u in nums]
+    return len(g) >= 2 and 1 <= len(g[0]) <= 3 and all(len(x) == 3 for x in g[1:])
+
+
+def _digit_by_digit(nums: list[Unit], digits: int) -> bool:
+    """Seven digits or more said one by one ("oh two oh, seven nine four six", "six un deux ..."), with
+    "double"/"triple" allowed: how people read out an identifier, never an amount."""
+    if digits < 7 or not all(u.kind == "words" for u in nums):
+        return False
+    single = sum(1 for u in nums if len(u.digits) == 1 or (len(set(u.digits)) == 1 and len(u.digits) <= 3))
+    return single >= 0.8 * len(nums)
+
+
+def _vetoed(folded: str, start: int) -> bool:
+    """A file, decree, order or amount word (or a public service line) shortly before ``start``."""
+    window = folded[max(0, start - 40):start]
+    return _CONTACT_VETO.search(window) is not None or _SERVICE_CTX.search(window) is not None
+
+
 def _quantity_shape(nums: list[Unit], text: str) -> bool:
     """Digits written as a date, years or an amount, not as an identifier: "12 03 2024", "2023 2024
     2025", "1 200 000", "12 345 678" (groups of three after the first: thousands)."""
@@ -542,13 +586,19 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         if digits < 6:
             continue
         start, end = units[0].start, units[-1].end
-        if _UNIT_AFTER.match(text, end) or _quantity_shape(nums, text):
+        if _UNIT_AFTER.match(text, end):
             continue
         label = _cue_label(folded, start)
         if label is None:
             label = _cue_after(folded, end)
+        if _quantity_shape(nums, text) and not (
+                label == "PHONE" and digits >= 9 and _thousands_shape(nums)
+                and _valid_phone("".join(u.digits for u in nums))):
+            continue  # "1 200 000", "12 03 2024" ... but "joignable au 655 218 904" is a Spanish mobile
         if label is None and lang == "fr" and _spoken_french_phone(nums, digits, folded, start):
             label = "PHONE"
+        if label is None and _digit_by_digit(nums, digits) and not _vetoed(folded, start):
+            label = ""  # "eight one eight, five five, five oh three two one": nobody says an amount that way
         if label is None:
             continue
         words = folded[start:end]
@@ -766,9 +816,39 @@ def find_addresses(text: str, folded: str | None = None) -> list[Entity]:
             end = _take_city_after(text, f, name_end)
         if text[end - 1] == "." and not re.search(r"(?<![\w.])\w{1,3}\.$", text[m.start():end]):
             end -= 1
-        st = m.start()
+        st = _complements_before(f, m.start(), _FR_COMPLEMENT_BEFORE)
+        end = _complements_after(f, end, _FR_COMPLEMENT_AFTER)
         out.append(Entity(start=st, end=end, label="ADDRESS", text=text[st:end], source="pattern"))
     return out
+
+
+# What comes with a street address in a private one: building, staircase, floor, flat, residence,
+# hamlet ("bâtiment c, appartement quarante-deux, 7 rue ...", "résidence les érables, escalier b, 15 ...",
+# "lieu-dit la croix rouge, 18 route de quimper", "... 8 rue X, 3e étage, porte gauche").
+_ID = rf"(?:[a-z]{{1,2}}\d{{0,3}}|\d{{1,4}}[a-z]?|(?:{_NUMW})(?:[ -](?:{_NUMW}|et|un))*)"
+_FR_UNIT_WORDS = (r"batiment|bat\.?|bloc|immeuble|tour|escalier|esc\.?|entree|appartement|appart|appt|apt\.?"
+                  r"|app\.?|logement|porte|boite|bal|etage|lot|chambre|box")
+_FR_PLACE_WORDS = r"residence|lieu-dit|lieudit|hameau|cite|lotissement|domaine|quartier|village"
+# a residence's or hamlet's name ends where the sentence goes on ("quartier nord c'est là où ...")
+_CLAUSE_WORDS = (r"(?:c['’]est|c['’]etait|est|et|ou|la-bas|qui|que|qu['’]\w*|on|il|elle|ils|elles|je|j['’]\w*|nous|vous"
+                 r"|mais|donc|puis|alors|avec|pour|dans|sur|a|ont|sont|ca|y|en|au|aux|si|car|comme|chez)(?![\w'’-])")
+_COMPLEMENT = (rf"(?:(?:{_FR_UNIT_WORDS})[ \t]+(?:n[°o]\.?[ \t]*|numero[ \t]+)?{_ID}"
+               rf"|(?:{_FR_PLACE_WORDS})[ \t]+(?:(?!{_CLAUSE_WORDS})[^\W\d_][\w'’-]*[ \t]*){{1,4}}"
+               rf"|(?:\d{{1,2}}|{_NUMW})[ \t]*(?:e|eme|er|ere|ieme|iere)?[ \t]+etage)")
+_FR_COMPLEMENT_BEFORE = re.compile(rf"(?<![\w'’])(?:{_COMPLEMENT}[ \t]*,?[ \t]*)+$")
+_FR_COMPLEMENT_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*{_COMPLEMENT})+(?![\w'’])")
+
+
+def _complements_before(folded: str, start: int, rx: re.Pattern[str]) -> int:
+    m = rx.search(folded, max(0, start - 120), start)
+    if m is None:
+        return start
+    return m.start() + len(folded[m.start():m.end()]) - len(folded[m.start():m.end()].lstrip(" \t,"))
+
+
+def _complements_after(folded: str, end: int, rx: re.Pattern[str]) -> int:
+    m = rx.match(folded, end)
+    return m.end() if m else end
 
 
 def find_structured(text: str, folded: str | None = None, lang: str = "fr",
@@ -789,17 +869,28 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
 # ---------------------------------------------------------------- English addresses
 
 _EN_STREET = (r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|court|ct|place|pl|way|close|crescent"
-              r"|terrace|square|sq|parkway|pkwy|highway|hwy|row|mews|grove|gardens|hill|walk")
+              r"|terrace|square|sq|parkway|pkwy|highway|hwy|row|mews|grove|gardens|hill|walk|approach|rise|parade"
+              r"|wharf|quay|circus|vale|green|park|yard|gate|view|end")
 _EN_NUM = "|".join(sorted((w for w in EN_NUMBER_WORDS if w not in ("oh", "double", "triple", "hundred")),
                           key=len, reverse=True))
 _EN_ADDR_RE = re.compile(
     rf"(?<![\w,.])(\d{{1,5}}[a-z]?|(?:{_EN_NUM})(?:[ -](?:{_EN_NUM}|hundred))*)[ \t]+"
-    rf"((?:[^\W\d_][\w'’-]*[ \t]+){{1,3}}?)(?:{_EN_STREET})\b\.?"
+    rf"((?:(?:[^\W\d_][\w'’-]*|\d{{1,3}}(?:st|nd|rd|th))[ \t]+){{1,3}}?)(?:{_EN_STREET})\b\.?"
     rf"(?:[ \t]+(?:nw|ne|sw|se|north|south|east|west)\b)?",
 )
 _EN_ADDR_STOP = frozenset("""the a an and or of to in on at for with from by is was are were be this that it its his her
 their our my your we you they he she i about around than then there here over under after before into""".split())
+# Nouns that a number counts or measures: after a number they make a quantity, never a house number.
+_EN_COUNT_NOUNS = frozenset("""year years month months week weeks day days hour hours minute minutes second seconds
+mile miles km kilometre kilometres kilometer kilometers metre metres meter meters foot feet yard yards inch inches
+percent per people person persons staff member members times time page pages point points pound pounds dollar
+dollars euro euros cent cents item items step steps more less extra other million millions billion billions thousand
+thousands dozen dozens kids children students cases files months' years' quarter quarters""".split())
+_EN_AMBIGUOUS_STREET = frozenset("""end view walk park green gate yard rise way close row hill place court square
+parade approach vale circus grove gardens terrace mews crescent quay wharf""".split())
+_UK_POSTCODE = r"[a-z]{1,2}\d[a-z\d]?[ \t]?\d[a-z]{2}"
 _EN_CITY_RE = re.compile(r"(?:,?[ \t]+(?:[^\W\d_][\w'’-]*)){1,3}?(?:,?[ \t]+[a-z]{2})?[ \t]+\d{5}(?:-\d{4})?\b"
+                         rf"|(?:,?[ \t]+(?:[^\W\d_][\w'’-]*)){{0,3}}?,?[ \t]+{_UK_POSTCODE}\b"
                          r"|,[ \t]*[^\W\d_][\w'’-]*")
 
 
@@ -810,13 +901,29 @@ def find_addresses_en(text: str, folded: str | None = None) -> list[Entity]:
     out: list[Entity] = []
     for m in _EN_ADDR_RE.finditer(f):
         name = m.group(2).split()
-        if any(w in _EN_ADDR_STOP for w in name):
-            continue
-        end = m.end()
+        if any(w in _EN_ADDR_STOP for w in name) or name[0] in _EN_COUNT_NOUNS:
+            continue  # "the 2024 year end", "a 5 year view", "12 people walk": a count, not a house number
+        end = _complements_after(f, m.end(), _EN_AFTER)  # "..., flat 2, leeds ls6 2ab"
         c = _EN_CITY_RE.match(f, end)
+        city = False
         if c:
             words = re.findall(r"[^\W\d_][\w'’-]*", c.group())
-            if not any(w in _EN_ADDR_STOP for w in words):
+            if not any(w in _EN_ADDR_STOP or w in _EN_UNIT_WORDS for w in words):
                 end = c.end()
-        out.append(Entity(start=m.start(), end=end, label="ADDRESS", text=text[m.start():end], source="pattern"))
+                city = True
+        street = f[m.end(2):m.end()].rstrip(".").split()[0]
+        if (street in _EN_AMBIGUOUS_STREET and not city and name[0].endswith("s") and not name[0].endswith("ss")
+                and not text[m.start(2)].isupper()):
+            continue  # "2 rounds end to end", "3 kids park there": a plural noun counted, lower case, no town
+        st = _complements_before(f, m.start(), _EN_BEFORE)
+        end = _complements_after(f, end, _EN_AFTER)
+        out.append(Entity(start=st, end=end, label="ADDRESS", text=text[st:end], source="pattern"))
     return out
+
+
+# "flat 3, 14 elm grove", "apartment 4b, 350 west 57th street", "unit 7, 88 station approach", "..., suite 200"
+_EN_UNIT_WORDS = frozenset("flat apartment apt unit suite ste floor room building block".split())
+_EN_UNIT = (rf"(?:flat|apartment|apt\.?|unit|suite|ste\.?|floor|room|building|block)[ \t]+(?:no\.?[ \t]*|number[ \t]+)?"
+            rf"(?:[a-z]?\d{{1,4}}[a-z]?|[a-z]\b|(?:{_EN_NUM})(?:[ -](?:{_EN_NUM}))*(?:[ \t]?[a-z]\b)?)")
+_EN_BEFORE = re.compile(rf"(?<![\w'’])(?:{_EN_UNIT}[ \t]*,?[ \t]*)+$")
+_EN_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*{_EN_UNIT})+(?![\w'’])")

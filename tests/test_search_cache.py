@@ -100,7 +100,8 @@ def _both_fields(client: Any, prefix: str, request: SearchRequest) -> list[str]:
     return [_hit(h).highlight for h in answer["hits"]["hits"]]
 
 
-@pytest.mark.parametrize("q", ["budget", "bugdet", "vote", '"le budget"', "budget OR merci", "-budget", "merci -budget"])
+@pytest.mark.parametrize("q", ["budget", "bugdet", "vote", '"le budget"', "budget OR merci", "-budget",
+                               "merci -budget"])
 def test_highlights_as_with_both_fields_at_once(opensearch_client: Any, prefix: str, q: str) -> None:
     request = SearchRequest(q=q, size=10)
     result = search(opensearch_client, prefix, request)

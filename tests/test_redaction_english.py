@@ -97,3 +97,38 @@ def test_english_transcript_end_to_end() -> None:
     assert red.title == "Weekly sync with [PERSON_1]"
     assert red.series == "Team [PERSON_1]"
     assert red.segments[0].text == "thanks [PERSON_1], call me on [PHONE_1] tomorrow"
+
+
+def _persons(text: str) -> list[str]:
+    return [e.text for e in detect(text, lang="en") if e.label == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # an English verb after a first name is the clause's verb, not a surname (regular, irregular forms)
+        ("kevin said the server was down again", ["kevin"]),
+        ("we got an email from a guy called brian walsh", ["brian walsh"]),
+        ("me and dan went to see the supplier", ["dan"]),
+        # a first name that is also an English word, where only a person fits the grammar
+        ("yeah mike and i went through the numbers", ["mike"]),
+        ("so max thinks we should wait", ["max"]),
+        ("well sam told me it was approved", ["sam"]),
+    ],
+)
+def test_english_asr_names_and_the_verb_after_them(text: str, names: list[str]) -> None:
+    assert _persons(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the max was reached yesterday",  # a determiner: the ordinary word
+        "the mike and i were not working",
+        "hope said no",  # names that are frequent words of their own need a surname or a vocative
+        "then will said maybe",
+        "grace period is thirty days",
+    ],
+)
+def test_english_ordinary_words_that_are_first_names_stay(text: str) -> None:
+    assert _persons(text) == []

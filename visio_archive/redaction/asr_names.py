@@ -43,8 +43,9 @@ from visio_archive.redaction.lexicon import (
 )
 from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, fold
 
-__all__ = ["FirstNames", "civility_word_names", "clause_verb_after", "en_known", "en_pair_names", "en_unknown_pairs",
-           "first_names_for", "fr_pair_names", "spelled_names", "vocative_names"]
+__all__ = ["EN_FINITE", "EN_VERB_FORMS", "FirstNames", "civility_word_names", "clause_verb_after", "en_known",
+           "en_pair_names", "en_unknown_pairs", "en_weak_first_names", "first_names_for", "fr_pair_names",
+           "spelled_names", "vocative_names"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _NEXT = re.compile(r"[ \t]+([^\W\d_]+(?:[-'’][^\W\d_]+)*)")
@@ -69,7 +70,7 @@ venait fait font faisait dit disent disait peut peuvent pouvait doit doivent dev
 sait savent prend prennent prenait part partent arrive arrivait attend attendait reste restait travaille
 travaillait habite habitait demande demandait appelle appelait passe passait pense pensait
 """.split())
-_EN_FINITE = frozenset("""
+EN_FINITE = frozenset("""
 is was are were has had have will would can could should might must shall said says told asks asked called
 calls sent sends found finds helped helps came comes went goes took takes gave gives got gets made makes did
 does wants wanted thinks thought knows knew wrote writes joined joins left leaves needs needed agreed
@@ -97,7 +98,7 @@ def clause_verb_after(text: str, folded: str, pos: int, lang: str, common: Conta
         return False
     tok, ftok = m.group(1), folded[m.start(1):m.end(1)]
     if lang == "en":
-        return ftok in _EN_FINITE or (len(ftok) > 4 and ftok.endswith("ed"))
+        return ftok in EN_FINITE or (len(ftok) > 4 and ftok.endswith("ed"))
     if _elided_clitic(tok):
         return True
     if ftok in _FR_CLITICS or ftok in _FR_FINITE:
@@ -244,8 +245,8 @@ def en_pair_names(text: str, folded: str, common: Container[str], names: FirstNa
             if m is None:
                 break
             w, fw = m.group(1), folded[m.start(1):m.end(1)]
-            if fw in _NEVER or fw in EN_STOP or len(fw) < 2:
-                break
+            if fw in _NEVER or fw in EN_STOP or len(fw) < 2 or fw in EN_FINITE or fw in _EN_HUMAN_VERBS:
+                break  # "kevin said the ...": the verb, though "Said" is a surname too
             surname = fw in EN_SURNAMES or fw in SURNAMES or (not en_known(w, common) and _plain(w) and len(fw) >= 3)
             if not surname or (modal and n == 0 and fw not in EN_SURNAMES):
                 break
@@ -255,6 +256,44 @@ def en_pair_names(text: str, folded: str, common: Container[str], names: FirstNa
             continue
         out.append(Entity(start=t.start(), end=end, label="PERSON", text=text[t.start():end], score=0.6,
                           source="lexicon"))
+    return out
+
+
+# Only a person does these: a first name right before one is the subject, even an ordinary word ("mike said").
+_EN_HUMAN_VERBS = frozenset("""
+said says told tells asked asks replied wrote writes emailed texted phoned rang called mentioned suggested
+explained promised agreed disagreed thinks thought reckons believes wants wanted needs knows knew insists insisted
+""".split())
+_EN_CLAUSE_START = frozenset("yeah yes so and but then okay ok well oh no because actually".split())
+
+
+def en_weak_first_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
+    """A first name that is also an English word ("mike", "rosa", "max") where grammar says it is a
+    person: "mike and i went", "me and rosa", "with rosa and me", or opening a clause before a verb only a
+    person does ("yeah mike said ...", "so max thinks ...").  Never after a determiner or a pronoun
+    ("the mike", "my max"); the names that are also frequent words of their own ("will", "mark", "grace")
+    are left to the surname and vocative rules."""
+    from visio_archive.redaction.person import EN_AMBIGUOUS_FIRST
+
+    out: list[Entity] = []
+    for t in _WORD.finditer(text):
+        ftok = folded[t.start():t.end()]
+        if ftok in names.strong or ftok not in names or ftok in _NEVER or ftok in EN_AMBIGUOUS_FIRST:
+            continue
+        prev = fold(_prev_word(text, t.start()))
+        if prev in EN_BLOCKERS and prev not in _EN_CLAUSE_START:
+            continue
+        after = folded[t.end():t.end() + 14]
+        before = folded[max(0, t.start() - 8):t.start()]
+        pair = (re.match(r"[ \t]+and[ \t]+(?:i|me|myself)(?![\w'’])", after) is not None
+                or re.search(r"(?<![\w'’])(?:me|i)[ \t]+and[ \t]+$", before) is not None)
+        subject = False
+        if not pair and (t.start() == 0 or prev in _EN_CLAUSE_START or text[:t.start()].rstrip()[-1:] in ".!?,;:"):
+            m = _NEXT.match(folded, t.end())
+            subject = m is not None and m.group(1) in _EN_HUMAN_VERBS
+        if pair or subject:
+            out.append(Entity(start=t.start(), end=t.end(), label="PERSON", text=t.group(), score=0.6,
+                              source="context"))
     return out
 
 
@@ -346,11 +385,20 @@ def spelled_names(text: str, folded: str, persons: list[tuple[int, int]]) -> lis
     return out
 
 
+# Irregular English verb forms (the model's tables hold lemmas; en_known reads the regular endings).
+EN_VERB_FORMS = frozenset("""
+said told went gone came took taken gave given got gotten made did done thought knew known wrote written left
+sent found brought bought kept felt heard held meant paid ran saw seen spoke spoken met stood understood won lost
+began begun broke broken chose chosen drove driven forgot forgotten shown sat
+""".split())
+
+
 def en_known(word: str, common: Container[str]) -> bool:
-    """An English word or an inflected form of one ("prefers", "texts", "ended", "parties", "bigger"):
+    """An English word or an inflected form of one ("prefers", "texts", "ended", "parties", "bigger",
+    irregular "said", "went"):
     the English model's tables hold lemmas only."""
     w = word.lower()
-    if w in common:
+    if w in common or w in EN_VERB_FORMS:
         return True
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("ier", "y"), ("iest", "y"), ("ves", "f"), ("es", ""),
                          ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("er", ""), ("er", "e"),

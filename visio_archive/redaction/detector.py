@@ -11,6 +11,7 @@ from visio_archive.redaction.asr_names import (
     civility_word_names,
     en_pair_names,
     en_unknown_pairs,
+    en_weak_first_names,
     first_names_for,
     fr_pair_names,
     spelled_names,
@@ -191,6 +192,7 @@ class Detector:
                 ents += en_cue_names(text, folded, self.common)
                 ents += en_pair_names(text, folded, self.common, names)
                 ents += en_unknown_pairs(text, folded, self.common)
+                ents += en_weak_first_names(text, folded, names)
             if names is not None:
                 ents += vocative_names(text, folded, names)
                 ents += civility_word_names(text, folded, self.common, names, self.lang)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Container, Iterable, Sequence
 
 from visio_archive.models import Entity
+from visio_archive.redaction.asr_names import EN_FINITE, EN_VERB_FORMS, en_known
 from visio_archive.redaction.civility import CIVILITY_ALT, needs_capital, needs_dot, strip_civility
 from visio_archive.redaction.lexicon import (
     AMBIGUOUS_FIRST,
@@ -370,6 +371,12 @@ def extend_person(text: str, folded: str, start: int, end: int, common: Containe
     """Take the surname that follows a detected name: "[léopoldine] sarfati", "[Nolwenn] d'Harcourt";
     a rare dictionary word counts too ("bénédicte poupon")."""
     more = _extend_name(text, folded, end, common, lower_ok=text[start:end].islower(), max_tokens=2, rare=rare)
+    if more is not None and more > end and lang == "en":
+        # "kevin said the ...", "anna went home": an English verb after the name, though "Said" is a surname too
+        for w in re.finditer(r"[^\W\d_][\w'’-]*", folded[end:more]):
+            if w.group() in EN_VERB_FORMS or w.group() in EN_FINITE:
+                more = end + len(folded[end:end + w.start()].rstrip())
+                break
     if more is not None and more > end:
         return more
     if lang != "fr":
@@ -622,9 +629,14 @@ def _en_name_word(tok: str, ftok: str, common: Container[str]) -> bool:
     if "'" in tok or "’" in tok:
         return bool(re.fullmatch(r"[a-z]+['’][a-z]{2,}", ftok)) and not ftok.endswith(
             ("'s", "’s", "'t", "’t", "'re", "’re", "'ve", "’ve", "'ll", "’ll", "'d", "’d", "'m", "’m"))
-    if ftok in FIRST_NAMES:
+    if ftok in FIRST_NAMES and ftok not in EN_VERB_FORMS:
         return True
-    return tok[:1].isupper() or ftok not in common
+    if tok[:1].isupper():
+        return True
+    # a lower-case word the dictionary knows, inflected ("called", "walked") or irregular ("said"), is no name
+    return ftok not in EN_VERB_FORMS and not en_known(tok, common)
+
+
 
 
 def en_cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]:

@@ -45,7 +45,7 @@ from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, fo
 
 __all__ = ["EN_FINITE", "EN_VERB_FORMS", "FirstNames", "civility_word_names", "clause_verb_after", "en_known",
            "en_pair_names", "en_unknown_pairs", "en_weak_first_names", "first_names_for", "fr_pair_names",
-           "spelled_names", "vocative_names"]
+           "fr_weak_first_names", "spelled_names", "vocative_names"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _NEXT = re.compile(r"[ \t]+([^\W\d_]+(?:[-'’][^\W\d_]+)*)")
@@ -292,6 +292,44 @@ def en_weak_first_names(text: str, folded: str, names: FirstNames) -> list[Entit
             m = _NEXT.match(folded, t.end())
             subject = m is not None and m.group(1) in _EN_HUMAN_VERBS
         if pair or subject:
+            out.append(Entity(start=t.start(), end=t.end(), label="PERSON", text=t.group(), score=0.6,
+                              source="context"))
+    return out
+
+
+# French: a first name that is also a word ("pierre", "rose", "olivier") where only a person fits.
+_FR_PERSON_OBJECT = re.compile(
+    r"(?<![\w'’])(?:vu|revu|appele|rappele|croise|prevenu|contacte|relance|eu|joint|recu|rencontre"
+    r"|vois|appelle|rappelle|previens|demande a|dit a|parle a|parle avec|ecrit a|repondu a)"
+    r"[ \t]+$")
+_FR_AFTER_OBJECT = re.compile(
+    r"[ \t]*(?:[.,;:!?…]|$|(?:ce matin|ce soir|cet apres-midi|hier|avant-hier|demain|aujourd'hui|tout a l'heure"
+    r"|la semaine derniere|lundi|mardi|mercredi|jeudi|vendredi|au telephone|par telephone|en reunion)(?![\w'’]))")
+_FR_HUMAN_AFTER = re.compile(r"[ \t]+(?:m|t|nous|vous|l|lui|leur)['’ ][ \t]*(?:a|avait|aura|ont)[ \t]+"
+                             r"(?:dit|appele|ecrit|rappele|confirme|explique|demande|envoye|transmis|repondu)"
+                             r"(?![\w'’])")
+
+
+def fr_weak_first_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
+    """"josé et moi", "moi et rose", "j'ai vu pierre ce matin", "olivier m'a dit que ...": a first name that
+    is also an ordinary French word, where the grammar leaves only a person: paired with "moi", the object
+    of a verb done to people with nothing after it, the subject of "m'a dit" / "nous a écrit"; never after
+    a determiner ("la rose", "le pierre")."""
+    out: list[Entity] = []
+    for t in _WORD.finditer(text):
+        ftok = folded[t.start():t.end()]
+        if ftok in names.strong or ftok not in names or ftok in _NEVER or not t.group().islower():
+            continue
+        prev = fold(_prev_word(text, t.start()))
+        if prev in FR_DETERMINERS or prev in ("de", "d"):
+            continue
+        before = folded[max(0, t.start() - 24):t.start()]
+        after = folded[t.end():t.end() + 40]
+        pair = (re.match(r"[ \t]+et[ \t]+moi(?![\w'’])", after) is not None
+                or re.search(r"(?<![\w'’])moi[ \t]+et[ \t]+$", before) is not None)
+        obj = _FR_PERSON_OBJECT.search(before) is not None and _FR_AFTER_OBJECT.match(after) is not None
+        subj = _FR_HUMAN_AFTER.match(after) is not None
+        if pair or obj or subj:
             out.append(Entity(start=t.start(), end=t.end(), label="PERSON", text=t.group(), score=0.6,
                               source="context"))
     return out

@@ -14,6 +14,7 @@ from visio_archive.redaction.asr_names import (
     en_weak_first_names,
     first_names_for,
     fr_pair_names,
+    fr_weak_first_names,
     spelled_names,
     vocative_names,
 )
@@ -187,6 +188,7 @@ class Detector:
                 ents += subject_names(text, folded, self.common)
                 ents += unknown_pairs(text, folded, self.common, self._rare)
                 ents += fr_pair_names(text, folded, self.common, names)
+                ents += fr_weak_first_names(text, folded, names)
             elif self.lang == "en" and names is not None:
                 ents += en_first_names(text, folded, self.common, names.strong)
                 ents += en_cue_names(text, folded, self.common)

@@ -126,7 +126,7 @@ def installed_store() -> Path:
     from visio_archive.settings import Settings
 
     store = ModelStore.from_settings(Settings())
-    install(store, names=["whisper-base", "pyannote-segmentation", "resemblyzer-encoder"])
+    install(store, names=["whisper-base", "pyannote-segmentation", "silero-vad", "resemblyzer-encoder"])
     return store.root
 
 

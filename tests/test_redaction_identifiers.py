@@ -303,3 +303,33 @@ def test_cards_of_15_to_19_digits_and_diners_need_no_context() -> None:
         assert labels(f"le paiement {number} a été fait") == [("PAYMENT_CARD", number)]
     short = make_card("4", 13)  # 13 digits: a card only in a card context
     assert labels(f"la référence {short}") == []
+
+
+# UK National Insurance numbers (HMRC rules): two prefix letters (first not D F I Q U V, second not D F I O Q U V,
+# BG GB KN NK NT TN ZZ never allocated), six digits, suffix A-D.
+@pytest.mark.parametrize("nino", ["AB 12 34 56 C", "JK123456A", "CE 98 76 54 D", "ha 11 22 33 b".upper()])
+def test_uk_national_insurance_number_written(nino: str) -> None:
+    got = [(e.label, e.text) for e in find_structured(f"reference {nino} on file", lang="en")]
+    assert got == [("NIR", nino)], got
+
+
+@pytest.mark.parametrize("bad", ["DA 12 34 56 C", "AO 12 34 56 C", "GB 12 34 56 A", "AB 12 34 56 E", "ZZ123456A"])
+def test_uk_national_insurance_number_invalid_prefix_or_suffix(bad: str) -> None:
+    assert not [e for e in find_structured(f"reference {bad} on file", lang="en") if e.label == "NIR"]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("his national insurance number is q q one two three four five six c thanks",
+         "q q one two three four five six c"),
+        ("my ni number is QQ 12 34 56 C", "QQ 12 34 56 C"),  # HMRC's own specimen, read after a cue
+    ],
+)
+def test_uk_national_insurance_number_read_out(text: str, span: str) -> None:
+    assert [(e.label, e.text) for e in find_structured(text, lang="en")] == [("NIR", span)]
+
+
+def test_two_letter_words_around_six_digits_are_no_insurance_prefix() -> None:
+    got = [e.text for e in find_structured("call me on 123456 a bit later", lang="en")]
+    assert all(not t.startswith("on") for t in got), got

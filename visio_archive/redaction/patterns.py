@@ -859,11 +859,49 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
     for extra in (find_written_ibans(text, f), find_contact_numbers(text, f, lang, common, runs)):
         # a span another recognizer already holds whole adds nothing
         out += [e for e in extra if not any(x.start <= e.start and e.end <= x.end for x in out)]
+    out = _uk_insurance_numbers(text, f, out)
     if lang == "fr":
         out += find_addresses(text, f)
     elif lang == "en":
         out += find_addresses_en(text, f)
     return out  # no address grammar for de / nl yet
+
+
+# UK National Insurance number (HMRC): two prefix letters (first not D F I Q U V, second not D F I O Q U V;
+# BG GB KN NK NT TN ZZ never allocated), six digits, a suffix letter A-D.
+_NINO_RE = re.compile(r"(?<![\w'’])(?!bg|gb|kn|nk|nt|tn|zz)[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z][ \t]?"
+                      r"\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[a-d](?![\w'’])")
+_EN_TWO_LETTER = frozenset("am an as at be by do go he if in is it me my no of oh on or so to up us we".split())
+_NINO_BEFORE = re.compile(r"(?<![\w'’])[a-z][ \t]?[a-z][ \t]*$")
+_NINO_AFTER = re.compile(r"[ \t]*[a-d](?![\w'’])")
+
+
+def _uk_insurance_numbers(text: str, folded: str, ents: list[Entity]) -> list[Entity]:
+    """Written NI numbers ("AB 12 34 56 C"), and six digits read after a cue with their letters around them
+    ("q q one two three four five six c", "QQ 12 34 56 C": the letters are part of the number)."""
+    out: list[Entity] = []
+    for e in ents:
+        if e.source == "context" and sum(c.isdigit() for c in re.sub(r"\D", "", e.text)) <= 6:
+            digits = sum(len(u.digits) for run in numeric_runs(e.text, fold(e.text), lang="en") for u in run
+                         if u.is_number)
+            b = _NINO_BEFORE.search(folded, max(0, e.start - 6), e.start)
+            a = _NINO_AFTER.match(folded, e.end)
+            prefix = text[b.start():b.end()].strip() if b is not None else ""
+            cue = re.search(r"insurance|\bni\b|\bnino\b", folded[max(0, e.start - 40):e.start]) is not None
+            letters = (" " in prefix or prefix.isupper() or cue) and prefix.lower() not in _EN_TWO_LETTER
+            if digits == 6 and b is not None and a is not None and letters:
+                e = Entity(start=b.start(), end=a.end(), label="NIR", text=text[b.start():a.end()],
+                           score=e.score, source="context")
+        out.append(e)
+    for m in _NINO_RE.finditer(folded):
+        raw = text[m.start():m.end()]
+        if not (raw.isupper() or " " not in raw) or raw[:2].lower() in _EN_TWO_LETTER:
+            continue  # "call me on 123456 a": lower-case words around digits, not the letters of a NINO
+        if not any(x.start <= m.start() and m.end() <= x.end for x in out):
+            out = [x for x in out if not (m.start() <= x.start and x.end <= m.end())]
+            out.append(Entity(start=m.start(), end=m.end(), label="NIR", text=text[m.start():m.end()],
+                              source="pattern"))
+    return out
 
 
 # ---------------------------------------------------------------- English addresses

@@ -114,6 +114,9 @@ def _persons(text: str) -> list[str]:
         ("yeah mike and i went through the numbers", ["mike"]),
         ("so max thinks we should wait", ["max"]),
         ("well sam told me it was approved", ["sam"]),
+        # a regular past after a surname is the verb; an abbreviated civility with its dot announces a name
+        ("dr. chen and professor adebayo reviewed it", ["dr. chen", "professor adebayo"]),
+        ("the interviewer was mr. yamamoto", ["mr. yamamoto"]),
     ],
 )
 def test_english_asr_names_and_the_verb_after_them(text: str, names: list[str]) -> None:

@@ -31,6 +31,7 @@ from visio_archive.redaction.person import (
     cue_names,
     en_cue_names,
     en_first_names,
+    en_trim_verbs,
     extend_person,
     extend_person_left,
     first_name_names,
@@ -252,6 +253,8 @@ class Detector:
             for k, x in enumerate(ents):
                 if x.label == "PERSON":
                     end = extend_person(text, folded, x.start, x.end, self.common, self._rare, self.lang)
+                    if self.lang == "en":
+                        end = en_trim_verbs(text, folded, x.start, end, self.common)
                     start = extend_person_left(text, x.start, self.common)
                     if (start, end) != (x.start, x.end):
                         ents[k] = x.model_copy(update={"start": start, "end": end, "text": text[start:end]})

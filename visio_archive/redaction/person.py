@@ -117,6 +117,9 @@ def _extend_name(text: str, folded: str, pos: int, common: Container[str], *, lo
     return end
 
 
+_EN_FUNCTION = frozenset("the a an and or of to in on at for with from by is was are this that it and".split())
+
+
 def civility_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
     """"M. Dupont", "Mme Claire Le Gall", "monsieur jean-pierre martin", "Maître de La Fontaine"."""
     out: list[Entity] = []
@@ -130,8 +133,16 @@ def civility_names(text: str, folded: str, common: Container[str]) -> list[Entit
         start = m.end()
         sm = re.compile(r"[ \t]+").match(text, start)
         name_start = sm.end() if sm else start
-        lower_ok = not needs_capital(civ)
+        lower_ok = not needs_capital(civ) or m.group(2) == "."  # "mr. yamamoto": the dot makes it a civility
         end = _extend_name(text, folded, start, common, lower_ok=lower_ok)
+        if (end is None or end <= name_start) and m.group(2) == ".":
+            # an abbreviation with its dot announces a name even when the name is also a word ("mr. yamamoto",
+            # "Dr. rose"): the next word, unless a function word, a title or a number
+            t = _WORD_RE.match(text, name_start)
+            ft = folded[t.start():t.end()] if t else ""
+            if t and len(ft) >= 2 and not (ft in STOP or ft in TITLES or ft in PUBLIC_BODIES or ft in NON_NAMES
+                                           or ft in NUMBER_WORDS or ft in _EN_FUNCTION):
+                end = t.end()
         if end is None or end <= name_start:
             continue
         out.append(Entity(start=name_start, end=end, label="PERSON", text=text[name_start:end],
@@ -382,6 +393,22 @@ def extend_person(text: str, folded: str, start: int, end: int, common: Containe
     if lang != "fr":
         return end  # the lower-case surname rule below knows French function words only
     return _surname_after_first_name(text, folded, start, end, common) or end
+
+
+def en_trim_verbs(text: str, folded: str, start: int, end: int, common: Container[str]) -> int:
+    """End of an English PERSON span cut before the clause's verb: "professor adebayo [reviewed] it",
+    "kevin [said]": an irregular or finite form, or a regular past that the dictionary reads as a verb."""
+    from visio_archive.redaction.lexicon import EN_SURNAMES
+
+    words = list(_WORD_RE.finditer(text, start, end))
+    for k, w in enumerate(words[1:], 1):
+        tok, ftok = w.group(), folded[w.start():w.end()]
+        if not tok.islower() or ftok in SURNAMES or ftok in EN_SURNAMES:
+            continue
+        if (ftok in EN_FINITE or ftok in EN_VERB_FORMS
+                or (ftok.endswith("ed") and ftok not in common and en_known(tok, common))):
+            return words[k - 1].end()
+    return end
 
 
 def _verb_form(tok: str, common: Container[str]) -> bool:

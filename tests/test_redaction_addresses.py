@@ -26,6 +26,8 @@ def en(text: str) -> list[str]:
         ("la résidence les tilleuls, 4 allée des roses, 35000 rennes",
          "résidence les tilleuls, 4 allée des roses, 35000 rennes"),
         ("au 3 avenue jean jaurès, 5e étage, on sonne", "3 avenue jean jaurès, 5e étage"),
+        ("c'est au 7 impasse des mimosas, lieu-dit le moulin, 29000 quimper",
+         "7 impasse des mimosas, lieu-dit le moulin, 29000 quimper"),
     ],
 )
 def test_french_address_complements(text: str, address: str) -> None:

@@ -817,7 +817,9 @@ def find_addresses(text: str, folded: str | None = None) -> list[Entity]:
         if text[end - 1] == "." and not re.search(r"(?<![\w.])\w{1,3}\.$", text[m.start():end]):
             end -= 1
         st = _complements_before(f, m.start(), _FR_COMPLEMENT_BEFORE)
-        end = _complements_after(f, end, _FR_COMPLEMENT_AFTER)
+        more = _complements_after(f, end, _FR_COMPLEMENT_AFTER)
+        if more > end:  # "7 impasse des mimosas, lieu-dit le moulin, 29000 quimper": the town after the complement
+            end = _take_postal_city(text, f, more)
         out.append(Entity(start=st, end=end, label="ADDRESS", text=text[st:end], source="pattern"))
     return out
 

@@ -99,3 +99,22 @@ def test_thousands_shaped_mobile_after_a_phone_cue() -> None:
     # the same shape without a phone cue, or with a unit after it, is a quantity
     assert found("on a 612 345 678 euros de crédits", "fr") == []
     assert found("le marché porte sur 1 250 000 euros hors taxes", "fr") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "span"),
+    [
+        # the word before "number" says what the number is
+        ("and account number one two three four five six seven eight", "IBAN",
+         "one two three four five six seven eight"),
+        # a bank sort code: "code" is the cue's own word, not a veto; "is" is no IBAN country code (ISO 13616:
+        # the shortest IBAN has 15 characters)
+        ("the sort code is 20-34-56", "IBAN", "20-34-56"),
+        ("sort code two zero, three four, five six", "IBAN", "two zero, three four, five six"),
+        # a self-correction: the label follows the number given after it, not the digits of both
+        ("my number is oh seven, um, seven double oh, sorry, seven nine double oh, one two three four five",
+         "PHONE", "oh seven, um, seven double oh, sorry, seven nine double oh, one two three four five"),
+    ],
+)
+def test_bank_details_and_corrections_in_english(text: str, label: str, span: str) -> None:
+    assert found(text, "en") == [(label, span)]

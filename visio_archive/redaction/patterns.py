@@ -420,6 +420,9 @@ _LINK_TOKEN = re.compile(r"[^\W\d_][\w'’]*(?:\.\.\.|…)?|\.\.\.|…")
 _LINK_GAP = re.compile(r"[\s,;:.!?()\-–—…]*")
 
 
+_CORRECTION = re.compile(r"(?<![\w'’])(?:non|pardon|plutot|je veux dire|sorry|no|wait|i mean|rather)(?![\w'’])")
+
+
 def _garbled(tok: str, common: Container[str] | None) -> bool:
     """A token ASR made of a mis-heard number ("tratt'", "tr...", "zzz"): short, no dictionary word."""
     core = tok.rstrip(".…'’")
@@ -463,14 +466,26 @@ def _cue_label(folded: str, start: int) -> str | None:
     if cut >= 0:
         window = window[cut + 2:]
     best: tuple[int, str] | None = None
+    best_start = 0
+    labelled: list[tuple[int, str]] = []
     for label, rx in _CONTACT_CUES:
         for m in rx.finditer(window):
+            if label:
+                labelled.append((m.end(), label))
             if best is None or m.end() > best[0] or (m.end() == best[0] and label and not best[1]):
                 best = (m.end(), label)
+                best_start = m.start()
     if best is None:
         return None
+    if not best[1]:
+        # "account number", "card number", "insurance number": the word before "number" says what it is
+        before = [x for x in labelled if best_start - 2 <= x[0] <= best_start]
+        if before:
+            best = (best[0], before[-1][1])
     veto = [m.end() for m in _CONTACT_VETO.finditer(window) if not window[max(0, m.start() - 5):m.end()].endswith(
         "area code")]
+    if best[1]:
+        veto = [v for v in veto if v != best[0]]  # "sort code": the veto word "code" is the cue's own
     if veto and (max(veto) >= best[0] or not best[1]):
         return None  # "le numéro de dossier", "décret n°", "appel d'offres": a veto word after a cue / a bare one
     if _SERVICE_CTX.search(window):
@@ -607,10 +622,18 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         if "mille" in words and label not in ("IBAN", "NIR", "PAYMENT_CARD"):
             continue
         if not label:
+            # a self-correction inside the span: the number given is what follows the last one
+            fix = [m.end() for m in _CORRECTION.finditer(folded, start, end)]
+            if fix:
+                kept = sum(len(u.digits) for u in nums if u.start >= fix[-1])
+                digits = kept if kept >= 6 else digits
             label = "NIR" if 13 <= digits <= 15 else "PAYMENT_CARD" if 16 <= digits <= 19 and not any(
                 u.digits.startswith("0") for u in nums[:1]) else "IBAN" if digits > 19 else "PHONE"
-        if label != "IBAN" and not units[0].is_number:
-            start = nums[0].start  # "reach her at 212 ...": "at" is no country code here
+        chars = 2 + sum(len(u.digits) for u in units[1:] if u.is_number or u.kind == "letter")
+        if not units[0].is_number and (label != "IBAN" or chars < 15):
+            # "reach her at 212 ...", "the sort code is 20-34-56": "at", "is" are no country code here (the
+            # shortest IBAN, ISO 13616, has 15 characters)
+            start = nums[0].start
         if start > 0 and text[start - 1] == "(" and ")" in text[start:end]:
             start -= 1
         out.append(Entity(start=start, end=end, label=label, text=text[start:end], score=0.7, source="context"))

@@ -118,3 +118,26 @@ def test_thousands_shaped_mobile_after_a_phone_cue() -> None:
 )
 def test_bank_details_and_corrections_in_english(text: str, label: str, span: str) -> None:
     assert found(text, "en") == [(label, span)]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "label", "span"),
+    [
+        # German and Dutch transcripts have no model yet: their own contact words still cue the numbers
+        ("seine Nummer ist 0151 23456789", "de", "PHONE", "0151 23456789"),
+        ("Handy 0151 2345 6789", "de", "PHONE", "0151 2345 6789"),
+        ("mijn bsn is 111222333", "nl", "NIR", "111222333"),
+    ],
+)
+def test_german_and_dutch_cues(text: str, lang: str, label: str, span: str) -> None:
+    from visio_archive.redaction.patterns import find_structured
+
+    assert [(e.label, e.text) for e in find_structured(text, lang=lang)] == [(label, span)]
+
+
+@pytest.mark.parametrize(("text", "lang"), [("die Rechnung Nr. 2024 123456 ist bezahlt", "de"),
+                                            ("der Betrag ist 1 234 567 Euro", "de")])
+def test_german_invoices_and_amounts_stay(text: str, lang: str) -> None:
+    from visio_archive.redaction.patterns import find_structured
+
+    assert find_structured(text, lang=lang) == []

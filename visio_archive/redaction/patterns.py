@@ -390,17 +390,21 @@ uh um er erm ah oh hmm sorry no wait i mean again let me yeah yes okay ok like s
 """.split())
 _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("NIR", re.compile(r"secu\b|securite sociale|\bnir\b|\binsee\b|carte vitale|immatriculation|assure social"
-                       r"|social security|national insurance|\bssn\b")),
+                       r"|social security|national insurance|\bssn\b"
+                       r"|sozialversicherung|steuer-?id|steueridentifikationsnummer|\bbsn\b|burgerservicenummer")),
     ("PAYMENT_CARD", re.compile(r"carte (?:bancaire|bleue|de credit|de paiement|visa|cb)|\bcb\b|\bvisa\b|mastercard"
                                 r"|maestro|american express|\bamex\b|\buatp\b|numero de (?:la )?carte|\bcarte\b"
                                 r"|credit card|debit card|\bcard\b")),
     ("IBAN", re.compile(r"\biban|\brib\b|\bcompte\b(?! rendu)|virement|\bvirer\b|\bvirez\b|\bbic\b"
-                        r"|\baccount\b|sort code|\bbank\b")),
+                        r"|\baccount\b|sort code|\bbank\b|\bkonto|\brekening")),
     ("PHONE", re.compile(r"appel|\bjoindre\b|joignable|telephone|\btel\b|portable|mobile|\bfixe\b|standard"
                          r"|ligne directe|whatsapp|\bsms\b|texto|contact|compose|\bfax\b|\bcall\b|\bcalling\b"
                          r"|\bphone|\bcell\b|\breach\b|\bring\b|\btext\b|\bdial\b|extension|landline|hotline"
-                         r"|area code|direct line|\bline\b|\bdesk\b|\boffice\b|switchboard")),
-    ("", re.compile(r"numero|\bnum\b|\bn°|\bnumber\b|\bno\.")),
+                         r"|area code|direct line|\bline\b|\bdesk\b|\boffice\b|switchboard"
+                         # German, Dutch
+                         r"|\btelefon|\bhandy\b|\bmobil\b|handynummer|anrufen|ruf mich|erreichbar|festnetz|durchwahl"
+                         r"|\btelefoon|\bmobiel|\bbellen\b|bel me|bel mij|bereikbaar")),
+    ("", re.compile(r"numero|\bnum\b|\bn°|\bnumber\b|\bno\.|\bnummer\b|\bnr\.?(?=\s)")),
 )
 # Words that make a number something other than a person's: the closer of cue and veto wins.
 _CONTACT_VETO = re.compile(

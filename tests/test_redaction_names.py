@@ -29,3 +29,24 @@ def test_french_first_names_that_are_words_in_person_grammar(text: str, names: l
 )
 def test_french_words_that_are_first_names_stay(text: str) -> None:
     assert [e.text for e in detect(text) if e.label == "PERSON"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("le remplaçant de dupuis arrive demain", "dupuis"),
+        ("ça c'est géré par la collègue de laurent", "laurent"),
+        ("le contrat de travail de martin", "martin"),
+    ],
+)
+def test_french_person_named_through_a_relation(text: str, name: str) -> None:
+    assert [e.text for e in detect(text) if e.label == "PERSON"] == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["le chef de projet est absent", "la mère de famille a appelé", "le bureau de poste ferme à midi",
+     "la demande de subvention", "le bureau de justice", "le dossier d'aide de paris"],
+)
+def test_french_relation_before_an_ordinary_word_stays(text: str) -> None:
+    assert [e.text for e in detect(text) if e.label == "PERSON"] == []

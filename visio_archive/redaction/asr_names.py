@@ -310,7 +310,17 @@ _FR_HUMAN_AFTER = re.compile(r"[ \t]+(?:m|t|nous|vous|l|lui|leur)['’ ][ \t]*(?
                              r"(?![\w'’])")
 
 
-def fr_weak_first_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
+# People named through the person they relate to: "la collègue de laurent", "le remplaçant de dupuis".
+_FR_RELATION = re.compile(
+    r"(?<![\w'’])(?:remplacant|remplacante|collegue|collegues|parents|mere|pere|fils|fille|femme|mari|epoux|epouse"
+    r"|conjoint|conjointe|frere|soeur|chef|cheffe|responsable|assistant|assistante|superieur|superieure"
+    r"|successeur|binome|adjoint|adjointe|secretaire|enfant|enfants|avocat|avocate|compagne|compagnon|ami|amie"
+    r"|voisin|voisine|stagiaire|tuteur|tutrice|manager|belle-mere|beau-pere|grand-mere|grand-pere|famille|bureau"
+    r"|dossier|demande|absence|conge|contrat|remplacement|arret)[ \t]+de[ \t]+$")
+
+
+def fr_weak_first_names(text: str, folded: str, names: FirstNames,
+                        common: Container[str] = frozenset()) -> list[Entity]:
     """"josé et moi", "moi et rose", "j'ai vu pierre ce matin", "olivier m'a dit que ...": a first name that
     is also an ordinary French word, where the grammar leaves only a person: paired with "moi", the object
     of a verb done to people with nothing after it, the subject of "m'a dit" / "nous a écrit"; never after
@@ -318,12 +328,22 @@ def fr_weak_first_names(text: str, folded: str, names: FirstNames) -> list[Entit
     out: list[Entity] = []
     for t in _WORD.finditer(text):
         ftok = folded[t.start():t.end()]
-        if ftok in names.strong or ftok not in names or ftok in _NEVER or not t.group().islower():
+        if ftok in _NEVER or not t.group().islower():
+            continue
+        before = folded[max(0, t.start() - 24):t.start()]
+        named = ftok in FIRST_NAMES or ftok in names.strong or (
+            (ftok in names or ftok in SURNAMES) and t.group() not in common)  # not "le dossier d'aide", "de ville"
+        if named and _FR_RELATION.search(before) is not None and not re.match(
+                r"[ \t]+(?:de|du|des|d['’])(?![\w'’])", folded[t.end():t.end() + 6]):
+            # "la collègue de laurent", "le remplaçant de dupuis", "le dossier de kader" (not "de laurent de ...")
+            out.append(Entity(start=t.start(), end=t.end(), label="PERSON", text=t.group(), score=0.6,
+                              source="context"))
+            continue
+        if ftok in names.strong or ftok not in names:
             continue
         prev = fold(_prev_word(text, t.start()))
         if prev in FR_DETERMINERS or prev in ("de", "d"):
             continue
-        before = folded[max(0, t.start() - 24):t.start()]
         after = folded[t.end():t.end() + 40]
         pair = (re.match(r"[ \t]+et[ \t]+moi(?![\w'’])", after) is not None
                 or re.search(r"(?<![\w'’])moi[ \t]+et[ \t]+$", before) is not None)

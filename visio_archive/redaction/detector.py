@@ -189,7 +189,7 @@ class Detector:
                 ents += subject_names(text, folded, self.common)
                 ents += unknown_pairs(text, folded, self.common, self._rare)
                 ents += fr_pair_names(text, folded, self.common, names)
-                ents += fr_weak_first_names(text, folded, names)
+                ents += fr_weak_first_names(text, folded, names, self.common)
             elif self.lang == "en" and names is not None:
                 ents += en_first_names(text, folded, self.common, names.strong)
                 ents += en_cue_names(text, folded, self.common)

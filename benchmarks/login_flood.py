@@ -44,6 +44,7 @@ import httpx
 
 from visio_archive.auth import Role, user_entry_toml
 from visio_archive.models import RedactedSegment, RedactedTranscript, Speaker, Word
+from visio_archive.offline import offline_environment
 from visio_archive.settings import Settings
 
 PASSWORD = "bon mot de passe 2026"
@@ -147,9 +148,8 @@ def main() -> int:
     _corpus(settings, args.meetings, args.segments)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "VISIO_STATE_DIR": str(state), "VISIO_INDEX_PREFIX": "bench-login",
-           "VISIO_USERS_FILE": str(users), "VISIO_PUBLIC_URL": base, "VISIO_OIDC_ISSUER": "",
-           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "DO_NOT_TRACK": "1"}
+    env = {**offline_environment(), "VISIO_STATE_DIR": str(state), "VISIO_INDEX_PREFIX": "bench-login",
+           "VISIO_USERS_FILE": str(users), "VISIO_PUBLIC_URL": base, "VISIO_OIDC_ISSUER": ""}
     exe = Path(sys.executable).with_name("visio-archive")
     server = subprocess.Popen([str(exe), "ui", "--host", "127.0.0.1", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

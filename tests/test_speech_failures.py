@@ -17,7 +17,8 @@ def store_without_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from visio_archive.settings import Settings
 
     root = tmp_path_factory.mktemp("store")
-    install(ModelStore.from_settings(Settings(model_store=root)), names=["whisper-base", "pyannote-segmentation", "silero-vad"])
+    install(ModelStore.from_settings(Settings(model_store=root)),
+            names=["whisper-base", "pyannote-segmentation", "silero-vad"])
     return root
 
 

@@ -292,9 +292,14 @@ def en_weak_first_names(text: str, folded: str, names: FirstNames) -> list[Entit
             m = _NEXT.match(folded, t.end())
             subject = m is not None and m.group(1) in _EN_HUMAN_VERBS
         if pair or subject:
-            out.append(Entity(start=t.start(), end=t.end(), label="PERSON", text=t.group(), score=0.6,
-                              source="context"))
+            out.append(_context_person(t))
     return out
+
+
+def _context_person(match: re.Match[str]) -> Entity:
+    """A name found by the grammar around it (weaker than NER or a participant's name)."""
+    return Entity(start=match.start(), end=match.end(), label="PERSON", text=match.group(), score=0.6,
+                  source="context")
 
 
 # French: a first name that is also a word ("pierre", "rose", "olivier") where only a person fits.
@@ -336,8 +341,7 @@ def fr_weak_first_names(text: str, folded: str, names: FirstNames,
         if named and _FR_RELATION.search(before) is not None and not re.match(
                 r"[ \t]+(?:de|du|des|d['’])(?![\w'’])", folded[t.end():t.end() + 6]):
             # "la collègue de laurent", "le remplaçant de dupuis", "le dossier de kader" (not "de laurent de ...")
-            out.append(Entity(start=t.start(), end=t.end(), label="PERSON", text=t.group(), score=0.6,
-                              source="context"))
+            out.append(_context_person(t))
             continue
         if ftok in names.strong or ftok not in names:
             continue
@@ -350,8 +354,7 @@ def fr_weak_first_names(text: str, folded: str, names: FirstNames,
         obj = _FR_PERSON_OBJECT.search(before) is not None and _FR_AFTER_OBJECT.match(after) is not None
         subj = _FR_HUMAN_AFTER.match(after) is not None
         if pair or obj or subj:
-            out.append(Entity(start=t.start(), end=t.end(), label="PERSON", text=t.group(), score=0.6,
-                              source="context"))
+            out.append(_context_person(t))
     return out
 
 
@@ -374,7 +377,7 @@ def vocative_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
         rest = text[t.end():t.end() + 2]
         if rest.strip() and rest.lstrip()[:1] not in ",.;:!?…":
             continue  # "thanks grace for …" is left to the other rules
-        out.append(Entity(start=t.start(), end=t.end(), label="PERSON", text=t.group(), score=0.6, source="context"))
+        out.append(_context_person(t))
     return out
 
 

@@ -66,6 +66,8 @@ PARTS: dict[str, tuple[Path, str]] = {
     "meet-fr-probe": (ROOT / "benchmarks" / "data" / "redaction_meet_fr_probe.txt", "fr"),
     "meet-en-dev": (ROOT / "benchmarks" / "data" / "redaction_meet_en_dev.txt", "en"),
     "meet-en-probe": (ROOT / "benchmarks" / "data" / "redaction_meet_en_probe.txt", "en"),
+    "meet3-fr": (ROOT / "benchmarks" / "data" / "redaction_meet3_fr.txt", "fr"),
+    "meet3-en": (ROOT / "benchmarks" / "data" / "redaction_meet3_en.txt", "en"),
 }
 LABELS = ["PERSON", "EMAIL", "PHONE", "NIR", "IBAN", "PAYMENT_CARD", "ADDRESS"]
 TARGETS = {"EMAIL": 0.98, "PHONE": 0.98, "NIR": 0.98, "IBAN": 0.98, "PAYMENT_CARD": 0.98,

@@ -36,6 +36,7 @@ from visio_archive.redaction.lexicon import (
     NON_NAMES,
     PARTICLES,
     PUBLIC_BODIES,
+    RANKS,
     STOP,
     SURNAMES,
     TITLES,
@@ -79,7 +80,7 @@ does wants wanted thinks thought knows knew wrote writes joined joins left leave
 
 def _elided_clitic(tok: str) -> bool:
     t = fold(tok).replace("’", "'")
-    return bool(re.match(r"(?:m|t|s|n|l|j|qu)'[^\W\d_]", t))
+    return bool(re.match(r"(?:m|t|s|n|l|j|c|qu)'[^\W\d_]", t))
 
 
 def _verb_form(word: str, common: Container[str]) -> bool:
@@ -381,8 +382,22 @@ def vocative_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
     return out
 
 
-_LOWER_CIV = re.compile(r"(?<![\w.])(mr|mrs|ms|mx|dr|madame|monsieur|mademoiselle|maitre|docteur|professeur)"
+_SHORT_NOT_NAMES = frozenset("ah eh he oh bon bof zut hop hum ouh aie ben si ok".split())
+
+_LOWER_CIV = re.compile(r"(?<![\w.])(mr|mrs|ms|mx|dr|madame|monsieur|mademoiselle|maitre|docteur|professeur"
+                        r"|(?:(?:le|la|du|au|the)[ \t]+)?(?:" + "|".join(sorted(RANKS, key=len, reverse=True)) + r"))"
                         r"[ \t]+")
+# Accented short words that fold into a function word ("là" -> "la", "où" -> "ou"): "madame lê" is a name,
+# "madame là" is not.
+_ACCENTED_FUNCTION = frozenset("à là où ça çà déjà été dû né thé clé".split())
+
+
+def _never(word: str, folded: str) -> bool:
+    if folded not in _NEVER:
+        return False
+    low = word.lower()
+    return low == folded or low in _ACCENTED_FUNCTION or len(low) > 3
+
 
 
 def civility_word_names(text: str, folded: str, common: Container[str], names: FirstNames,
@@ -400,10 +415,19 @@ def civility_word_names(text: str, folded: str, common: Container[str], names: F
         if t is None:
             continue
         w, fw = t.group(), folded[t.start():t.end()]
-        if (fw in _NEVER or len(fw) < 2 or _elided_clitic(w) or not _plain(w) or fw.endswith("ment")
+        if (_never(w, fw) or len(fw) < 2 or _elided_clitic(w) or not _plain(w) or fw.endswith("ment")
                 or (w.isupper() and len(w) > 1)):
             continue
-        good = fw in names or fw in surnames or w not in common or w in nouns
+        rank = civ.split()[-1] in RANKS  # "le lieutenant gomes", "the inspector walsh": a rank, then the surname
+        if rank and (fw in EN_FINITE or fw in EN_VERB_FORMS) or rank and not (fw in names or fw in surnames
+                         or (not (en_known(w, common) if lang == "en" else w in common))
+                         or (len(fw) <= 3 and fw not in _SHORT_NOT_NAMES and not _verb_form(w, common)
+                             and not (lang == "en" and en_known(w, common)))):
+            continue  # "le capitaine fait le point", "the officer said": a verb or a word, not a name
+        # Two or three letters after a civility are a surname ("monsieur ho", "madame wu", "docteur ba"):
+        # no article, title or filler (those are in _NEVER), only interjections and "bon" are words there.
+        good = (fw in names or fw in surnames or w not in common or w in nouns
+                or (len(fw) <= 3 and fw not in _SHORT_NOT_NAMES))
         if lang != "en" and not good and not _after_is_open(text, folded, t.end(), lang, common):
             continue
         if lang == "en" and not good:
@@ -414,7 +438,7 @@ def civility_word_names(text: str, folded: str, common: Container[str], names: F
             if n2 is None:
                 break
             w2, f2 = n2.group(1), folded[n2.start(1):n2.end(1)]
-            if f2 in _NEVER or not _plain(w2) or not (f2 in surnames or (w2 not in common and len(f2) >= 3)
+            if f2 in _NEVER or not _plain(w2) or _elided_clitic(w2) or not (f2 in surnames or (w2 not in common and len(f2) >= 3)
                                                       or (fw in names and f2 in nouns and lang == "fr")):
                 break
             end = n2.end(1)

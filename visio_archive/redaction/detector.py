@@ -220,11 +220,12 @@ class Detector:
                 if "PERSON" in self.labels and self.lang in ("fr", "en"):
                     skip = [(x.start_char, x.end_char) for x in doc.ents if x.label_ in ("LOC", "ORG", "GPE")]
                     skip += [(x.start, x.end) for x in ents]
-                    ents += capitalised_names(text, folded, self.common, skip)
+                    ents += capitalised_names(text, folded, self.common, skip, self.lang)
                 if self.lang == "en":
-                    # English NER places are reliable on cased text: a rule's "name" that is one is not
+                    # English NER places are reliable on cased text: a rule's "name" that is one is not (on
+                    # lower-case ASR text it calls names places: "luana is off sick")
                     places = [(x.start_char, x.end_char) for x in doc.ents
-                              if x.label_ in ("GPE", "LOC", "FAC", "NORP")]
+                              if x.label_ in ("GPE", "LOC", "FAC", "NORP") and x.text[:1].isupper()]
                     ents = [x for x in ents if x.label != "PERSON" or x.source == "gazetteer"
                             or any(w in FIRST_NAMES for w in folded[x.start:x.end].split())
                             or not any(a <= x.start and x.end <= b for a, b in places)]

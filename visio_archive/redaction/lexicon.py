@@ -203,6 +203,13 @@ excusez pardon svp s'il stp point rue avenue boulevard place chemin
 """.split())
 
 # Words that NER sometimes takes for a name, and that never are one in a meeting.
+# Ranks and offices said right before a surname ("le lieutenant gomes", "the inspector walsh").
+RANKS = frozenset(fold(w) for w in """
+lieutenant capitaine commandant colonel adjudant adjudante brigadier sergent sergente caporal gendarme
+commissaire inspecteur inspectrice juge lieutenant-colonel brigadier-chef adjudant-chef
+inspector sergeant captain officer detective constable judge councillor councilor commander superintendent
+""".split())
+
 NON_NAMES = frozenset(fold(w) for w in """
 iban rib bic nir cb insee secu tel mail email courriel visio zoom teams ok merci bonjour bonsoir salut
 monsieur madame messieurs mesdames allo allô voila voilà euh hum bah ben ordre jour compte rendu
@@ -210,6 +217,7 @@ legifrance chorus franceconnect tchap resana osmose webconf webinaire github git
 powerpoint linkedin twitter youtube google microsoft slack jira confluence sharepoint wikipedia
 lundi mardi mercredi jeudi vendredi samedi dimanche janvier fevrier mars avril mai juin juillet aout
 septembre octobre novembre decembre
+visa mastercard maestro amex paypal lydia paylib swift sepa apologies absents excuses
 data cloud open source design sprint backlog feedback workshop meeting call deadline process digital agile
 scrum product owner team lead manager business marketing startup kick off follow up checkpoint benchmark
 dashboard reporting planning roadmap newsletter webinar slide slides deck board stand daily weekly review

@@ -550,6 +550,42 @@ def _digit_by_digit(nums: list[Unit], digits: int) -> bool:
     return single >= 0.8 * len(nums)
 
 
+# The words that introduce a number given to be dialled ("c'est le 634 782 159", "au 347 218 9054",
+# "it's 415 555 0134"): a bare determiner or "au" right before, not "de", "à", "environ", "plus de"
+# that introduce a quantity. Only for runs a phone plan validates, with no unit word after them.
+_PHONE_INTRO = re.compile(r"(?:\bc'est le|\bc est le|\bsur le|\bau|\bc'est|\bit's|\bit is|\bon|\bat)[ \t:,]*$")
+
+
+def _phone_introduced(folded: str, start: int) -> bool:
+    return _PHONE_INTRO.search(folded[max(0, start - 12):start]) is not None
+
+
+# Public service numbers (the French short numbers, 15 to 3949): said one after another ("le 115 et le
+# 3949"), they are two numbers, not the groups of one identifier.
+_SERVICE_NUMBERS = re.compile(r"1[0-9]{2}|116[0-9]{3}|3[0-9]{3}")
+
+
+def _service_number(run: list[Unit]) -> bool:
+    nums = [u for u in run if u.is_number]
+    return len(nums) == 1 and nums[0].kind == "digits" and _SERVICE_NUMBERS.fullmatch(nums[0].digits) is not None
+
+
+# A reference, not an identifier of a person: digits glued to a code by a hyphen or slash ("REQ-2026-00871"),
+# a year and a dash opening the number ("2026-00451", how files are numbered; no phone plan writes that),
+# or a capitalised code right before it ("PC 044 109 25 00123", a building permit), bar the cues.
+_REF_CODE_BEFORE = re.compile(r"(?<![\w'’])([A-Z]{2,5})[ 	]?(?:n°[ 	]?)?$")
+_CUE_CODES = frozenset("CB IBAN RIB BIC NIR TEL GSM SMS SSN NI NINO BSN".split())
+
+
+def _reference_number(text: str, start: int) -> bool:
+    if start > 0 and text[start - 1] in "-/_" and start > 1 and text[start - 2].isalnum():
+        return True
+    if re.match(r"(?:19|20)[0-9]{2}-[0-9]", text[start:start + 6]):
+        return True
+    code = _REF_CODE_BEFORE.search(text[max(0, start - 10):start])
+    return code is not None and code.group(1) not in _CUE_CODES
+
+
 def _vetoed(folded: str, start: int) -> bool:
     """A file, decree, order or amount word (or a public service line) shortly before ``start``."""
     window = folded[max(0, start - 40):start]
@@ -593,7 +629,8 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
     # join runs that only fillers / corrections / garbled tokens separate
     joined: list[list[list[Unit]]] = []
     for st in stretches:
-        if joined and _link(text, folded, joined[-1][-1][-1].end, st[0][0].start, common):
+        if joined and _link(text, folded, joined[-1][-1][-1].end, st[0][0].start, common) and not (
+                _service_number(joined[-1][-1]) or _service_number(st[0])):
             joined[-1].append(st[0])
         else:
             joined.append(st)
@@ -607,9 +644,17 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         start, end = units[0].start, units[-1].end
         if _UNIT_AFTER.match(text, end):
             continue
+        if _reference_number(text, start):
+            continue  # "REQ-2026-00871", "n° 2026-00451", "PC 044 109 25 00123": a file or permit reference
         label = _cue_label(folded, start)
         if label is None:
             label = _cue_after(folded, end)
+        if (label in (None, "") and digits >= 9 and _thousands_shape(nums)
+                and _valid_phone("".join(u.digits for u in nums))
+                and (label == "" or _phone_introduced(folded, start)) and not _vetoed(folded, start)):
+            # "chez elle c'est le 634 782 159", "un numéro espagnol 634 218 905": a mobile in threes that a
+            # phone plan validates, no unit after it, "le"/"au" or a bare "numéro" before it
+            label = "PHONE"
         if _quantity_shape(nums, text) and not (
                 label == "PHONE" and digits >= 9 and _thousands_shape(nums)
                 and _valid_phone("".join(u.digits for u in nums))):

@@ -65,6 +65,9 @@ def _surname_like(tok: str, ftok: str, common: Container[str]) -> bool:
     return not any(p in common for p in parts if len(p) > 1) and tok.lower() not in common
 
 
+_CAPITALISED_FILLERS = frozenset("bah ben bon hein ho ha hum".split())
+
+
 def _extend_name(text: str, folded: str, pos: int, common: Container[str], *, lower_ok: bool,
                  max_tokens: int = 4, rare: Callable[[str], bool] | None = None) -> int | None:
     """Consume name tokens (and particles between them) from ``pos``; return the end or None."""
@@ -98,8 +101,9 @@ def _extend_name(text: str, folded: str, pos: int, common: Container[str], *, lo
             pending_particle = True
             p = t.end()
             continue
-        if ftok in TITLES or ftok in STOP or ftok in PUBLIC_BODIES:
-            break
+        if ftok in TITLES or ftok in PUBLIC_BODIES or (ftok in STOP and not (
+                _is_cap(tok) and ftok in _CAPITALISED_FILLERS and mode_cap is not False)):
+            break  # "Mariama Bah", "Paul Ben": a filler word capitalised in a name is the surname
         cap = _is_cap(tok)
         if cap and not (tok.isupper() and len(tok) > 1 and ftok in PUBLIC_BODIES):
             if mode_cap is False:
@@ -390,9 +394,30 @@ def extend_person(text: str, folded: str, start: int, end: int, common: Containe
                 break
     if more is not None and more > end:
         return more
+    short = _short_surname_after(text, folded, end)
+    if short is not None:
+        return short
     if lang != "fr":
         return end  # the lower-case surname rule below knows French function words only
     return _surname_after_first_name(text, folded, start, end, common) or end
+
+
+_SHORT_AFTER_NAME = re.compile(r"[ \t]+([^\W\d_]{2,3})(?=[ \t]*(?:[,.;:!?)]|$|[ \t](?:et|and|ou|or)\b))")
+_SHORT_NOT_SURNAMES = frozenset("ah eh he oh bon bof zut hop hum ouh aie ben si ok too yes yep no non oui".split())
+
+
+def _short_surname_after(text: str, folded: str, end: int) -> int | None:
+    """"aminata ba,", "thu ha,", "chukwuemeka obi, uh": a two- or three-letter word right after a name,
+    closing its phrase, is the surname (Ba, Ha, Obi, Wu, Ly, Ng are common), unless a function word, a
+    filler, a number or a verb ("paul did.", "anna too.")."""
+    m = _SHORT_AFTER_NAME.match(text, end)
+    if m is None:
+        return None
+    f = folded[m.start(1):m.end(1)]
+    if (f in STOP or f in EN_STOP or f in TITLES or f in NON_NAMES or f in NUMBER_WORDS or f in PARTICLES
+            or f in _SHORT_NOT_SURNAMES or f in EN_FINITE or f in EN_VERB_FORMS):
+        return None
+    return m.end(1)
 
 
 def en_trim_verbs(text: str, folded: str, start: int, end: int, common: Container[str]) -> int:
@@ -506,7 +531,7 @@ alright right enfin bonjour merci""".split())
 
 
 def capitalised_names(text: str, folded: str, common: Container[str],
-                      skip: list[tuple[int, int]]) -> list[Entity]:
+                      skip: list[tuple[int, int]], lang: str = "fr") -> list[Entity]:
     """A capitalised word inside a sentence that is no ordinary word: "comme l'a dit Delaunay"."""
     out: list[Entity] = []
     for m in _CAP_RE.finditer(text):
@@ -532,6 +557,8 @@ def capitalised_names(text: str, folded: str, common: Container[str],
             pass
         elif any(p in common for p in word.lower().split("-")) or word.lower() in common:
             continue
+        elif lang == "en" and en_known(word, common):
+            continue  # "Residents complained", "Flights land": inflected words (the tables hold lemmas)
         if initial and f not in FIRST_NAMES and f not in SURNAMES and fold(m.group()) in _INITIAL_OK:
             continue
         out.append(Entity(start=s, end=e, label="PERSON", text=text[s:e], score=0.5 if initial else 0.6,
@@ -650,6 +677,12 @@ _EN_SUBJECT_RE = re.compile(
 )
 
 
+_EN_CLAUSE_START_RE = re.compile(
+    r"(?:^|(?<=[.!?,;:]\s)|(?<=\band\s)|(?<=\bso\s)|(?<=\bbut\s)|(?<=\bthen\s)|(?<=\bbecause\s))"
+    r"([^\W\d_][\w\-]{2,})\s+([a-z]+)\b"
+)
+
+
 def _en_name_word(tok: str, ftok: str, common: Container[str]) -> bool:
     if len(ftok) < 2 or ftok in EN_STOP or ftok in TITLES or ftok in NON_NAMES or ftok in PUBLIC_BODIES:
         return False
@@ -693,12 +726,24 @@ def en_cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]
             st = re.compile(r"[ \t]+").match(text, q)
             s = st.end() if st else q
             out.append(Entity(start=s, end=end, label="PERSON", text=text[s:end], score=0.7, source="context"))
+    for m in _EN_CLAUSE_START_RE.finditer(folded):
+        # "thiago paid with his own card", "luana phoned": a word no English dictionary knows opening a
+        # clause, then a past or finite verb
+        s, e = m.start(1), m.end(1)
+        tok, ftok, verb = text[s:e], folded[s:e], m.group(2)
+        if ftok in FIRST_NAMES or ftok in EN_STOP or not _en_name_word(tok, ftok, common) or en_known(ftok, common):
+            continue
+        if verb in EN_FINITE or verb in EN_VERB_FORMS or (verb.endswith("ed") and en_known(verb, common)):
+            out.append(Entity(start=s, end=e, label="PERSON", text=tok, score=0.5, source="context"))
     for m in _EN_SUBJECT_RE.finditer(folded):
         s, e = m.start(1), m.end(1)
         tok, ftok = text[s:e], folded[s:e]
         if ftok in FIRST_NAMES or (_en_name_word(tok, ftok, common) and ftok not in common):
             out.append(Entity(start=s, end=e, label="PERSON", text=tok, score=0.5, source="context"))
     return out
+
+
+_EN_POSSESSIVE = re.compile(r"['’]s$")
 
 
 def en_first_names(text: str, folded: str, common: Container[str], extra: Container[str] = frozenset()
@@ -708,11 +753,15 @@ def en_first_names(text: str, folded: str, common: Container[str], extra: Contai
     out: list[Entity] = []
     for t in _WORD_RE.finditer(text):
         tok, ftok = t.group(), folded[t.start():t.end()]
+        possessive = _EN_POSSESSIVE.search(ftok)
+        if possessive:  # "priya's report", "Aoife's": the name without its 's, and nothing after it
+            ftok = ftok[:possessive.start()]
+            tok = tok[:len(ftok)]
         if (ftok not in FIRST_NAMES and ftok not in extra) or ftok in EN_STOP:
             continue
-        end = t.end()
+        end = t.start() + len(ftok)
         n = 0
-        while n < 2:
+        while n < 2 and not possessive:
             m = re.compile(r"[ \t]+([^\W\d_][\w'’\-]*)").match(text, end)
             if not m:
                 break

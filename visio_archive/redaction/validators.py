@@ -66,7 +66,29 @@ def _registry() -> dict[str, tuple[int, re.Pattern[str]]]:
     return out
 
 
-REGISTRY = _registry()
+# Countries whose banks issue IBAN-format account numbers (same ISO 13616 check digits) without being in
+# the SWIFT registry yet: most of francophone Africa (the UEMOA and CEMAC banking zones), Morocco,
+# Algeria, Madagascar, Comoros ... Lengths and BBAN layouts as the banks publish them (the "partial IBAN"
+# lists of the payment schemes); the first two BBAN characters hold a bank letter code in the UEMOA zone.
+_PARTIAL_IBAN: dict[str, str] = {
+    "AO": "21!n", "BF": "2!c22!n", "BJ": "2!c22!n", "CF": "23!n", "CG": "23!n", "CI": "2!c22!n", "CM": "23!n",
+    "CV": "21!n", "DZ": "22!n", "GA": "23!n", "GQ": "23!n", "GW": "2!c19!n", "HN": "4!a20!n", "IR": "22!n",
+    "KM": "23!n", "MA": "24!n", "MG": "23!n", "ML": "2!c22!n", "MZ": "21!n", "NE": "2!a22!n", "SN": "2!c22!n",
+    "TD": "23!n", "TG": "2!a22!n",
+}
+
+
+def _with_partial(registry: dict[str, tuple[int, re.Pattern[str]]]) -> dict[str, tuple[int, re.Pattern[str]]]:
+    chars = {"n": "[0-9]", "a": "[A-Z]", "c": "[A-Z0-9]"}
+    out = dict(registry)
+    for cc, struct in _PARTIAL_IBAN.items():
+        parts = re.findall(r"(\d+)!([nac])", struct)
+        out.setdefault(cc, (4 + sum(int(n) for n, _ in parts),
+                            re.compile("".join(f"{chars[k]}{{{n}}}" for n, k in parts))))
+    return out
+
+
+REGISTRY = _with_partial(_registry())
 IBAN_LENGTHS: dict[str, int] = {cc: length for cc, (length, _) in REGISTRY.items()}
 IBAN_COUNTRIES = frozenset(REGISTRY)
 _IBAN_HEAD = re.compile(r"[A-Z]{2}[0-9]{2}")

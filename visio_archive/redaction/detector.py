@@ -18,8 +18,9 @@ from visio_archive.redaction.asr_names import (
     spelled_names,
     vocative_names,
 )
-from visio_archive.redaction.civility import CIVILITY_ALT, needs_capital, needs_dot
-from visio_archive.redaction.lexicon import FIRST_NAMES
+from visio_archive.redaction.asr_names import en_known
+from visio_archive.redaction.civility import CIVILITIES, CIVILITY_ALT, needs_capital, needs_dot
+from visio_archive.redaction.lexicon import FIRST_NAMES, NON_NAMES, PARTICLES, STOP, TITLES
 from visio_archive.redaction.numbers_fr import fold
 from visio_archive.redaction.patterns import find_structured
 from visio_archive.redaction.person import (
@@ -136,6 +137,54 @@ def merge_entities(text: str, ents: Iterable[Entity]) -> list[Entity]:
                 out.append(e.model_copy(update={"start": s, "end": t, "text": text[s:t]}))
                 taken.append((s, t))
     out.sort(key=lambda e: e.start)
+    return out
+
+
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+def _name_words(folded: str, ents: Iterable[Entity], common: Container[str], lang: str) -> set[str]:
+    """The words of the names found that are no ordinary word of the language (folded)."""
+    words: set[str] = set()
+    for e in ents:
+        if e.label != "PERSON" or e.source == "repeat":
+            continue
+        for w in _NAME_WORD.finditer(folded, e.start, e.end):
+            f = w.group()
+            if (len(f) >= 3 and f not in CIVILITIES and f not in common and f not in PARTICLES and f not in STOP
+                    and f not in NON_NAMES and f not in TITLES and not (lang == "en" and en_known(f, common))):
+                words.add(f)
+    return words
+
+
+def _occurrences(text: str, folded: str, words: set[str], ents: Sequence[Entity]) -> list[Entity]:
+    covered = [(e.start, e.end) for e in ents]
+    return [Entity(start=w.start(), end=w.end(), label="PERSON", text=text[w.start():w.end()], score=0.6,
+                   source="repeat")
+            for w in _NAME_WORD.finditer(folded)
+            if w.group() in words and not any(a <= w.start() and w.end() <= b for a, b in covered)]
+
+
+def repeated_names(text: str, folded: str, ents: Sequence[Entity], common: Container[str],
+                   lang: str = "fr") -> list[Entity]:
+    """Every other occurrence of a word of a name found in the same text, accents aside: "Katarzyna
+    Wiśniewska, sorry, Wisniewska", "luana is off sick ... anything for luana". Only words that are no
+    ordinary word of the language ("young", "rose", "marchand" found once stay words elsewhere)."""
+    words = _name_words(folded, ents, common, lang)
+    return _occurrences(text, folded, words, ents) if words else []
+
+
+def spread_names(texts: Sequence[str], found: Sequence[list[Entity]], langs: Sequence[str]) -> list[list[Entity]]:
+    """:func:`repeated_names` over a whole meeting: a name found once in one turn ("madame Öztürk") is
+    redacted in every other turn, title and label where it comes back alone ("Öztürk a rappelé")."""
+    folded = [fold(t) for t in texts]
+    words: set[str] = set()
+    for f, ents, lang in zip(folded, found, langs, strict=True):
+        words |= _name_words(f, ents, get_detector(lang).common, lang)
+    out: list[list[Entity]] = []
+    for text, f, ents in zip(texts, folded, found, strict=True):
+        extra = _occurrences(text, f, words, ents) if words else []
+        out.append(merge_entities(text, [*ents, *extra]) if extra else list(ents))
     return out
 
 
@@ -261,6 +310,7 @@ class Detector:
                         ents[k] = x.model_copy(update={"start": start, "end": end, "text": text[start:end]})
             if "PERSON" in self.labels:
                 ents += spelled_names(text, folded, [(x.start, x.end) for x in ents if x.label == "PERSON"])
+                ents += repeated_names(text, folded, ents, self.common, self.lang)
             results.append(merge_entities(text, ents))
         return results
 

@@ -574,16 +574,23 @@ def _service_number(run: list[Unit]) -> bool:
 # a year and a dash opening the number ("2026-00451", how files are numbered; no phone plan writes that),
 # or a capitalised code right before it ("PC 044 109 25 00123", a building permit), bar the cues.
 _REF_CODE_BEFORE = re.compile(r"(?<![\w'’])([A-Z]{2,5})[ 	]?(?:n°[ 	]?)?$")
+_NINO_SHAPE = re.compile(r"[a-z]{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[a-d](?![\w'’])")
 _CUE_CODES = frozenset("CB IBAN RIB BIC NIR TEL GSM SMS SSN NI NINO BSN".split())
 
 
-def _reference_number(text: str, start: int) -> bool:
+def _reference_number(text: str, start: int, *, code_counts: bool = True) -> bool:
     if start > 0 and text[start - 1] in "-/_" and start > 1 and text[start - 2].isalnum():
         return True
     if re.match(r"(?:19|20)[0-9]{2}-[0-9]", text[start:start + 6]):
         return True
-    code = _REF_CODE_BEFORE.search(text[max(0, start - 10):start])
-    return code is not None and code.group(1) not in _CUE_CODES
+    if not code_counts:
+        return False  # "my ni number is QQ 12 34 56 C": the letters are part of the identifier
+    window = max(0, start - 10)
+    code = _REF_CODE_BEFORE.search(text[window:start])
+    if code is None or code.group(1) in _CUE_CODES:
+        return False
+    # "QQ 12 34 56 C": two letters, six digits and a letter are a UK National Insurance number
+    return _NINO_SHAPE.match(text.lower(), window + code.start(1)) is None
 
 
 def _vetoed(folded: str, start: int) -> bool:
@@ -644,11 +651,11 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         start, end = units[0].start, units[-1].end
         if _UNIT_AFTER.match(text, end):
             continue
-        if _reference_number(text, start):
-            continue  # "REQ-2026-00871", "n° 2026-00451", "PC 044 109 25 00123": a file or permit reference
         label = _cue_label(folded, start)
         if label is None:
             label = _cue_after(folded, end)
+        if _reference_number(text, start, code_counts=label != "NIR"):
+            continue  # "REQ-2026-00871", "n° 2026-00451", "PC 044 109 25 00123": a file or permit reference
         if (label in (None, "") and digits >= 9 and _thousands_shape(nums)
                 and _valid_phone("".join(u.digits for u in nums))
                 and (label == "" or _phone_introduced(folded, start)) and not _vetoed(folded, start)):
@@ -748,6 +755,8 @@ def _take_name(text: str, folded: str, pos: int, ambiguous: bool) -> int | None:
         if not is_particle:
             if ftok in _ADDR_STOP or ftok in STREET_WORDS:
                 break
+            if real > 0 and (_UNIT_WORD_RE.fullmatch(ftok) or _ORDINAL_RE.fullmatch(ftok)):
+                break  # "avenue jean jaurès bâtiment c", "rue du docteur schweitzer deuxième étage"
             if tok[0].isdigit() and _date_in_name(text, folded, t.start(), t.end(), prev_ftok):
                 pass  # "rue du 8 Mai 1945", "place du 11 Novembre"
             elif (tok[0].isdigit() or ftok.split("-")[0] in UNITS) and real > 0:
@@ -772,6 +781,7 @@ def _take_name(text: str, folded: str, pos: int, ambiguous: bool) -> int | None:
 
 
 STREET_WORDS: frozenset[str] = frozenset()  # street types inside a name stop nothing
+_ORDINAL_RE = re.compile(r"(?:\d{1,2}(?:e|eme|er|ere)|[a-z-]+iemes?|premier|premiere|rez-de-chaussee)")
 
 
 def _take_postal_city(text: str, folded: str, pos: int) -> int:
@@ -896,6 +906,64 @@ def find_addresses(text: str, folded: str | None = None) -> list[Entity]:
     return out
 
 
+# A hamlet, residence or estate with a postal code and no house number ("lieu-dit Kerhuel 29820 Guilers",
+# "Résidence Les Flamboyants, bâtiment 4, 97200 Fort-de-France", "hameau de kerlaz, 56340 carnac"): the
+# postal code is what makes it a private address (a residence named alone is a place).
+_PLACE_HEAD_RE = re.compile(r"(?<![\w'’-])(?:residence|lieu-dit|lieudit|hameau|lotissement|domaine|cite)\b[ \t]+")
+
+
+def find_locality_addresses(text: str, folded: str) -> list[Entity]:
+    out: list[Entity] = []
+    for m in _PLACE_HEAD_RE.finditer(folded):
+        name_end = _take_name(text, folded, m.end(), False)
+        if name_end is None:
+            continue
+        more = _complements_after(folded, name_end, _FR_COMPLEMENT_AFTER)
+        end = _take_postal_city(text, folded, more)
+        if end == more or not re.search(r"\d", text[more:end]) and not _spoken_digits_between(folded, more, end):
+            continue
+        out.append(Entity(start=m.start(), end=end, label="ADDRESS", text=text[m.start():end], source="pattern"))
+    return out
+
+
+def _spoken_digits_between(folded: str, a: int, b: int) -> bool:
+    return any(w in NUMBER_WORDS for w in re.findall(r"[a-z]+", folded[a:b]))
+
+
+# Street addresses written the continental way, whatever the meeting's language: the street type first and
+# the number after the name (Portuguese, Spanish, Italian, Polish: "Rua Augusta 145, 1100-053 Lisboa",
+# "ul. Marszałkowska 84/92 m. 15, 00-514 Warszawa", "calle Mayor 5, 28013 Madrid", "via Roma 12"), or a
+# compound street name (German, Dutch, Scandinavian: "Hauptstraße 5, 10115 Berlin", "Keizersgracht 123,
+# 1015 CJ Amsterdam"); then an optional postal code and town.
+_INTL_TYPES = (r"rua|avenida|av\.|travessa|praca|largo|calle|c/|carrer|paseo|plaza|camino|via|viale|piazza|corso"
+               r"|vicolo|strada|ul\.|ulica|al\.|aleja|os\.|pl\.|plac|strasse|str\.")
+_INTL_SUFFIX = (r"strasse|stra[sß]e|str\.|weg|gasse|platz|allee|ring|damm|ufer|gracht|straat|laan|plein|kade|singel"
+                r"|steeg|dijk|vej|gade|gatan|vagen|veien|gata")
+_INTL_NUMBER = r"\d{1,4}[a-z]?(?:[ \t]?[/-][ \t]?\d{1,4}[a-z]?)?(?:[ \t]+(?:m\.|lok\.|apt\.?|piso|bajo|esq\.?)[ \t]*\d{0,4}[a-z]?)?"
+_INTL_POSTAL = r"(?:\d{2}-\d{3}|\d{4}-\d{3}|\d{4}[ \t]?[a-z]{2}|\d{4,5})"
+_INTL_TOWN = r"(?:[ \t]+[^\W\d_][\w'’-]*){1,3}?"
+_INTL_RE = re.compile(
+    rf"(?<![\w'’])(?:(?:{_INTL_TYPES})[ \t]+(?:(?:de|da|do|dos|das|del|della|di|la|el)[ \t]+)?"
+    rf"(?:[^\W\d_][\w'’.-]*[ \t]+){{1,4}}?|[^\W\d_][\w'’-]*?(?:{_INTL_SUFFIX})[ \t]+)"
+    rf"({_INTL_NUMBER})(?![\w'’])(?:[ \t]*,?[ \t]*{_INTL_POSTAL}{_INTL_TOWN}(?=[\s.,;:)–—-]|$))?"
+)
+
+
+def find_addresses_intl(text: str, folded: str) -> list[Entity]:
+    out: list[Entity] = []
+    for m in _INTL_RE.finditer(folded):
+        head = folded[m.start():m.start(1)].split()
+        if len(head) < 2 and not re.search(_INTL_SUFFIX, head[0] if head else ""):
+            continue
+        if any(w in _ADDR_STOP or w in _EN_ADDR_STOP or w in NUMBER_WORDS for w in head[1:]):
+            continue  # "via the 12 ...", "plaza de 2024": no street name
+        if _UNIT_AFTER.match(text, m.end(1)) or re.match(r"[ \t]+(?:fois|times)\b", folded[m.end(1):]):
+            continue  # "par la via domitia 12 fois": a count
+        out.append(Entity(start=m.start(), end=m.end(), label="ADDRESS", text=text[m.start():m.end()],
+                          source="pattern"))
+    return out
+
+
 # What comes with a street address in a private one: building, staircase, floor, flat, residence,
 # hamlet ("bâtiment c, appartement quarante-deux, 7 rue ...", "résidence les érables, escalier b, 15 ...",
 # "lieu-dit la croix rouge, 18 route de quimper", "... 8 rue X, 3e étage, porte gauche").
@@ -906,9 +974,12 @@ _FR_PLACE_WORDS = r"residence|lieu-dit|lieudit|hameau|cite|lotissement|domaine|q
 # a residence's or hamlet's name ends where the sentence goes on ("quartier nord c'est là où ...")
 _CLAUSE_WORDS = (r"(?:c['’]est|c['’]etait|est|et|ou|la-bas|qui|que|qu['’]\w*|on|il|elle|ils|elles|je|j['’]\w*|nous|vous"
                  r"|mais|donc|puis|alors|avec|pour|dans|sur|a|ont|sont|ca|y|en|au|aux|si|car|comme|chez)(?![\w'’-])")
-_COMPLEMENT = (rf"(?:(?:{_FR_UNIT_WORDS})[ \t]+(?:n[°o]\.?[ \t]*|numero[ \t]+)?{_ID}"
+_UNIT_WORD_RE = re.compile(_FR_UNIT_WORDS)
+_COMPLEMENT = (rf"(?:porte[ \t]+(?:de[ \t]+)?(?:gauche|droite|face|du fond|palier)"
+               rf"|(?:{_FR_UNIT_WORDS})[ \t]+(?:n[°o]\.?[ \t]*|numero[ \t]+)?{_ID}(?![\w'’])"
                rf"|(?:{_FR_PLACE_WORDS})[ \t]+(?:(?!{_CLAUSE_WORDS})[^\W\d_][\w'’-]*[ \t]*){{1,4}}"
-               rf"|(?:\d{{1,2}}|{_NUMW})[ \t]*(?:e|eme|er|ere|ieme|iere)?[ \t]+etage)")
+               rf"|(?:(?:\d{{1,2}}|{_NUMW})[ \t]*(?:e|eme|er|ere|ieme|iere)?|[a-z]+iemes?|premier|premiere|dernier)"
+               rf"[ \t]+etage|rez-de-chaussee)")
 _FR_COMPLEMENT_BEFORE = re.compile(rf"(?<![\w'’])(?:{_COMPLEMENT}[ \t]*,?[ \t]*)+$")
 _FR_COMPLEMENT_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*{_COMPLEMENT})+(?![\w'’])")
 
@@ -934,11 +1005,21 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
         # a span another recognizer already holds whole adds nothing
         out += [e for e in extra if not any(x.start <= e.start and e.end <= x.end for x in out)]
     out = _uk_insurance_numbers(text, f, out)
+    # Each grammar runs on every meeting: a French address read out in an English meeting, a British one in
+    # a French meeting, a Portuguese or Polish one in either. The other language's grammar only where its
+    # street type is no word of this language (English "place", "court" are French words too).
     if lang == "fr":
         out += find_addresses(text, f)
+        out += [e for e in find_addresses_en(text, f) if _EN_ONLY_TYPE.search(fold(e.text))]
     elif lang == "en":
         out += find_addresses_en(text, f)
-    return out  # no address grammar for de / nl yet
+        out += [e for e in find_addresses(text, f) if _FR_ONLY_TYPE.search(fold(e.text))]
+    out += find_locality_addresses(text, f) + find_addresses_intl(text, f)
+    return out
+
+
+_EN_ONLY_TYPE = re.compile(r"\b(?:street|road|lane|drive|crescent|terrace|gardens|close|mews|grove|avenue)\b")
+_FR_ONLY_TYPE = re.compile(r"\b(?:rue|allee|impasse|chemin|quai|boulevard|avenue|ruelle|faubourg|cours|route)\b")
 
 
 # UK National Insurance number (HMRC): two prefix letters (first not D F I Q U V, second not D F I O Q U V;
@@ -1006,6 +1087,17 @@ _EN_CITY_RE = re.compile(r"(?:,?[ \t]+(?:[^\W\d_][\w'’-]*)){1,3}?(?:,?[ \t]+[a
                          r"|,[ \t]*[^\W\d_][\w'’-]*")
 
 
+_EIRCODE = r"[a-z]\d[\dw][ \t]?[a-z\d]{4}"
+_EN_DIGIT = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+_SPOKEN_UK_POSTCODE = rf"(?:[a-z][ \t]){{1,2}}(?:{_EN_DIGIT}[ \t]){{1,2}}(?:[a-z][ \t])?{_EN_DIGIT}[ \t][a-z][ \t][a-z]"
+# The town after a street, up to the next punctuation: at most three words, a district number ("dublin two",
+# "Dublin 2"), then an Irish Eircode or a British postcode, written or spoken letter by letter.
+_EN_TOWN_TAIL = re.compile(
+    rf",[ \t]*[^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*){{0,2}}?(?:[ \t]+(?:\d{{1,2}}w?|{_EN_NUM}))?"
+    rf"(?:,?[ \t]+(?:{_EIRCODE}|{_UK_POSTCODE}|{_SPOKEN_UK_POSTCODE}))?(?=[ \t]*(?:[,.;:!?)–—]|$))"
+)
+
+
 def find_addresses_en(text: str, folded: str | None = None) -> list[Entity]:
     """"42 Willow Lane, Springfield", "eighteen baker street", "1600 Pennsylvania Avenue NW Washington DC
     20500": a number, one to three name words, a street type, then an optional city / ZIP code."""
@@ -1017,6 +1109,9 @@ def find_addresses_en(text: str, folded: str | None = None) -> list[Entity]:
             continue  # "the 2024 year end", "a 5 year view", "12 people walk": a count, not a house number
         end = _complements_after(f, m.end(), _EN_AFTER)  # "..., flat 2, leeds ls6 2ab"
         c = _EN_CITY_RE.match(f, end)
+        tail = _EN_TOWN_TAIL.match(f, end)
+        if tail and (c is None or tail.end() > c.end()):
+            c = tail  # ", new york", ", dublin two", ", Dublin 2, D02 X285", ", london n w one six x e"
         city = False
         if c:
             words = re.findall(r"[^\W\d_][\w'’-]*", c.group())

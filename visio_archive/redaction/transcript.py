@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from visio_archive.models import Entity, RedactedSegment, RedactedTranscript, Segment, Speaker, Transcript, Word
 from visio_archive.redaction.crypto import encrypt_mapping, hmac_key
-from visio_archive.redaction.detector import detect_many
+from visio_archive.redaction.detector import detect_many, spread_names
 from visio_archive.redaction.numbers_fr import fold
 from visio_archive.redaction.operators import Pseudonymizer, redact_text
 from visio_archive.redaction.person import looks_like_name, participant_names
@@ -176,6 +176,12 @@ def redact_transcript(transcript: Transcript, *, settings: Settings, series: str
                             labels=labels)
         for k, ents in zip(indexes, found, strict=True):
             seg_ents[k] = ents
+    if labels is None or "PERSON" in labels:
+        # a name found once (with a civility, in the title) is redacted wherever it comes back alone
+        texts = fields + [seg.text for seg in transcript.segments]
+        langs = [lang] * len(fields) + [(seg.language or lang)[:2].lower() for seg in transcript.segments]
+        spread = spread_names(texts, field_ents + seg_ents, langs)
+        field_ents, seg_ents = spread[:len(fields)], spread[len(fields):]
     ps = Pseudonymizer(lang, hmac_key(settings), participants=names)
 
     def redact_field(text: str, ents: list[Entity]) -> str:

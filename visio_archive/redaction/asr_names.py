@@ -419,10 +419,10 @@ def civility_word_names(text: str, folded: str, common: Container[str], names: F
                 or (w.isupper() and len(w) > 1)):
             continue
         rank = civ.split()[-1] in RANKS  # "le lieutenant gomes", "the inspector walsh": a rank, then the surname
-        if rank and (fw in EN_FINITE or fw in EN_VERB_FORMS) or rank and not (fw in names or fw in surnames
+        if (rank and (fw in EN_FINITE or fw in EN_VERB_FORMS)) or (rank and not (fw in names or fw in surnames
                          or (not (en_known(w, common) if lang == "en" else w in common))
                          or (len(fw) <= 3 and fw not in _SHORT_NOT_NAMES and not _verb_form(w, common)
-                             and not (lang == "en" and en_known(w, common)))):
+                             and not (lang == "en" and en_known(w, common))))):
             continue  # "le capitaine fait le point", "the officer said": a verb or a word, not a name
         # Two or three letters after a civility are a surname ("monsieur ho", "madame wu", "docteur ba"):
         # no article, title or filler (those are in _NEVER), only interjections and "bon" are words there.
@@ -438,8 +438,9 @@ def civility_word_names(text: str, folded: str, common: Container[str], names: F
             if n2 is None:
                 break
             w2, f2 = n2.group(1), folded[n2.start(1):n2.end(1)]
-            if f2 in _NEVER or not _plain(w2) or _elided_clitic(w2) or not (f2 in surnames or (w2 not in common and len(f2) >= 3)
-                                                      or (fw in names and f2 in nouns and lang == "fr")):
+            if f2 in _NEVER or not _plain(w2) or _elided_clitic(w2) or not (
+                    f2 in surnames or (w2 not in common and len(f2) >= 3)
+                    or (fw in names and f2 in nouns and lang == "fr")):
                 break
             end = n2.end(1)
         out.append(Entity(start=t.start(), end=end, label="PERSON", text=text[t.start():end], score=0.7,

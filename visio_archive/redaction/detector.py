@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from visio_archive.models import Entity
 from visio_archive.redaction.asr_names import (
     civility_word_names,
+    en_known,
     en_pair_names,
     en_unknown_pairs,
     en_weak_first_names,
@@ -18,7 +19,6 @@ from visio_archive.redaction.asr_names import (
     spelled_names,
     vocative_names,
 )
-from visio_archive.redaction.asr_names import en_known
 from visio_archive.redaction.civility import CIVILITIES, CIVILITY_ALT, needs_capital, needs_dot
 from visio_archive.redaction.lexicon import FIRST_NAMES, NON_NAMES, PARTICLES, STOP, TITLES
 from visio_archive.redaction.numbers_fr import fold

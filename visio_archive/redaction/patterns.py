@@ -280,7 +280,8 @@ def find_numbers(text: str, folded: str | None = None, lang: str = "fr",
             if e.score >= 1.0 and not any(a <= e.start and e.end <= b for a, b in taken):
                 out = [x for x in out if not (x.start < e.end and x.end > e.start and x.score < 1.0)]
                 out.append(e)
-    return out
+    # "PC 069 123 24 00057" (a building permit), "REQ-2026-00871": digits of a reference read as a phone
+    return [e for e in out if not (e.label == "PHONE" and _reference_number(text, e.start))]
 
 
 def _find_numbers(text: str, f: str, runs: list[list[Unit]]) -> list[Entity]:
@@ -920,7 +921,7 @@ def find_locality_addresses(text: str, folded: str) -> list[Entity]:
             continue
         more = _complements_after(folded, name_end, _FR_COMPLEMENT_AFTER)
         end = _take_postal_city(text, folded, more)
-        if end == more or not re.search(r"\d", text[more:end]) and not _spoken_digits_between(folded, more, end):
+        if end == more or (not re.search(r"\d", text[more:end]) and not _spoken_digits_between(folded, more, end)):
             continue
         out.append(Entity(start=m.start(), end=end, label="ADDRESS", text=text[m.start():end], source="pattern"))
     return out
@@ -939,7 +940,8 @@ _INTL_TYPES = (r"rua|avenida|av\.|travessa|praca|largo|calle|c/|carrer|paseo|pla
                r"|vicolo|strada|ul\.|ulica|al\.|aleja|os\.|pl\.|plac|strasse|str\.")
 _INTL_SUFFIX = (r"strasse|stra[sß]e|str\.|weg|gasse|platz|allee|ring|damm|ufer|gracht|straat|laan|plein|kade|singel"
                 r"|steeg|dijk|vej|gade|gatan|vagen|veien|gata")
-_INTL_NUMBER = r"\d{1,4}[a-z]?(?:[ \t]?[/-][ \t]?\d{1,4}[a-z]?)?(?:[ \t]+(?:m\.|lok\.|apt\.?|piso|bajo|esq\.?)[ \t]*\d{0,4}[a-z]?)?"
+_INTL_NUMBER = (r"\d{1,4}[a-z]?(?:[ \t]?[/-][ \t]?\d{1,4}[a-z]?)?"
+                r"(?:[ \t]+(?:m\.|lok\.|apt\.?|piso|bajo|esq\.?)[ \t]*\d{0,4}[a-z]?)?")
 _INTL_POSTAL = r"(?:\d{2}-\d{3}|\d{4}-\d{3}|\d{4}[ \t]?[a-z]{2}|\d{4,5})"
 _INTL_TOWN = r"(?:[ \t]+[^\W\d_][\w'’-]*){1,3}?"
 _INTL_RE = re.compile(
@@ -1094,7 +1096,7 @@ _SPOKEN_UK_POSTCODE = rf"(?:[a-z][ \t]){{1,2}}(?:{_EN_DIGIT}[ \t]){{1,2}}(?:[a-z
 # "Dublin 2"), then an Irish Eircode or a British postcode, written or spoken letter by letter.
 _EN_TOWN_TAIL = re.compile(
     rf",[ \t]*[^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*){{0,2}}?(?:[ \t]+(?:\d{{1,2}}w?|{_EN_NUM}))?"
-    rf"(?:,?[ \t]+(?:{_EIRCODE}|{_UK_POSTCODE}|{_SPOKEN_UK_POSTCODE}))?(?=[ \t]*(?:[,.;:!?)–—]|$))"
+    rf"(?:,?[ \t]+(?:{_EIRCODE}|{_UK_POSTCODE}|{_SPOKEN_UK_POSTCODE})(?![\w'’])|(?=[ \t]*(?:[,.;:!?)–—]|$)))"
 )
 
 

@@ -112,3 +112,65 @@ def test_highlights_as_with_both_fields_at_once(opensearch_client: Any, prefix: 
     for group in grouped.meetings:
         only = request.model_copy(update={"meeting_id": group.meeting_id, "size": 3})
         assert [p.highlight for p in group.passages] == _both_fields(opensearch_client, prefix, only)
+
+
+@pytest.mark.parametrize("q", ["budget", "bugdet", '"le budget"', "budget OR merci", "merci -budget", "-budget", ""])
+@pytest.mark.parametrize("group", [False, True])
+def test_one_request_gives_what_two_give(opensearch_client: Any, prefix: str, q: str, group: bool) -> None:
+    """Under concurrent searches page and summary go as one request: the same hits (scores, order,
+    highlights), totals, facets and meeting counts as the two requests a lone search sends."""
+    for extra in ({}, {"sort": "date"}, {"participant": "Alice Martin"}, {"page": 2, "size": 1}):
+        request = SearchRequest(q=q, group=group, size=extra.get("size", 10), page=extra.get("page", 1),
+                                sort=extra.get("sort", "relevance"), participant=extra.get("participant"))
+        two = search(opensearch_client, prefix, request, request_cache=False, one_request=False)
+        one = search(opensearch_client, prefix, request, request_cache=False, one_request=True)
+        assert one.model_dump(exclude={"took_ms"}) == two.model_dump(exclude={"took_ms"})
+        assert two.total > 0 or q == "-budget"
+
+
+def test_concurrent_searches_send_one_request() -> None:
+    """A lone search sends page and summary side by side (lowest latency on idle cores); a search that
+    starts while others run sends one (the query evaluated once)."""
+    from visio_archive import search as search_mod
+
+    class Client:
+        def __init__(self) -> None:
+            self.items: list[int] = []
+
+        def msearch(self, body: list[dict[str, Any]]) -> dict[str, Any]:
+            self.items.append(len(body) // 2)
+            answer = {"took": 1, "hits": {"total": {"value": 0, "relation": "eq"}, "hits": []}}
+            return {"responses": [answer] * (len(body) // 2)}
+
+    client = Client()
+    request = SearchRequest(q="budget")
+    search_mod.search(client, "p", request)
+    with search_mod._IN_FLIGHT.entered():  # another search is running
+        search_mod.search(client, "p", request)
+    search_mod.search(client, "p", request)
+    assert client.items == [2, 1, 2]
+    assert search_mod._IN_FLIGHT.count == 0
+
+
+@pytest.mark.parametrize("q", ["budget", "bugdet", "vote", '"le budget"', "budget OR merci", "merci -budget"])
+def test_meeting_marks_are_the_search_pages(opensearch_client: Any, prefix: str, q: str) -> None:
+    """The meeting page's marks (matching_segments: the analysed field's highlights, the exact field's
+    only for passages they leave unmarked) are the words the search page marks in the same passages,
+    and the same passages match as when both fields are highlighted at once."""
+    import html
+    import re
+
+    from visio_archive.search import _HIGHLIGHT, build_body, matching_segments
+
+    first = search(opensearch_client, prefix, SearchRequest(q=q, size=1))
+    assert first.hits
+    meeting_id = first.hits[0].meeting_id
+    marks = matching_segments(opensearch_client, prefix, SearchRequest(q=q, meeting_id=meeting_id, facets=False))
+    page = search(opensearch_client, prefix, SearchRequest(q=q, meeting_id=meeting_id, size=100))
+    shown = {h.segment_index: [html.unescape(m) for m in re.findall("<mark>(.*?)</mark>", h.highlight)]
+             for h in page.hits}
+    assert marks == shown and all(marks.values())
+    both = build_body(SearchRequest(q=q, meeting_id=meeting_id, facets=False, size=100))
+    both["highlight"] = _HIGHLIGHT
+    answer = opensearch_client.search(index=f"{prefix}-segments", body=both, request_cache=False)
+    assert set(marks) == {int(h["_source"]["segment_index"]) for h in answer["hits"]["hits"]}

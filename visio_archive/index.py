@@ -68,12 +68,15 @@ def node_urls(settings: Settings) -> list[str]:
     return urls
 
 
-def client_from_settings(settings: Settings, *, timeout: float = 30.0, pool_maxsize: int | None = None) -> OpenSearch:
+def client_from_settings(settings: Settings, *, timeout: float = 30.0, pool_maxsize: int | None = None,
+                         serializer: Any = None) -> OpenSearch:
     """A client given every node (:func:`node_urls`): a node that stops answering is marked dead
     and the request goes to another one, so searches and writes fail over within the cluster.
 
     ``pool_maxsize``: connections kept open per node (urllib3 keeps 1 by default: a client shared by
-    many threads, like the web app's, would otherwise open and drop a connection per extra request)."""
+    many threads, like the web app's, would otherwise open and drop a connection per extra request).
+    ``serializer``: how bodies are encoded and JSON answers decoded (default: opensearch-py's, stdlib json)."""
+    extra: dict[str, Any] = {"serializer": serializer} if serializer is not None else {}
     http_auth: tuple[str, str] | None = None
     if settings.opensearch_user and settings.opensearch_password is not None:
         http_auth = (settings.opensearch_user, settings.opensearch_password.get_secret_value())
@@ -87,6 +90,7 @@ def client_from_settings(settings: Settings, *, timeout: float = 30.0, pool_maxs
         retry_on_status=(502, 503, 504),
         max_retries=3,
         pool_maxsize=pool_maxsize,
+        **extra,
     )
 
 

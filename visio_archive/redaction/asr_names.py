@@ -463,6 +463,13 @@ def spelled_names(text: str, folded: str, persons: list[tuple[int, int]]) -> lis
         if len(letters) < 3:
             continue
         before = folded[max(0, m.start() - 30):m.start()]
+        said = re.search(r"([^\W\d_][\w'’-]*)[ \t,:;.]*$", before)
+        if said and fold(said.group(1)) == letters:
+            # "baker, b a k e r": a word spelled out right after it is said is a name being given
+            out.append(Entity(start=m.start() - len(before) + said.start(1), end=m.end(), label="PERSON",
+                              text=text[m.start() - len(before) + said.start(1):m.end()], score=0.7,
+                              source="context"))
+            continue
         near = any(0 <= m.start() - b <= 12 and re.fullmatch(r"[\s,:;]*(?:is|c'est|ca fait)?[\s,:;]*",
                                                             folded[b:m.start()]) for _, b in persons)
         if letters in words or near or _SPELL_CUE.search(before):

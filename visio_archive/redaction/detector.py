@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from visio_archive.models import Entity
@@ -31,6 +31,7 @@ from visio_archive.redaction.person import (
     clean_person,
     cue_names,
     en_cue_names,
+    en_family_names,
     en_first_names,
     en_trim_verbs,
     extend_person,
@@ -140,6 +141,27 @@ def merge_entities(text: str, ents: Iterable[Entity]) -> list[Entity]:
     return out
 
 
+_OPENING = re.compile(r"(?:^|[.!?:;…«\n]\s*|\s[–—-]\s)$")
+_AFTER_OPENING_WORD = re.compile(r"[ \t]*(?:[:;(]|(?:à|au|aux|de|du|des|d'|pour|par|sur|en|hein|le|la|les|l'|un|une"
+                                 r"|envoyée?s?|déclarée?s?|reçue?s?|of|for|to|on|in)(?![\w'’]))", re.IGNORECASE)
+
+
+def _capitalised_word_opening(text: str, folded: str, e: Entity, common: Container[str],
+                              frequent: Callable[[str], bool] | None = None) -> bool:
+    """"Taux de chômage :", "Grâce à la dotation", "Relance envoyée à ...", "Patience hein": an ordinary word
+    capitalised because it opens a sentence or a heading, then a preposition, an article or a colon: no
+    name ("Rose a appelé", "Pierre Martin" keep theirs)."""
+    if e.label != "PERSON" or e.source in ("gazetteer", "repeat") or " " in e.text or "-" in e.text:
+        return False
+    word = text[e.start:e.end]
+    known_first = folded[e.start:e.end] in FIRST_NAMES  # "Karim à l'accueil": only a dictionary word counts
+    if not word[:1].isupper() or word.isupper() or not (
+            word.lower() in common or (not known_first and frequent is not None and frequent(word.lower()))):
+        return False
+    return _OPENING.search(text[max(0, e.start - 4):e.start]) is not None and _AFTER_OPENING_WORD.match(
+        text, e.end) is not None
+
+
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
@@ -221,6 +243,10 @@ class Detector:
             frequent = lambda w: bool(vocab.has_vector(w))  # noqa: E731
         self.names = first_names_for(lang, common, frequent, id(nlp)) if lang in ("fr", "en") else None
 
+    def _frequent(self, word: str) -> bool:
+        """Among the model's most frequent words (it has a static vector): "taux", "relance"."""
+        return self.nlp is not None and bool(len(self.nlp.vocab.vectors)) and bool(self.nlp.vocab.has_vector(word))
+
     def _rare(self, word: str) -> bool:
         """Not among the model's most frequent words (those that have a static vector)."""
         if self.nlp is None or not len(self.nlp.vocab.vectors):
@@ -244,6 +270,7 @@ class Detector:
                 ents += en_cue_names(text, folded, self.common)
                 ents += en_pair_names(text, folded, self.common, names)
                 ents += en_unknown_pairs(text, folded, self.common)
+                ents += en_family_names(text, folded, self.common)
                 ents += en_weak_first_names(text, folded, names)
             if names is not None:
                 ents += vocative_names(text, folded, names)
@@ -309,6 +336,8 @@ class Detector:
                     if (start, end) != (x.start, x.end):
                         ents[k] = x.model_copy(update={"start": start, "end": end, "text": text[start:end]})
             if "PERSON" in self.labels:
+                ents = [x for x in ents if not _capitalised_word_opening(text, folded, x, self.common,
+                                                                          self._frequent)]
                 ents += spelled_names(text, folded, [(x.start, x.end) for x in ents if x.label == "PERSON"])
                 ents += repeated_names(text, folded, ents, self.common, self.lang)
             results.append(merge_entities(text, ents))

@@ -217,7 +217,7 @@ legifrance chorus franceconnect tchap resana osmose webconf webinaire github git
 powerpoint linkedin twitter youtube google microsoft slack jira confluence sharepoint wikipedia
 lundi mardi mercredi jeudi vendredi samedi dimanche janvier fevrier mars avril mai juin juillet aout
 septembre octobre novembre decembre
-visa mastercard maestro amex paypal lydia paylib swift sepa apologies absents excuses
+visa mastercard maestro amex paypal lydia paylib swift sepa apologies absents excuses garda gardai vitale
 data cloud open source design sprint backlog feedback workshop meeting call deadline process digital agile
 scrum product owner team lead manager business marketing startup kick off follow up checkpoint benchmark
 dashboard reporting planning roadmap newsletter webinar slide slides deck board stand daily weekly review

@@ -20,12 +20,15 @@ __all__ = ["EN_NUMBER_WORDS", "Unit", "fold", "numeric_runs", "parse_en_number_w
            "words_to_digits"]
 
 _FOLD_CACHE: dict[str, str] = {}
+# Letters with a stroke that Unicode does not decompose ("Małgorzata", "Søren", "Đorđević"): one
+# character for one, like the accents.
+_STROKED = {"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ħ": "h", "Ħ": "h", "ı": "i", "ŧ": "t"}
 
 
 def _fold_char(c: str) -> str:
     r = _FOLD_CACHE.get(c)
     if r is None:
-        d = unicodedata.normalize("NFD", c)
+        d = unicodedata.normalize("NFD", _STROKED.get(c, c))
         r = d[0] if d else c
         r = r.lower()
         if len(r) != 1:

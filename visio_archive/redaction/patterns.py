@@ -18,6 +18,7 @@ import re
 from collections.abc import Container
 
 from visio_archive.models import Entity
+from visio_archive.redaction.lexicon import STOP
 from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, UNITS, Unit, fold, numeric_runs
 from visio_archive.redaction.validators import (
     IBAN_LENGTHS,
@@ -712,6 +713,13 @@ _ADDR_HEAD_RE = re.compile(
     rf"(?<![\w,.])(\d{{1,4}}(?:\s?[-/]\s?\d{{1,4}})?|(?:{_NUMW})(?:[\s-](?:{_NUMW}|et|un|une))*)"
     rf"(?:\s?(?:bis|ter|quater|[btq])\b)?\s*,?\s*(?:(?:de la|de l'|du|des)\s+)?(?:{_STREET_TYPES})\b\.?",
 )
+# The same head with the house number read out in English ("twelve rue des lilas" in an English meeting).
+_EN_HOUSE_NUM = "|".join(sorted((w for w in EN_NUMBER_WORDS if w not in ("oh", "double", "triple", "a", "and")),
+                                key=len, reverse=True))
+_ADDR_HEAD_RE_EN = re.compile(
+    rf"(?<![\w,.])(\d{{1,4}}(?:\s?[-/]\s?\d{{1,4}})?|(?:{_EN_HOUSE_NUM})(?:[\s-](?:{_EN_HOUSE_NUM}))*)"
+    rf"(?:\s?(?:bis|ter|quater|[btq])\b)?\s*,?\s*(?:(?:de la|de l'|du|des)\s+)?(?:{_STREET_TYPES})\b\.?",
+)
 _NAME_TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*\.?|\d{1,4}(?:e|er|eme)?\b")
 _ADDR_STOP = frozenset(fold(w) for w in """
 a à et pour qui que dans avec depuis mais ou où donc car est sont ont il elle on nous vous je j c ce ça
@@ -785,7 +793,7 @@ STREET_WORDS: frozenset[str] = frozenset()  # street types inside a name stop no
 _ORDINAL_RE = re.compile(r"(?:\d{1,2}(?:e|eme|er|ere)|[a-z-]+iemes?|premier|premiere|rez-de-chaussee)")
 
 
-def _take_postal_city(text: str, folded: str, pos: int) -> int:
+def _take_postal_city(text: str, folded: str, pos: int, lang: str = "fr") -> int:
     m = re.compile(r"[ \t]*,?[ \t]*(\d{5}|\d{2}[ \u00a0]\d{3})\b").match(text, pos)
     end = pos
     if m:
@@ -794,7 +802,7 @@ def _take_postal_city(text: str, folded: str, pos: int) -> int:
         # spoken postal code: "soixante-quinze zéro onze"
         m2 = re.compile(r"[ \t]*,?[ \t]*").match(text, pos)
         q = m2.end() if m2 else pos
-        runs = numeric_runs(text[q:q + 80], folded[q:q + 80])
+        runs = numeric_runs(text[q:q + 80], folded[q:q + 80], lang=lang)
         if runs and runs[0][0].start == 0:
             acc = ""
             last = None
@@ -882,19 +890,22 @@ def _take_city_after(text: str, folded: str, pos: int) -> int:
     return t.end()
 
 
-def find_addresses(text: str, folded: str | None = None) -> list[Entity]:
+def find_addresses(text: str, folded: str | None = None, lang: str = "fr") -> list[Entity]:
+    """French street addresses ("12 bis rue des Lilas, 35000 Rennes"); ``lang``: the language the postal
+    code may be read out in ("six nine oh oh three lyon" in an English meeting)."""
     f = folded if folded is not None else fold(text)
     out: list[Entity] = []
-    for m in _ADDR_HEAD_RE.finditer(f):
+    numbers = EN_NUMBER_WORDS if lang == "en" else UNITS
+    for m in (_ADDR_HEAD_RE_EN if lang == "en" else _ADDR_HEAD_RE).finditer(f):
         head = m.group(1)
-        if not head[0].isdigit() and not any(w in UNITS for w in re.split(r"[\s-]+", head)):
+        if not head[0].isdigit() and not any(w in numbers for w in re.split(r"[\s-]+", head)):
             continue
         stype = f[m.start():m.end()].split()[-1].strip(".,")
         ambiguous = stype in _AMBIGUOUS_TYPES
         name_end = _take_name(text, f, m.end(), ambiguous)
         if name_end is None:
             continue
-        end = _take_postal_city(text, f, name_end)
+        end = _take_postal_city(text, f, name_end, lang)
         if end == name_end:
             end = _take_city_after(text, f, name_end)
         if text[end - 1] == "." and not re.search(r"(?<![\w.])\w{1,3}\.$", text[m.start():end]):
@@ -902,7 +913,7 @@ def find_addresses(text: str, folded: str | None = None) -> list[Entity]:
         st = _complements_before(f, m.start(), _FR_COMPLEMENT_BEFORE)
         more = _complements_after(f, end, _FR_COMPLEMENT_AFTER)
         if more > end:  # "7 impasse des mimosas, lieu-dit le moulin, 29000 quimper": the town after the complement
-            end = _take_postal_city(text, f, more)
+            end = _take_postal_city(text, f, more, lang)
         out.append(Entity(start=st, end=end, label="ADDRESS", text=text[st:end], source="pattern"))
     return out
 
@@ -957,7 +968,7 @@ def find_addresses_intl(text: str, folded: str) -> list[Entity]:
         head = folded[m.start():m.start(1)].split()
         if len(head) < 2 and not re.search(_INTL_SUFFIX, head[0] if head else ""):
             continue
-        if any(w in _ADDR_STOP or w in _EN_ADDR_STOP or w in NUMBER_WORDS for w in head[1:]):
+        if any(w in _ADDR_STOP or w in _EN_ADDR_STOP or w in STOP or w in NUMBER_WORDS for w in head[1:]):
             continue  # "via the 12 ...", "plaza de 2024": no street name
         if _UNIT_AFTER.match(text, m.end(1)) or re.match(r"[ \t]+(?:fois|times)\b", folded[m.end(1):]):
             continue  # "par la via domitia 12 fois": a count
@@ -1015,13 +1026,13 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
         out += [e for e in find_addresses_en(text, f) if _EN_ONLY_TYPE.search(fold(e.text))]
     elif lang == "en":
         out += find_addresses_en(text, f)
-        out += [e for e in find_addresses(text, f) if _FR_ONLY_TYPE.search(fold(e.text))]
+        out += [e for e in find_addresses(text, f, "en") if _FR_ONLY_TYPE.search(fold(e.text))]
     out += find_locality_addresses(text, f) + find_addresses_intl(text, f)
     return out
 
 
 _EN_ONLY_TYPE = re.compile(r"\b(?:street|road|lane|drive|crescent|terrace|gardens|close|mews|grove|avenue)\b")
-_FR_ONLY_TYPE = re.compile(r"\b(?:rue|allee|impasse|chemin|quai|boulevard|avenue|ruelle|faubourg|cours|route)\b")
+_FR_ONLY_TYPE = re.compile(r"\b(?:rue|allee|impasse|chemin|quai|boulevard|ruelle|faubourg)\b")
 
 
 # UK National Insurance number (HMRC): two prefix letters (first not D F I Q U V, second not D F I O Q U V;

@@ -232,7 +232,8 @@ _CUE_RE = re.compile(
     r"(?<!\w)(je suis|je m'appelle|je m appelle|moi c'est|mon nom est|mon nom c'est|ici|c'est|merci|bonjour|"
     r"bonsoir|salut|parole a|"
     r"de la part de|comme l'a dit|comme l a dit|comme le disait|comme le dit|j'ai eu|j ai eu|"
-    r"transmets? (?:le dossier |cela |ca )?a|retour de|et pour|a l'attention de)(?=\s)"
+    r"transmets? (?:le dossier |cela |ca )?a|retour de|et pour|a l'attention de|la famille|les familles|"
+    r"de la famille|chez les|the family)(?=\s)"
 )
 
 
@@ -559,6 +560,8 @@ def capitalised_names(text: str, folded: str, common: Container[str],
             continue
         elif lang == "en" and en_known(word, common):
             continue  # "Residents complained", "Flights land": inflected words (the tables hold lemmas)
+        if initial and lang == "en" and f in EN_AMBIGUOUS_FIRST:
+            continue  # "Mark items 4 and 5 as closed", "Will we ...": a verb opening the sentence
         if initial and f not in FIRST_NAMES and f not in SURNAMES and fold(m.group()) in _INITIAL_OK:
             continue
         out.append(Entity(start=s, end=e, label="PERSON", text=text[s:e], score=0.5 if initial else 0.6,
@@ -570,6 +573,9 @@ def participant_names(participants: Sequence[str]) -> list[str]:
     return [p for p in participants if p and not _GENERIC_SPEAKER.match(p.strip())]
 
 
+
+
+_SPOKEN_FILLERS = frozenset("ben bah euh hein bon alors donc ouais voila enfin".split())
 
 
 def clean_person(text: str, folded: str, start: int, end: int, common: Container[str],
@@ -588,6 +594,8 @@ def clean_person(text: str, folded: str, start: int, end: int, common: Container
 
     def junk(a: int, b: int) -> bool:
         w = folded[a:b].strip(".,;:!?")
+        if w in _SPOKEN_FILLERS and text[a:b].islower():
+            return True  # "ben la dame": "ben" said as a filler, not the particle of "Ben Ali"
         return (w in NON_NAMES or w in STOP or w in TITLES or w in extra_stop or any(c.isdigit() for c in w)
                 ) and w not in PARTICLES
 
@@ -684,6 +692,8 @@ _EN_CLAUSE_START_RE = re.compile(
 
 
 def _en_name_word(tok: str, ftok: str, common: Container[str]) -> bool:
+    if any(c.isdigit() for c in tok):
+        return False  # "line HT2-4471": a code, not a surname
     if len(ftok) < 2 or ftok in EN_STOP or ftok in TITLES or ftok in NON_NAMES or ftok in PUBLIC_BODIES:
         return False
     if "'" in tok or "’" in tok:
@@ -744,6 +754,21 @@ def en_cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]
 
 
 _EN_POSSESSIVE = re.compile(r"['’]s$")
+_EN_FAMILY_POSSESSIVE = re.compile(r"(?<![\w'’])(?:the[ \t]+)([^\W\d_][\w-]{2,})s['’](?![\w'’])")
+
+
+def en_family_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
+    """"the hendersons' file", "The Kowalczyks' application": a plural possessive of a word no English
+    dictionary knows is a family."""
+    out: list[Entity] = []
+    for m in _EN_FAMILY_POSSESSIVE.finditer(folded):
+        stem = m.group(1)
+        if (stem in EN_STOP or stem in NON_NAMES or stem in TITLES or en_known(stem, common)
+                or en_known(stem + "s", common)):
+            continue
+        out.append(Entity(start=m.start(1), end=m.end(1) + 1, label="PERSON", text=text[m.start(1):m.end(1) + 1],
+                          score=0.6, source="context"))
+    return out
 
 
 def en_first_names(text: str, folded: str, common: Container[str], extra: Container[str] = frozenset()

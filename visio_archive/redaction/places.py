@@ -33,6 +33,7 @@ musée mediathèque médiathèque bibliothèque stade gymnase piscine parc jardi
 résidence residence campus promotion promo caserne prix palais tour hall bâtiment batiment pavillon foyer
 complexe halle club collège-lycée école-maternelle crèche creche conservatoire observatoire amphithéatre
 rond-point esplanade parvis passerelle tunnel porte lycée-collège
+loi lois dispositif amendement réforme reforme
 """.split())
 _FR_QUALIFIERS = frozenset(fold(w) for w in """
 hospitalier hospitalière universitaire élémentaire maternelle primaire professionnel professionnelle polyvalent
@@ -199,7 +200,8 @@ def _english(text: str, folded: str, common: Container[str]) -> list[tuple[int, 
                     or _namey(tok, ftok, common)):
                 start = a
             k -= 1
-        if start is not None:
+        if start is not None and not (text[s:e].islower() and any(c.isupper() for c in text[start:s])):
+            # "Małgorzata's university address": in cased text an institution's name is capitalised whole
             out.append((start, e))
     return out
 

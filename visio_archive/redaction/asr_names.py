@@ -44,9 +44,23 @@ from visio_archive.redaction.lexicon import (
 )
 from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, fold
 
-__all__ = ["EN_FINITE", "EN_VERB_FORMS", "FirstNames", "civility_word_names", "clause_verb_after", "en_known",
-           "en_pair_names", "en_unknown_pairs", "en_weak_first_names", "first_names_for", "fr_pair_names",
-           "fr_weak_first_names", "spelled_names", "vocative_names"]
+__all__ = [
+    "EN_FINITE",
+    "EN_VERB_FORMS",
+    "FirstNames",
+    "civility_word_names",
+    "clause_verb_after",
+    "en_known",
+    "en_pair_names",
+    "en_unknown_pairs",
+    "en_weak_first_names",
+    "first_names_for",
+    "fr_pair_names",
+    "fr_weak_first_names",
+    "given_names",
+    "spelled_names",
+    "vocative_names",
+]
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _NEXT = re.compile(r"[ \t]+([^\W\d_]+(?:[-'’][^\W\d_]+)*)")
@@ -365,9 +379,39 @@ _VOCATIVE_CUE = re.compile(
 )
 
 
-def vocative_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
-    """"thanks rose, that's helpful", "merci pierre.": a first name spoken to, even an ordinary word."""
+# A question tag, then the name of whoever is asked ("is that right mark", "c'est ça isabelle oui"), and
+# a name given as one ("the first name is rose", "son prénom c'est grâce").
+_TAG_CUE = re.compile(
+    r"(?<![\w'’])(is that right|isn't it|is it|right|okay|ok|c'est ca|c'est bien ca|n'est-ce pas|d'accord)"
+    r"[ \t]*,?[ \t]+")
+_TAG_END = re.compile(r"[ \t]*(?:[,.;:!?…]|$|(?:oui|yes|yeah|non|no)(?![\w'’]))")
+_NAME_GIVEN_CUE = re.compile(
+    r"(?<![\w'’])(?:(?:first|last|family|given)[ \t]+name|surname|forename|(?:son|mon|le)[ \t]+prenom"
+    r"|nom de famille)[ \t]+(?:is|c'est|est|:)[ \t]*")
+
+
+def given_names(text: str, folded: str) -> list[Entity]:
+    """"the first name is rose", "son prénom c'est grâce", "surname: young": the word after is a name,
+    whatever else it means."""
     out: list[Entity] = []
+    for m in _NAME_GIVEN_CUE.finditer(folded):
+        t = _WORD.match(text, m.end())
+        if t is not None and folded[t.start():t.end()] not in _NEVER:
+            out.append(_context_person(t))
+    return out
+
+
+def vocative_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
+    """"thanks rose, that's helpful", "merci pierre.", "is that right mark": a first name spoken to, even an
+    ordinary word."""
+    out: list[Entity] = []
+    for m in _TAG_CUE.finditer(folded):
+        t = _WORD.match(text, m.end())
+        if t is None:
+            continue
+        ftok = folded[t.start():t.end()]
+        if ftok in names and ftok not in _NEVER and _TAG_END.match(text, t.end()):
+            out.append(_context_person(t))
     for m in _VOCATIVE_CUE.finditer(folded):
         t = _WORD.match(text, m.end())
         if t is None:

@@ -16,6 +16,7 @@ from visio_archive.redaction.asr_names import (
     first_names_for,
     fr_pair_names,
     fr_weak_first_names,
+    given_names,
     spelled_names,
     vocative_names,
 )
@@ -272,6 +273,7 @@ class Detector:
                 ents += en_unknown_pairs(text, folded, self.common)
                 ents += en_family_names(text, folded, self.common)
                 ents += en_weak_first_names(text, folded, names)
+            ents += given_names(text, folded)
             if names is not None:
                 ents += vocative_names(text, folded, names)
                 ents += civility_word_names(text, folded, self.common, names, self.lang)

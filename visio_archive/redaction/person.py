@@ -754,6 +754,14 @@ def en_cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]
 
 
 _EN_POSSESSIVE = re.compile(r"['’]s$")
+_EN_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|this|that|these|those|his|her|its|our|their|my|your|each|every"
+                                   r"|whose|which|today|tomorrow|yesterday|last|next|one)[ \t]+$")
+
+
+def _possessive_name(text: str, folded: str, start: int, ftok: str, common: Container[str]) -> bool:
+    return (len(ftok) >= 3 and ftok.isalpha() and ftok not in EN_STOP and ftok not in NON_NAMES
+            and ftok not in TITLES and not en_known(ftok, common)
+            and _EN_DETERMINER_BEFORE.search(folded, max(0, start - 12), start) is None)
 _EN_FAMILY_POSSESSIVE = re.compile(r"(?<![\w'’])(?:the[ \t]+)([^\W\d_][\w-]{2,})s['’](?![\w'’])")
 
 
@@ -782,6 +790,14 @@ def en_first_names(text: str, folded: str, common: Container[str], extra: Contai
         if possessive:  # "priya's report", "Aoife's": the name without its 's, and nothing after it
             ftok = ftok[:possessive.start()]
             tok = tok[:len(ftok)]
+        if possessive and ftok not in FIRST_NAMES and ftok not in extra and (
+                _possessive_name(text, folded, t.start(), ftok, common)
+                or (ftok in EN_AMBIGUOUS_FIRST and not _EN_DETERMINER_BEFORE.search(folded, max(0, t.start() - 12),
+                                                                                    t.start()))):
+            # "that's rohit's direct line": the possessive of a word no dictionary knows, with no article
+            out.append(Entity(start=t.start(), end=t.start() + len(ftok), label="PERSON", text=tok, score=0.5,
+                              source="context"))
+            continue
         if (ftok not in FIRST_NAMES and ftok not in extra) or ftok in EN_STOP:
             continue
         end = t.start() + len(ftok)
@@ -796,8 +812,10 @@ def en_first_names(text: str, folded: str, common: Container[str], extra: Contai
             end = m.end(1)
             n += 1
         if n == 0 and ftok in EN_AMBIGUOUS_FIRST and (not tok[:1].isupper() or t.start() == 0
-                                                       or text[t.start() - 2:t.start()] in (". ", "? ", "! ")):
+                                                       or text[t.start() - 2:t.start()] in (". ", "? ", "! ")) and not (
+                possessive and not _EN_DETERMINER_BEFORE.search(folded, max(0, t.start() - 12), t.start())):
             continue  # "mark", "grace", "will" alone in lower case or opening a sentence: ordinary words
+            # (but "i don't have bill's number": a possessive with no article before it is someone's)
         out.append(Entity(start=t.start(), end=end, label="PERSON", text=text[t.start():end], score=0.7,
                           source="lexicon"))
     return out

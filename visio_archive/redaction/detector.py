@@ -163,10 +163,22 @@ def _capitalised_word_opening(text: str, folded: str, e: Entity, common: Contain
         text, e.end) is not None
 
 
+def _code_or_acronym(text: str, e: Entity) -> bool:
+    """"2024-AUD", "PPRE", "MLA request": digits, or one word in capitals that no civility or first name
+    introduces (the NER's guess; "M. DUPONT" and "Jean DUPONT" keep theirs)."""
+    if e.label != "PERSON" or e.source == "gazetteer":
+        return False
+    span = text[e.start:e.end]
+    if any(c.isdigit() for c in span):
+        return True
+    return (" " not in span and span.isupper() and len(span) <= 6 and e.source in ("ner", "shape", "lexicon")
+            and not re.search(rf"(?:{CIVILITY_ALT})\.?[ \t]+$", text[max(0, e.start - 12):e.start], re.IGNORECASE))
+
+
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
-def _name_words(folded: str, ents: Iterable[Entity], common: Container[str], lang: str) -> set[str]:
+def _name_words(text: str, folded: str, ents: Iterable[Entity], common: Container[str], lang: str) -> set[str]:
     """The words of the names found that are no ordinary word of the language (folded)."""
     words: set[str] = set()
     for e in ents:
@@ -174,7 +186,8 @@ def _name_words(folded: str, ents: Iterable[Entity], common: Container[str], lan
             continue
         for w in _NAME_WORD.finditer(folded, e.start, e.end):
             f = w.group()
-            if (len(f) >= 3 and f not in CIVILITIES and f not in common and f not in PARTICLES and f not in STOP
+            word = text[w.start():w.end()].lower()  # the dictionary keeps accents: "rivière", "noël"
+            if (len(f) >= 3 and f not in CIVILITIES and f not in common and word not in common and f not in PARTICLES and f not in STOP
                     and f not in NON_NAMES and f not in TITLES and not (lang == "en" and en_known(f, common))):
                 words.add(f)
     return words
@@ -193,7 +206,7 @@ def repeated_names(text: str, folded: str, ents: Sequence[Entity], common: Conta
     """Every other occurrence of a word of a name found in the same text, accents aside: "Katarzyna
     Wiśniewska, sorry, Wisniewska", "luana is off sick ... anything for luana". Only words that are no
     ordinary word of the language ("young", "rose", "marchand" found once stay words elsewhere)."""
-    words = _name_words(folded, ents, common, lang)
+    words = _name_words(text, folded, ents, common, lang)
     return _occurrences(text, folded, words, ents) if words else []
 
 
@@ -202,8 +215,8 @@ def spread_names(texts: Sequence[str], found: Sequence[list[Entity]], langs: Seq
     redacted in every other turn, title and label where it comes back alone ("Öztürk a rappelé")."""
     folded = [fold(t) for t in texts]
     words: set[str] = set()
-    for f, ents, lang in zip(folded, found, langs, strict=True):
-        words |= _name_words(f, ents, get_detector(lang).common, lang)
+    for text, f, ents, lang in zip(texts, folded, found, langs, strict=True):
+        words |= _name_words(text, f, ents, get_detector(lang).common, lang)
     out: list[list[Entity]] = []
     for text, f, ents in zip(texts, folded, found, strict=True):
         extra = _occurrences(text, f, words, ents) if words else []
@@ -339,7 +352,8 @@ class Detector:
                         ents[k] = x.model_copy(update={"start": start, "end": end, "text": text[start:end]})
             if "PERSON" in self.labels:
                 ents = [x for x in ents if not _capitalised_word_opening(text, folded, x, self.common,
-                                                                          self._frequent)]
+                                                                          self._frequent)
+                        and not _code_or_acronym(text, x)]
                 ents += spelled_names(text, folded, [(x.start, x.end) for x in ents if x.label == "PERSON"])
                 ents += repeated_names(text, folded, ents, self.common, self.lang)
             results.append(merge_entities(text, ents))

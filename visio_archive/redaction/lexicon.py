@@ -177,8 +177,8 @@ le-gall quere lebreton diallo traore ndiaye sy diop benali haddad mansouri bensa
 """
 SURNAMES = frozenset(fold(w) for w in _SURNAMES.split())
 
-PARTICLES = frozenset("de du des d la le les l van von der den di da del della dos ben ben el al mac mc saint "
-                      "sainte st ste".split())
+PARTICLES = frozenset(fold(w) for w in "de du des d la le les l van von der den di da del della dos ben ben el al mac mc "
+                      "saint sainte st ste ní ó ua nic mhic bin bint ibn abu ould".split())
 
 # Titles and roles: "Monsieur le ministre", "Madame la préfète" are not names.
 TITLES = frozenset(fold(w) for w in """
@@ -206,6 +206,7 @@ excusez pardon svp s'il stp point rue avenue boulevard place chemin
 # Ranks and offices said right before a surname ("le lieutenant gomes", "the inspector walsh").
 RANKS = frozenset(fold(w) for w in """
 lieutenant capitaine commandant colonel adjudant adjudante brigadier sergent sergente caporal gendarme
+ds di dc dci dsi sgt insp supt
 commissaire inspecteur inspectrice juge lieutenant-colonel brigadier-chef adjudant-chef
 inspector sergeant captain officer detective constable judge councillor councilor commander superintendent
 """.split())

@@ -49,6 +49,8 @@ UNITS: dict[str, int] = {
     "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13,
     "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30,
     "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100, "cents": 100, "mille": 1000,
+    # Belgian and Swiss French
+    "septante": 70, "octante": 80, "huitante": 80, "nonante": 90,
 }
 NUMBER_WORDS = frozenset(UNITS) | {"et"}
 
@@ -122,7 +124,7 @@ def parse_number_words(words: list[str], i: int = 0, hyphen: list[bool] | None =
             if u is not None and 1 <= u <= 9:
                 return val + u, k + 1
             return val, k
-        if w in (20, 30, 40, 50, 60):
+        if w in (20, 30, 40, 50, 60, 70, 80, 90):  # 70, 80, 90: septante, huitante / octante, nonante
             val, k = w, k + 1
             if strict and k < n and not joined(k) and words[k] != "et":
                 return val, k  # strict reading: "quarante trois" = 40, 3

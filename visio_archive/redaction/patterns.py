@@ -222,7 +222,7 @@ def _classify(units: list[Unit], folded: str, text: str = "", whole: bool = True
         # "le six douze trente-quatre ...": a French number said without its leading zero
         near = ctx[-40:]
         spoken = all(u.kind == "words" for u in units)
-        if whole and not _SERVICE_CTX.search(near) and (
+        if whole and not _SERVICE_CTX.search(near) and not _CONTACT_VETO.search(ctx[-25:]) and (
                 _PHONE_CTX.search(near) or (spoken and "numero" in near and not _NEG_CTX.search(near))):
             return "PHONE", 0.8, "context"
     if whole and 7 <= len(body) <= 12 and _foreign_national(units, body, text, ctx):
@@ -413,7 +413,8 @@ _CONTACT_VETO = re.compile(
     _NEG_CTX.pattern[:-1] + r"|agrement|appel d'offres|appel d offres|appel a projets|d'ordre|\bordre\b|"
     r"\bcase\b|\bbill\b|invoice|\border\b|reference|\bsection\b|\bclause\b|\bfile\b|budget|\bplan\b|"
     r"montant|somme|\btotal\b|\bprix\b|\bcout|\bamount\b|\bsum\b|\bprice\b|\bcost|resultat|\bcharges?\b|"
-    r"compte (?:administratif|financier|de gestion|de resultat|rendu)|compte-rendu|\bvaut\b|\bworth\b)"
+    r"compte (?:administratif|financier|de gestion|de resultat|rendu)|compte-rendu|\bvaut\b|\bworth\b|"
+    r"\bagreement\b|\bconvention\b|\bcontrat\b|\bcontract\b|\bprojet\b|\bproject\b|\brecepisse\b|\breceipt\b)"
 )
 # A number followed by one of these is a quantity, an amount or a time, not an identifier.
 _UNIT_AFTER = re.compile(
@@ -565,11 +566,15 @@ def _phone_introduced(folded: str, start: int) -> bool:
 # Public service numbers (the French short numbers, 15 to 3949): said one after another ("le 115 et le
 # 3949"), they are two numbers, not the groups of one identifier.
 _SERVICE_NUMBERS = re.compile(r"1[0-9]{2}|116[0-9]{3}|3[0-9]{3}")
+_EMERGENCY = frozenset("15 17 18 112 114 115 119 191 196 197 3919 3949 999 911 000 110 113 118".split())
 
 
 def _service_number(run: list[Unit]) -> bool:
-    nums = [u for u in run if u.is_number]
-    return len(nums) == 1 and nums[0].kind == "digits" and _SERVICE_NUMBERS.fullmatch(nums[0].digits) is not None
+    digits = "".join(u.digits for u in run if u.is_number)
+    written = [u for u in run if u.is_number]
+    if len(written) == 1 and written[0].kind == "digits" and _SERVICE_NUMBERS.fullmatch(digits):
+        return True
+    return digits in _EMERGENCY  # "not nine nine nine um nine nine nine": said twice, still 999
 
 
 # A reference, not an identifier of a person: digits glued to a code by a hyphen or slash ("REQ-2026-00871"),
@@ -583,6 +588,11 @@ _CUE_CODES = frozenset("CB IBAN RIB BIC NIR TEL GSM SMS SSN NI NINO BSN".split()
 def _reference_number(text: str, start: int, *, code_counts: bool = True) -> bool:
     if start > 0 and text[start - 1] in "-/_" and start > 1 and text[start - 2].isalnum():
         return True
+    if re.match(r"\d+-\d+-?\d*", text[start:]) and any(len(g) >= 5 for g in re.split(
+            r"-", re.match(r"[\d-]+", text[start:]).group())):  # type: ignore[union-attr]
+        return True  # "9302-24-118745": groups a phone plan never writes (a receipt, a case number)
+    if re.match(r"[\d ,]+[:h]\d\d\b", text[start:start + 12]):
+        return True  # "2024, 15:00": a time
     if re.match(r"(?:19|20)[0-9]{2}-[0-9]", text[start:start + 6]):
         return True
     if not code_counts:
@@ -890,6 +900,9 @@ def _take_city_after(text: str, folded: str, pos: int) -> int:
     return t.end()
 
 
+_DISTRICT_RE = re.compile(r",[ \t]*[A-ZÀ-Ý][\w'’-]*(?:[ \t][A-ZÀ-Ý][\w'’-]*)?(?=[ \t]*,[ \t]*\d{4,5}\b)")
+
+
 def find_addresses(text: str, folded: str | None = None, lang: str = "fr") -> list[Entity]:
     """French street addresses ("12 bis rue des Lilas, 35000 Rennes"); ``lang``: the language the postal
     code may be read out in ("six nine oh oh three lyon" in an English meeting)."""
@@ -906,6 +919,11 @@ def find_addresses(text: str, folded: str | None = None, lang: str = "fr") -> li
         if name_end is None:
             continue
         end = _take_postal_city(text, f, name_end, lang)
+        if end == name_end:
+            district = _DISTRICT_RE.match(text, name_end)
+            if district:
+                after = _take_postal_city(text, f, district.end(), lang)
+                end = after if after > district.end() else end
         if end == name_end:
             end = _take_city_after(text, f, name_end)
         if text[end - 1] == "." and not re.search(r"(?<![\w.])\w{1,3}\.$", text[m.start():end]):
@@ -948,11 +966,12 @@ def _spoken_digits_between(folded: str, a: int, b: int) -> bool:
 # compound street name (German, Dutch, Scandinavian: "Hauptstraße 5, 10115 Berlin", "Keizersgracht 123,
 # 1015 CJ Amsterdam"); then an optional postal code and town.
 _INTL_TYPES = (r"rua|avenida|av\.|travessa|praca|largo|calle|c/|carrer|paseo|plaza|camino|via|viale|piazza|corso"
-               r"|vicolo|strada|ul\.|ulica|al\.|aleja|os\.|pl\.|plac|strasse|str\.")
+               r"|vicolo|strada|ul\.|ulica|al\.|aleja|os\.|pl\.|plac|strasse|str\."
+               r"|rue|avenue|chemin|boulevard|quai|impasse|allee|route|place")  # Belgium, Switzerland: "rue X 112"
 _INTL_SUFFIX = (r"strasse|stra[sß]e|str\.|weg|gasse|platz|allee|ring|damm|ufer|gracht|straat|laan|plein|kade|singel"
                 r"|steeg|dijk|vej|gade|gatan|vagen|veien|gata")
 _INTL_NUMBER = (r"\d{1,4}[a-z]?(?:[ \t]?[/-][ \t]?\d{1,4}[a-z]?)?"
-                r"(?:[ \t]+(?:m\.|lok\.|apt\.?|piso|bajo|esq\.?)[ \t]*\d{0,4}[a-z]?)?")
+                r"(?:,?[ \t]+(?:m\.|lok\.|apt\.?|piso|bajo|esq\.?|boite|bte|bus|\d{1,2}[ºo°])[ \t]*\d{0,4}[a-z]?)?")
 _INTL_POSTAL = r"(?:\d{2}-\d{3}|\d{4}-\d{3}|\d{4}[ \t]?[a-z]{2}|\d{4,5})"
 _INTL_TOWN = r"(?:[ \t]+[^\W\d_][\w'’-]*){1,3}?"
 _INTL_RE = re.compile(
@@ -962,16 +981,26 @@ _INTL_RE = re.compile(
 )
 
 
+_INTL_PARTICLES = frozenset("de da do dos das del della di la el des du".split())
+_FR_HEAD_TYPES = frozenset("rue avenue chemin boulevard quai impasse allee route place".split())
+
+
 def find_addresses_intl(text: str, folded: str) -> list[Entity]:
     out: list[Entity] = []
     for m in _INTL_RE.finditer(folded):
         head = folded[m.start():m.start(1)].split()
         if len(head) < 2 and not re.search(_INTL_SUFFIX, head[0] if head else ""):
             continue
-        if any(w in _ADDR_STOP or w in _EN_ADDR_STOP or w in STOP or w in NUMBER_WORDS for w in head[1:]):
+        if len(head) == 1 and not text[m.start()].isupper():
+            continue  # "next hearing 27": a compound street name is capitalised ("Hauptstraße 5")
+        if any((w in _ADDR_STOP or w in _EN_ADDR_STOP or w in STOP or w in NUMBER_WORDS) and w not in _INTL_PARTICLES
+               for w in head[1:]):
             continue  # "via the 12 ...", "plaza de 2024": no street name
         if _UNIT_AFTER.match(text, m.end(1)) or re.match(r"[ \t]+(?:fois|times)\b", folded[m.end(1):]):
             continue  # "par la via domitia 12 fois": a count
+        if re.match(r"[ \t]+(?:" + "|".join(_MONTHS) + r")\b", folded[m.end(1):]) or (
+                head[0] in _FR_HEAD_TYPES and m.end() == m.end(1) and not text[m.start()].isupper()):
+            continue  # "place du marché 14 juillet"; "rue X 12" without a postal code in lower case: ambiguous
         out.append(Entity(start=m.start(), end=m.end(), label="ADDRESS", text=text[m.start():m.end()],
                           source="pattern"))
     return out
@@ -990,15 +1019,17 @@ _CLAUSE_WORDS = (r"(?:c['’]est|c['’]etait|est|et|ou|la-bas|qui|que|qu['’]\
 _UNIT_WORD_RE = re.compile(_FR_UNIT_WORDS)
 _COMPLEMENT = (rf"(?:porte[ \t]+(?:de[ \t]+)?(?:gauche|droite|face|du fond|palier)"
                rf"|(?:{_FR_UNIT_WORDS})[ \t]+(?:n[°o]\.?[ \t]*|numero[ \t]+)?{_ID}(?![\w'’])"
-               rf"|(?:{_FR_PLACE_WORDS})[ \t]+(?:(?!{_CLAUSE_WORDS})[^\W\d_][\w'’-]*[ \t]*){{1,4}}"
+               rf"|(?:{_FR_PLACE_WORDS})[ \t]+(?:(?!{_CLAUSE_WORDS}|(?:{_FR_UNIT_WORDS})(?![\w'’]))"
+               rf"[^\W\d_][\w'’-]*[ \t]*){{1,4}}"
                rf"|(?:(?:\d{{1,2}}|{_NUMW})[ \t]*(?:e|eme|er|ere|ieme|iere)?|[a-z]+iemes?|premier|premiere|dernier)"
                rf"[ \t]+etage|rez-de-chaussee)")
-_FR_COMPLEMENT_BEFORE = re.compile(rf"(?<![\w'’])(?:{_COMPLEMENT}[ \t]*,?[ \t]*)+$")
+_FR_COMPLEMENT_BEFORE = re.compile(rf"(?<![\w'’])(?:(?:{_COMPLEMENT}[ \t]*,?[ \t]*)+(?:(?:{_FR_UNIT_WORDS})[ \t]+)?"
+                                   rf"|(?:{_FR_UNIT_WORDS})[ \t]+)$")
 _FR_COMPLEMENT_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*{_COMPLEMENT})+(?![\w'’])")
 
 
 def _complements_before(folded: str, start: int, rx: re.Pattern[str]) -> int:
-    m = rx.search(folded, max(0, start - 120), start)
+    m = rx.search(folded, max(0, start - 160), start)
     if m is None:
         return start
     return m.start() + len(folded[m.start():m.end()]) - len(folded[m.start():m.end()].lstrip(" \t,"))
@@ -1105,9 +1136,13 @@ _EN_DIGIT = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 _SPOKEN_UK_POSTCODE = rf"(?:[a-z][ \t]){{1,2}}(?:{_EN_DIGIT}[ \t]){{1,2}}(?:[a-z][ \t])?{_EN_DIGIT}[ \t][a-z][ \t][a-z]"
 # The town after a street, up to the next punctuation: at most three words, a district number ("dublin two",
 # "Dublin 2"), then an Irish Eircode or a British postcode, written or spoken letter by letter.
+_EN_TOWN_WORD = (r"(?!(?:" + "|".join(sorted(_EN_ADDR_STOP | {"which", "where", "who", "so", "but", "near", "uh", "um"},
+                                               key=len, reverse=True)) + r")(?![\w'’]))[^\W\d_][\w'’.-]*")
+_EN_TOWN = rf"{_EN_TOWN_WORD}(?:[ \t]+{_EN_TOWN_WORD}){{0,2}}?(?:[ \t]+(?:\d{{1,2}}w?|{_EN_NUM}))?"
+_EN_POSTCODE_ANY = rf"(?:{_EIRCODE}|{_UK_POSTCODE}|{_SPOKEN_UK_POSTCODE})(?![\w'’])"
 _EN_TOWN_TAIL = re.compile(
-    rf",[ \t]*[^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*){{0,2}}?(?:[ \t]+(?:\d{{1,2}}w?|{_EN_NUM}))?"
-    rf"(?:,?[ \t]+(?:{_EIRCODE}|{_UK_POSTCODE}|{_SPOKEN_UK_POSTCODE})(?![\w'’])|(?=[ \t]*(?:[,.;:!?)–—]|$)))"
+    rf"(?:,[ \t]*{_EN_TOWN}){{1,3}}(?:,?[ \t]+{_EN_POSTCODE_ANY}|(?=[ \t]*(?:[,.;:!?)–—]|$)))"
+    rf"|[ \t]+[^\W\d_][\w'’-]*,?[ \t]+{_EN_POSTCODE_ANY}"  # "church lane margate c t nine one a b"
 )
 
 
@@ -1128,7 +1163,9 @@ def find_addresses_en(text: str, folded: str | None = None) -> list[Entity]:
         city = False
         if c:
             words = re.findall(r"[^\W\d_][\w'’-]*", c.group())
-            if not any(w in _EN_ADDR_STOP or w in _EN_UNIT_WORDS for w in words):
+            # single letters and digit words belong to a spoken postcode ("c t nine one a b")
+            if not any((w in _EN_ADDR_STOP or w in _EN_UNIT_WORDS) and len(w) > 1 and w not in EN_NUMBER_WORDS
+                       for w in words):
                 end = c.end()
                 city = True
         street = f[m.end(2):m.end()].rstrip(".").split()[0]

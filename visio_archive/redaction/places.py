@@ -33,7 +33,7 @@ musée mediathèque médiathèque bibliothèque stade gymnase piscine parc jardi
 résidence residence campus promotion promo caserne prix palais tour hall bâtiment batiment pavillon foyer
 complexe halle club collège-lycée école-maternelle crèche creche conservatoire observatoire amphithéatre
 rond-point esplanade parvis passerelle tunnel porte lycée-collège
-loi lois dispositif amendement réforme reforme
+loi lois dispositif amendement réforme reforme pharmacie groupe marché marche
 """.split())
 _FR_QUALIFIERS = frozenset(fold(w) for w in """
 hospitalier hospitalière universitaire élémentaire maternelle primaire professionnel professionnelle polyvalent
@@ -51,6 +51,7 @@ _EN_KINDS = frozenset("""
 hospital college university school academy institute foundation center centre station airport memorial library
 room hall building stadium arena park square bridge street avenue road boulevard lane drive prize museum gallery
 theatre theater tower house court clinic infirmary observatory laboratory lab auditorium chapel cathedral church
+chair terminal programme program fellowship scholarship
 """.split())
 _EN_STOP = frozenset("""the a an of at in on to for from with by and or is was are were be been our their my your
 his her its this that these those near into onto via""".split())

@@ -40,6 +40,7 @@ from visio_archive.redaction.lexicon import (
     STOP,
     SURNAMES,
     TITLES,
+    anglophone_first_names,
     world_first_names,
 )
 from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, fold
@@ -241,7 +242,7 @@ def en_pair_names(text: str, folded: str, common: Container[str], names: FirstNa
     """"mark baker", "grace wood", "will cook", "seo-yeon park": a first name and a frequent surname
     after it in lower-case English, even where both are ordinary words; not after a determiner, a
     pronoun or a modal ("the mark", "we will cook", "i hope")."""
-    from visio_archive.redaction.person import EN_STOP
+    from visio_archive.redaction.person import EN_AMBIGUOUS_FIRST, EN_STOP
 
     out: list[Entity] = []
     for t in _WORD.finditer(text):
@@ -249,6 +250,10 @@ def en_pair_names(text: str, folded: str, common: Container[str], names: FirstNa
         if ftok not in names or ftok in _NEVER:
             continue
         modal = ftok in EN_STOP  # "will cook": only with a frequent surname after it
+        if ftok not in FIRST_NAMES and ftok not in EN_AMBIGUOUS_FIRST and ftok not in anglophone_first_names() and (
+                en_known(t.group(), common) or ftok in EN_FINITE):
+            continue  # "next of kin grace", "obi said she'd": English words that a far-away country names by
+            # (the English first names that are words, "bill turner", "dawn young", are in EN_AMBIGUOUS_FIRST)
         weak = ftok not in names.strong
         prev = fold(_prev_word(text, t.start()))
         if (weak or modal) and prev in EN_BLOCKERS:
@@ -262,7 +267,9 @@ def en_pair_names(text: str, folded: str, common: Container[str], names: FirstNa
             w, fw = m.group(1), folded[m.start(1):m.end(1)]
             if fw in _NEVER or fw in EN_STOP or len(fw) < 2 or fw in EN_FINITE or fw in _EN_HUMAN_VERBS:
                 break  # "kevin said the ...": the verb, though "Said" is a surname too
-            surname = fw in EN_SURNAMES or fw in SURNAMES or (not en_known(w, common) and _plain(w) and len(fw) >= 3)
+            contraction = ("'" in fw or "’" in fw) and not re.match(r"o['’]", fw)  # "she'd", not "o'brien"
+            surname = fw in EN_SURNAMES or fw in SURNAMES or (not en_known(w, common) and _plain(w) and len(fw) >= 3
+                                                              and not contraction)
             if not surname or (modal and n == 0 and fw not in EN_SURNAMES):
                 break
             end = m.end(1)

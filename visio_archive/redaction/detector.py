@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from visio_archive.models import Entity
 from visio_archive.redaction.asr_names import (
+    EN_FINITE,
+    EN_VERB_FORMS,
     civility_word_names,
     en_known,
     en_pair_names,
@@ -25,6 +27,7 @@ from visio_archive.redaction.lexicon import FIRST_NAMES, NON_NAMES, PARTICLES, S
 from visio_archive.redaction.numbers_fr import fold
 from visio_archive.redaction.patterns import find_structured
 from visio_archive.redaction.person import (
+    EN_AMBIGUOUS_FIRST,
     EN_STOP,
     Gazetteer,
     capitalised_names,
@@ -154,13 +157,44 @@ def _capitalised_word_opening(text: str, folded: str, e: Entity, common: Contain
     name ("Rose a appelé", "Pierre Martin" keep theirs)."""
     if e.label != "PERSON" or e.source in ("gazetteer", "repeat") or " " in e.text or "-" in e.text:
         return False
-    word = text[e.start:e.end]
-    known_first = folded[e.start:e.end] in FIRST_NAMES  # "Karim à l'accueil": only a dictionary word counts
+    word = re.sub(r"['’]s$", "", text[e.start:e.end])  # "Victim's NIR"
+    # "Karim à l'accueil": a known first name counts only when it is a dictionary word too
+    known_first = folded[e.start:e.start + len(word)] in FIRST_NAMES
     if not word[:1].isupper() or word.isupper() or not (
             word.lower() in common or (not known_first and frequent is not None and frequent(word.lower()))):
         return False
-    return _OPENING.search(text[max(0, e.start - 4):e.start]) is not None and _AFTER_OPENING_WORD.match(
-        text, e.end) is not None
+    if _OPENING.search(text[max(0, e.start - 4):e.start]) is None:
+        return False
+    if word != text[e.start:e.end]:
+        return True  # an ordinary word's possessive opening the sentence
+    return _AFTER_OPENING_WORD.match(text, e.end) is not None
+
+
+_EN_LOCATIVE = re.compile(r"\b(?:in|near|outside|via|into)[ \t]+$")
+_EN_OPENING_WORD_AFTER = re.compile(r"[ \t]+[a-z][\w'’-]*")
+
+
+def _english_place_word(text: str, folded: str, e: Entity) -> bool:
+    """Cased English: "stopped in Folkestone" (one capitalised word after "in": a place), "St Pancras"
+    (a saint's name is a place or a church), "Frank discussion on ..." (an ordinary adjective or verb
+    that happens to be a first name, opening a sentence before a lower-case word that is no verb)."""
+    if e.label != "PERSON" or e.source in ("gazetteer", "context", "repeat"):
+        return False
+    span = text[e.start:e.end]
+    f = folded[e.start:e.end]
+    if span[:1].isupper() and (re.match(r"(?:st|st\.|saint)[ \t]", f) or re.search(
+            r"(?<![\w'’])(?:st|st\.|saint)[ \t]+$", folded[max(0, e.start - 7):e.start])):
+        return True
+    if " " not in span and span[:1].isupper() and f not in FIRST_NAMES and _EN_LOCATIVE.search(
+            folded, max(0, e.start - 10), e.start):
+        return True
+    if " " not in span and span[:1].isupper() and f in EN_AMBIGUOUS_FIRST and _OPENING.search(
+            text[max(0, e.start - 4):e.start]):
+        nxt = _EN_OPENING_WORD_AFTER.match(text, e.end)
+        if nxt is not None:
+            w = nxt.group().strip().lower()
+            return not (w in EN_FINITE or w in EN_VERB_FORMS or w.endswith("ed") or w in ("will", "can", "has"))
+    return False
 
 
 def _code_or_acronym(text: str, e: Entity) -> bool:
@@ -354,7 +388,8 @@ class Detector:
             if "PERSON" in self.labels:
                 ents = [x for x in ents if not _capitalised_word_opening(text, folded, x, self.common,
                                                                           self._frequent)
-                        and not _code_or_acronym(text, x)]
+                        and not _code_or_acronym(text, x)
+                        and not (self.lang == "en" and _english_place_word(text, folded, x))]
                 ents += spelled_names(text, folded, [(x.start, x.end) for x in ents if x.label == "PERSON"])
                 ents += repeated_names(text, folded, ents, self.common, self.lang)
             results.append(merge_entities(text, ents))

@@ -219,6 +219,8 @@ powerpoint linkedin twitter youtube google microsoft slack jira confluence share
 lundi mardi mercredi jeudi vendredi samedi dimanche janvier fevrier mars avril mai juin juillet aout
 septembre octobre novembre decembre
 visa mastercard maestro amex paypal lydia paylib swift sepa apologies absents excuses garda gardai vitale
+whatsapp telegram signal skype webex eurostar thalys europol eurojust frontex interpol olaf erasmus horizon
+fraunhofer
 data cloud open source design sprint backlog feedback workshop meeting call deadline process digital agile
 scrum product owner team lead manager business marketing startup kick off follow up checkpoint benchmark
 dashboard reporting planning roadmap newsletter webinar slide slides deck board stand daily weekly review
@@ -350,5 +352,20 @@ def world_first_names() -> frozenset[str]:
     for name in Detector(case_sensitive=False).names:
         f = fold(name)
         if len(f) >= 3 and " " not in f and f.replace("-", "").replace("'", "").isalpha():
+            out.add(f)
+    return frozenset(out)
+
+
+@functools.lru_cache(maxsize=1)
+def anglophone_first_names() -> frozenset[str]:
+    """The names of :func:`world_first_names` given in Great Britain, Ireland or the USA (the first three
+    frequency columns of nam_dict.txt): "sam", "lee", "grant" are English first names though English
+    words; "kin", "said", "sim" are names elsewhere, and only words in an English meeting."""
+    from gender_guesser.detector import Detector
+
+    out: set[str] = set()
+    for name, genders in Detector(case_sensitive=False).names.items():
+        f = fold(name)
+        if " " not in f and any(str(freq)[:3].strip() for freq in genders.values()):
             out.add(f)
     return frozenset(out)

@@ -23,6 +23,7 @@ from visio_archive.redaction.lexicon import (
     STOP,
     SURNAMES,
     TITLES,
+    anglophone_first_names,
 )
 from visio_archive.redaction.numbers_fr import NUMBER_WORDS, fold
 
@@ -758,6 +759,17 @@ _EN_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|this|that|these|those|his|her
                                    r"|whose|which|today|tomorrow|yesterday|last|next|one)[ \t]+$")
 
 
+_EN_DETERMINER_PHRASE = re.compile(r"\b(?:the|a|an|this|that|his|her|our|their|my|your|its)[ \t]+(?:([a-z]+)[ \t]+)?$")
+
+
+def _after_determiner(folded: str, start: int, common: Container[str]) -> bool:
+    """Right after an article, or after an article and an adjective ("a french sim"; not "the library sam")."""
+    m = _EN_DETERMINER_PHRASE.search(folded, max(0, start - 24), start)
+    if m is None:
+        return False
+    return m.group(1) is None or m.group(1) in getattr(common, "adjectives", frozenset())
+
+
 def _possessive_name(text: str, folded: str, start: int, ftok: str, common: Container[str]) -> bool:
     return (len(ftok) >= 3 and ftok.isalpha() and ftok not in EN_STOP and ftok not in NON_NAMES
             and ftok not in TITLES and not en_known(ftok, common)
@@ -800,6 +812,11 @@ def en_first_names(text: str, folded: str, common: Container[str], extra: Contai
             continue
         if (ftok not in FIRST_NAMES and ftok not in extra) or ftok in EN_STOP:
             continue
+        if (ftok not in FIRST_NAMES and ftok not in EN_AMBIGUOUS_FIRST and ftok not in anglophone_first_names()
+                and not tok[:1].isupper()) and (
+                en_known(tok, common) or ftok in EN_FINITE or ftok in EN_VERB_FORMS
+                or _after_determiner(folded, t.start(), common)):
+            continue  # "next of kin", "he said", "a french sim": a word of the many-origins list used as a word
         end = t.start() + len(ftok)
         n = 0
         while n < 2 and not possessive:

@@ -195,16 +195,25 @@ def _english(text: str, folded: str, common: Container[str]) -> list[tuple[int, 
             if _SPACE.fullmatch(text, b, toks[k + 1][0]) is None:
                 break
             tok, ftok = text[a:b], folded[a:b].replace("'s", "").replace("’s", "").rstrip("'’")
+            if ftok in PARTICLES and start is not None and ftok not in _EN_STOP:
+                k -= 1  # "charles de gaulle terminal", "van gogh museum": a particle inside the name
+                continue
             if ftok in STOP or ftok in _EN_STOP or not ftok.replace(".", "").isalpha():
                 break
             if (ftok in _HONORIFICS or ftok.rstrip(".") in ("jr", "sr", "st") or ftok in FIRST_NAMES
                     or _namey(tok, ftok, common)):
                 start = a
             k -= 1
-        if start is not None and not (text[s:e].islower() and any(c.isupper() for c in text[start:s])):
-            # "Małgorzata's university address": in cased text an institution's name is capitalised whole
+        before = text[toks[i - 1][0]:toks[i - 1][1]] if i > 0 else ""
+        if start is not None and not (text[s:e].islower() and re.search(r"['’]s$", before)
+                                      and any(c.isupper() for c in text[start:s])):
+            # "Małgorzata's university address": a possessive before a lower-case kind in cased text is
+            # someone's, not an institution's name ("King's College" is capitalised whole)
             out.append((start, e))
     return out
+
+
+_FR_ONLY_KINDS = r"\b(?:gare|rue|lycee|hopital|aeroport|salle|ecole|college|universite|place|boulevard|quai|allee)\b"
 
 
 def find_places(text: str, folded: str | None = None, lang: str = "fr", common: Container[str] = frozenset(),
@@ -213,7 +222,9 @@ def find_places(text: str, folded: str | None = None, lang: str = "fr", common: 
     """Character spans of places and institutions named after people (kind word and name).  ``names``:
     more first names (of many origins) that may open a place's name."""
     f = folded if folded is not None else fold(text)
-    spans = _french(text, f, common, frequent, names) if lang == "fr" else []
+    # French places in any meeting ("the handover is at the Gare du Nord", "7 Rue Lamartine"): the French
+    # kinds are rarely English words, and a capital starts the name in cased text
+    spans = _french(text, f, common, frequent, names) if lang == "fr" or re.search(_FR_ONLY_KINDS, f) else []
     if lang != "fr" or any(k in f for k in ("hospital", "college", "university", "station", "memorial")):
         spans += _english(text, f, common)
     return spans

@@ -23,7 +23,7 @@ from visio_archive.redaction.asr_names import (
     vocative_names,
 )
 from visio_archive.redaction.civility import CIVILITIES, CIVILITY_ALT, needs_capital, needs_dot
-from visio_archive.redaction.lexicon import FIRST_NAMES, NON_NAMES, PARTICLES, STOP, TITLES
+from visio_archive.redaction.lexicon import FIRST_NAMES, NAMESAKES, NON_NAMES, PARTICLES, STOP, TITLES
 from visio_archive.redaction.numbers_fr import fold
 from visio_archive.redaction.patterns import find_structured
 from visio_archive.redaction.person import (
@@ -146,8 +146,8 @@ def merge_entities(text: str, ents: Iterable[Entity]) -> list[Entity]:
 
 
 _OPENING = re.compile(r"(?:^|[.!?:;…«\n]\s*|\s[–—-]\s)$")
-_AFTER_OPENING_WORD = re.compile(r"[ \t]*(?:[:;(]|(?:à|au|aux|de|du|des|d'|pour|par|sur|en|hein|le|la|les|l'|un|une"
-                                 r"|envoyée?s?|déclarée?s?|reçue?s?|of|for|to|on|in)(?![\w'’]))", re.IGNORECASE)
+_AFTER_OPENING_WORD = re.compile(r"[ \t]*(?:[:;(]|['’]s\b|(?:à|au|aux|de|du|des|d'|pour|par|sur|en|hein|le|la|les|l'"
+                                 r"|un|une|envoyée?s?|déclarée?s?|reçue?s?|of|for|to|on|in)(?![\w'’]))", re.IGNORECASE)
 
 
 def _capitalised_word_opening(text: str, folded: str, e: Entity, common: Container[str],
@@ -168,6 +168,17 @@ def _capitalised_word_opening(text: str, folded: str, e: Entity, common: Contain
     if word != text[e.start:e.end]:
         return True  # an ordinary word's possessive opening the sentence
     return _AFTER_OPENING_WORD.match(text, e.end) is not None
+
+
+def _famous_namesake(folded: str, e: Entity) -> bool:
+    """"flew out of Charles de Gaulle": a historic figure's full name that airports, stations, schools and
+    laws are named after (NAMESAKES) is public, not someone's personal data."""
+    if e.label != "PERSON" or e.source == "gazetteer":
+        return False
+    words = re.sub(r"[\s'’]+", "-", folded[e.start:e.end].strip(" .")).split("-")
+    # the whole name, first name included ("Charles de Gaulle"): "M. de La Fontaine" or "de Saint-Exupéry"
+    # alone may well be someone living
+    return any(words[i] in FIRST_NAMES and "-".join(words[i:]) in NAMESAKES for i in range(len(words) - 1))
 
 
 _EN_LOCATIVE = re.compile(r"\b(?:in|near|outside|via|into)[ \t]+$")
@@ -389,7 +400,8 @@ class Detector:
                 ents = [x for x in ents if not _capitalised_word_opening(text, folded, x, self.common,
                                                                           self._frequent)
                         and not _code_or_acronym(text, x)
-                        and not (self.lang == "en" and _english_place_word(text, folded, x))]
+                        and not (self.lang == "en" and _english_place_word(text, folded, x))
+                        and not _famous_namesake(folded, x)]
                 ents += spelled_names(text, folded, [(x.start, x.end) for x in ents if x.label == "PERSON"])
                 ents += repeated_names(text, folded, ents, self.common, self.lang)
             results.append(merge_entities(text, ents))

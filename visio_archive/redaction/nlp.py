@@ -51,9 +51,12 @@ class CommonWords:
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
             return False
-        if word.lower() in self.folded:
+        low = word.lower()
+        if low in self.folded or (self.table is not None and low in self.table):
             return True
-        return self.table is not None and word.lower() in self.table
+        if "œ" in low or "æ" in low:  # the tables spell "soeur", "coeur", "oeuvre"
+            return low.replace("œ", "oe").replace("æ", "ae") in self
+        return False
 
 
 def _store_path(model: str, settings: Settings | None) -> Path:

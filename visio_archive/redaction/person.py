@@ -234,7 +234,11 @@ _CUE_RE = re.compile(
     r"bonsoir|salut|parole a|"
     r"de la part de|comme l'a dit|comme l a dit|comme le disait|comme le dit|j'ai eu|j ai eu|"
     r"transmets? (?:le dossier |cela |ca )?a|retour de|et pour|a l'attention de|la famille|les familles|"
-    r"de la famille|chez les|the family)(?=\s)"
+    r"de la famille|chez les|the family|"
+    # kinship: "la maman de lina", "le fils de madame X" (the civility rule takes that one), "la sœur de karim"
+    r"(?:maman|mere|pere|papa|fils|fille|frere|soeur|femme|mari|epouse|epoux|conjoint|conjointe|compagne|compagnon"
+    r"|tante|oncle|cousin|cousine|niece|neveu|grand-mere|grand-pere|petit-fils|petite-fille|beau-pere|belle-mere"
+    r"|belle-soeur|beau-frere|enfant|enfants|fiancee?|ex-mari|ex-femme|tuteur|tutrice) de)(?=\s)"
 )
 
 
@@ -363,9 +367,17 @@ _PARTICLE_BEFORE = re.compile(r"(?<![\w'’])(\w+)?[ \t]*\b(de|du|des)[ \t]+$|(?
 _SPEECH_VERBS = frozenset("dit vu eu fait écrit reçu entendu prévenu dis disait disent voir avec pour par chez".split())
 
 
+_FOREIGN_PARTICLE = re.compile(r"(?<![\w'’])(da|das|dos|do|van|von|der|den|di|del|della|ben|el|al|ibn|ould|mac|mc|ní|ó"
+                               r"|bin|abu)[ \t]+$", re.IGNORECASE)
+
+
 def extend_person_left(text: str, start: int, common: Container[str]) -> int:
     """"comme l'a dit [de Villepin]": take in a particle before a surname, unless the word before the
-    particle is a common noun ("le dossier de Dupont": there "de" is a preposition)."""
+    particle is a common noun ("le dossier de Dupont": there "de" is a preposition). A particle that is no
+    French word ("da silva", "van der berg", "ben ali", "ní bhriain") always belongs to the name."""
+    foreign = _FOREIGN_PARTICLE.search(text, max(0, start - 6), start)
+    if foreign:
+        return extend_person_left(text, foreign.start(1), common) if foreign.start(1) < start else start
     m = _PARTICLE_BEFORE.search(text, max(0, start - 40), start)
     if not m:
         return start
@@ -744,7 +756,8 @@ def en_cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]
         tok, ftok, verb = text[s:e], folded[s:e], m.group(2)
         if ftok in FIRST_NAMES or ftok in EN_STOP or not _en_name_word(tok, ftok, common) or en_known(ftok, common):
             continue
-        if verb in EN_FINITE or verb in EN_VERB_FORMS or (verb.endswith("ed") and en_known(verb, common)):
+        if (verb in EN_FINITE or verb in EN_VERB_FORMS or (verb.endswith("ed") and en_known(verb, common))
+                or verb == "sorry"):  # "okonkwo sorry peter can you ...": a name, then the speaker corrects it
             out.append(Entity(start=s, end=e, label="PERSON", text=tok, score=0.5, source="context"))
     for m in _EN_SUBJECT_RE.finditer(folded):
         s, e = m.start(1), m.end(1)
@@ -810,6 +823,9 @@ def en_first_names(text: str, folded: str, common: Container[str], extra: Contai
             out.append(Entity(start=t.start(), end=t.start() + len(ftok), label="PERSON", text=tok, score=0.5,
                               source="context"))
             continue
+        parts = ftok.split("-")
+        if len(parts) > 1 and all(p in FIRST_NAMES or p in extra for p in parts):
+            extra = {*extra, ftok} if not isinstance(extra, set) else extra | {ftok}  # "jan-niklas schröder"
         if (ftok not in FIRST_NAMES and ftok not in extra) or ftok in EN_STOP:
             continue
         if (ftok not in FIRST_NAMES and ftok not in EN_AMBIGUOUS_FIRST and ftok not in anglophone_first_names()

@@ -135,3 +135,79 @@ def test_repeated_common_words_are_not_spread() -> None:
     ents = [Entity(start=4, end=9, label="PERSON", text="Young", source="ner")]
     spread = spread_names(["Mr Young said the young people agreed"], [ents], ["en"])
     assert [e.text for e in spread[0]] == ["Young"]
+
+
+# ---------------------------------------------------------------- classes the meet4 sets exposed
+
+
+def test_belgian_and_swiss_number_words() -> None:
+    text = "vous pouvez le joindre au zéro quatre cent nonante et un, vingt-trois, septante-huit, quinze"
+    assert _spans(text, label="PHONE") == ["zéro quatre cent nonante et un, vingt-trois, septante-huit, quinze"]
+
+
+@pytest.mark.parametrize(("text", "name"), [("DS Okafor will take the statement", "Okafor"),
+                                             ("we spoke to sgt mcallister this morning", "mcallister")])
+def test_police_ranks(text: str, name: str) -> None:
+    assert _covered(text, name, "en")
+
+
+@pytest.mark.parametrize(("text", "name", "lang"), [
+    ("the file of siobhán ní dhomhnaill is complete", "siobhán ní dhomhnaill", "en"),
+    ("le salarié dos santos ferreira a signé", "dos santos ferreira", "fr"),
+])
+def test_particles_that_are_no_french_words_belong_to_the_name(text: str, name: str, lang: str) -> None:
+    assert _covered(text, name, lang)
+
+
+@pytest.mark.parametrize(("text", "address", "lang"), [
+    ("son adresse : avenue Louise 231 bte 4, 1050 Ixelles", "avenue Louise 231 bte 4, 1050 Ixelles", "fr"),
+    ("adresse au pays : 12 rue Tarik Ibn Ziad, Maârif, 20330 Casablanca",
+     "12 rue Tarik Ibn Ziad, Maârif, 20330 Casablanca", "fr"),
+    ("her address is 3 Fern Road, Douglas, Co. Cork, T12 AB34, since May", "3 Fern Road, Douglas, Co. Cork, T12 AB34",
+     "en"),
+    ("he lives at nine mill lane bristol b s one four x y now", "nine mill lane bristol b s one four x y", "en"),
+    ("send it to Calle Mayor 14, 3º izquierda, 28013 Madrid", "Calle Mayor 14, 3º izquierda, 28013 Madrid", "en"),
+])
+def test_more_address_formats(text: str, address: str, lang: str) -> None:
+    assert _covered(text, address, lang), detect(text, lang=lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("that's grant agreement 101057311 under Horizon Europe", "en"),
+    ("Récépissé n° 7501-23-004512 remis au guichet", "fr"),
+    ("call on 3 March 2025, 10:30 CET with the consortium", "en"),
+    ("dial nine nine nine, no, nine nine nine won't work abroad", "en"),
+])
+def test_references_times_and_emergency_numbers_are_no_phones(text: str, lang: str) -> None:
+    assert [e for e in detect(text, lang=lang) if e.label == "PHONE"] == []
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Objet : suivi PAP – réunion du 4 mars", "fr"),
+    ("Subject: Audit 2025-FIN-009 – supporting documents", "en"),
+    ("we flew out of Charles de Gaulle on Monday", "en"),
+    ("the handover is at the Gare de Lyon, then St Pancras", "en"),
+    ("she was stopped in Dunkirk in 2023", "en"),
+    ("Frank exchange of views on the budget", "en"),
+    ("Grâce à la subvention on ouvre dix places", "fr"),
+    ("le bilan de la loi Evin sera présenté", "fr"),
+    ("ben la dame elle a tout rempli", "fr"),
+    ("the next of kin has been told", "en"),
+])
+def test_no_person_in_these(text: str, lang: str) -> None:
+    assert _spans(text, lang, "PERSON") == []
+
+
+@pytest.mark.parametrize(("text", "name", "lang"), [
+    ("la grand-mère de nolwenn a appelé", "nolwenn", "fr"),
+    ("i don't have bill's new number", "bill", "en"),
+    ("that was tendai's idea", "tendai", "en"),
+    ("the Abernathys' appeal was refused", "Abernathys", "en"),
+    ("at the depot sam carter signed for it", "sam carter", "en"),
+])
+def test_kinship_possessives_and_english_first_names(text: str, name: str, lang: str) -> None:
+    assert _covered(text, name, lang)
+
+
+def test_oe_ligature_words_are_dictionary_words() -> None:
+    assert _spans("la sœur de karim est venue", label="PERSON") == ["karim"]

@@ -189,13 +189,15 @@ def _english_place_word(text: str, folded: str, e: Entity) -> bool:
     """Cased English: "stopped in Folkestone" (one capitalised word after "in": a place), "St Pancras"
     (a saint's name is a place or a church), "Frank discussion on ..." (an ordinary adjective or verb
     that happens to be a first name, opening a sentence before a lower-case word that is no verb)."""
-    if e.label != "PERSON" or e.source in ("gazetteer", "context", "repeat"):
+    if e.label != "PERSON" or e.source in ("gazetteer", "repeat"):
         return False
     span = text[e.start:e.end]
     f = folded[e.start:e.end]
     if span[:1].isupper() and (re.match(r"(?:st|st\.|saint)[ \t]", f) or re.search(
             r"(?<![\w'’])(?:st|st\.|saint)[ \t]+$", folded[max(0, e.start - 7):e.start])):
         return True
+    if e.source == "context":
+        return False
     if " " not in span and span[:1].isupper() and f not in FIRST_NAMES and _EN_LOCATIVE.search(
             folded, max(0, e.start - 10), e.start):
         return True

@@ -971,7 +971,8 @@ _INTL_TYPES = (r"rua|avenida|av\.|travessa|praca|largo|calle|c/|carrer|paseo|pla
 _INTL_SUFFIX = (r"strasse|stra[sß]e|str\.|weg|gasse|platz|allee|ring|damm|ufer|gracht|straat|laan|plein|kade|singel"
                 r"|steeg|dijk|vej|gade|gatan|vagen|veien|gata")
 _INTL_NUMBER = (r"\d{1,4}[a-z]?(?:[ \t]?[/-][ \t]?\d{1,4}[a-z]?)?"
-                r"(?:,?[ \t]+(?:m\.|lok\.|apt\.?|piso|bajo|esq\.?|boite|bte|bus|\d{1,2}[ºo°])[ \t]*\d{0,4}[a-z]?)?")
+                r"(?:,?[ \t]+(?:m\.|lok\.|apt\.?|piso|bajo|esq\.?|boite|bte|bus|\d{1,2}[ºo°])[ \t]*\d{0,4}[a-z]?"
+                r"(?:[ \t]+(?:izquierda|derecha|izda\.?|dcha\.?|centro|puerta[ \t]+\w+))?)?")
 _INTL_POSTAL = r"(?:\d{2}-\d{3}|\d{4}-\d{3}|\d{4}[ \t]?[a-z]{2}|\d{4,5})"
 _INTL_TOWN = r"(?:[ \t]+[^\W\d_][\w'’-]*){1,3}?"
 _INTL_RE = re.compile(

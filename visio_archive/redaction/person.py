@@ -824,9 +824,8 @@ def en_first_names(text: str, folded: str, common: Container[str], extra: Contai
                               source="context"))
             continue
         parts = ftok.split("-")
-        if len(parts) > 1 and all(p in FIRST_NAMES or p in extra for p in parts):
-            extra = {*extra, ftok} if not isinstance(extra, set) else extra | {ftok}  # "jan-niklas schröder"
-        if (ftok not in FIRST_NAMES and ftok not in extra) or ftok in EN_STOP:
+        hyphenated = len(parts) > 1 and all(p in FIRST_NAMES or p in extra for p in parts)  # "jan-niklas"
+        if (ftok not in FIRST_NAMES and ftok not in extra and not hyphenated) or ftok in EN_STOP:
             continue
         if (ftok not in FIRST_NAMES and ftok not in EN_AMBIGUOUS_FIRST and ftok not in anglophone_first_names()
                 and not tok[:1].isupper()) and (

@@ -393,8 +393,8 @@ _TAG_CUE = re.compile(
     r"[ \t]*,?[ \t]+")
 _TAG_END = re.compile(r"[ \t]*(?:[,.;:!?…]|$|(?:oui|yes|yeah|non|no)(?![\w'’]))")
 _NAME_GIVEN_CUE = re.compile(
-    r"(?<![\w'’])(?:(?:first|last|family|given)[ \t]+name|surname|forename|(?:son|mon|le)[ \t]+prenom"
-    r"|nom de famille)[ \t]+(?:is|c'est|est|:)[ \t]*")
+    r"(?<![\w'’])(?:(?:(?:first|last|family|given)[ \t]+name|surname|forename|(?:son|mon|le)[ \t]+prenom"
+    r"|nom de famille)[ \t]+(?:is|c'est|est|:)|s'appelle|s appelle|se nomme|denommee?|prenommee?|named)[ \t]+")
 
 
 def given_names(text: str, folded: str) -> list[Entity]:

@@ -234,7 +234,7 @@ def _name_words(text: str, folded: str, ents: Iterable[Entity], common: Containe
         for w in _NAME_WORD.finditer(folded, e.start, e.end):
             f = w.group()
             word = text[w.start():w.end()].lower()  # the dictionary keeps accents: "rivière", "noël"
-            if (len(f) >= 3 and f not in CIVILITIES and f not in common and word not in common
+            if (len(f) >= 2 and f not in CIVILITIES and f not in common and word not in common
                     and f not in PARTICLES and f not in STOP and f not in NON_NAMES and f not in TITLES
                     and not (lang == "en" and en_known(f, common))):
                 words.add(f)

@@ -680,6 +680,9 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
             continue  # "1 200 000", "12 03 2024" ... but "joignable au 655 218 904" is a Spanish mobile
         if label is None and lang == "fr" and _spoken_french_phone(nums, digits, folded, start):
             label = "PHONE"
+        if label is None and group[0][0].kind == "plus" and phone_kind("+" + "".join(u.digits for u in nums)):
+            label = "PHONE"  # "plus trente-neuf trois cent quarante-sept euh huit quatre ...": a valid +39 number
+            start = group[0][0].start
         if label is None and _digit_by_digit(nums, digits) and not _vetoed(folded, start):
             label = ""  # "eight one eight, five five, five oh three two one": nobody says an amount that way
         if label is None:

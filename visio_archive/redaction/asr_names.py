@@ -391,6 +391,10 @@ _VOCATIVE_CUE = re.compile(
 _TAG_CUE = re.compile(
     r"(?<![\w'’])(is that right|isn't it|is it|right|okay|ok|c'est ca|c'est bien ca|n'est-ce pas|d'accord)"
     r"[ \t]*,?[ \t]+")
+_CLAUSE_OPEN = (r"(?:^|(?<=[.!?,;:]\s)|(?<=\bso\s)|(?<=\band\s)|(?<=\bum\s)|(?<=\buh\s)|(?<=\bok\s)"
+                r"|(?<=\bokay\s)|(?<=\bbut\s)|(?<=\bbecause\s))")
+_ASKED_RE = re.compile(_CLAUSE_OPEN + r"([a-z][\w'-]+),?[ \t]+(?:(?:um|uh)[ \t]+)?(?:could|can|would|will)[ \t]+you\b")
+_PAST_SUBJECT_RE = re.compile(_CLAUSE_OPEN + r"([a-z][\w'-]+)[ \t]+([a-z]+)\b")
 _TAG_END = re.compile(r"[ \t]*(?:[,.;:!?…]|$|(?:oui|yes|yeah|non|no)(?![\w'’]))")
 _NAME_GIVEN_CUE = re.compile(
     r"(?<![\w'’])(?:(?:(?:first|last|family|given)[ \t]+name|surname|forename|(?:son|mon|le)[ \t]+prenom"
@@ -412,6 +416,18 @@ def vocative_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
     """"thanks rose, that's helpful", "merci pierre.", "is that right mark": a first name spoken to, even an
     ordinary word."""
     out: list[Entity] = []
+    for m in _ASKED_RE.finditer(folded):
+        # "lan, could you share your screen", "so um may can you take ...": a first name, then a request to them
+        t = _WORD.match(text, m.start(1))
+        ftok = m.group(1)
+        if t is not None and ftok in names and ftok not in _NEVER:
+            out.append(_context_person(t))
+    for m in _PAST_SUBJECT_RE.finditer(folded):
+        # "will said he will circulate it", "may told us": a modal never takes a past tense right after it;
+        # a first name does ("hope said no" stays ambiguous: left as words)
+        t = _WORD.match(text, m.start(1))
+        if t is not None and m.group(1) in ("will", "may") and m.group(1) in names and m.group(2) in _EN_HUMAN_VERBS:
+            out.append(_context_person(t))
     for m in _TAG_CUE.finditer(folded):
         t = _WORD.match(text, m.end())
         if t is None:

@@ -167,7 +167,22 @@ def _capitalised_word_opening(text: str, folded: str, e: Entity, common: Contain
         return False
     if word != text[e.start:e.end]:
         return True  # an ordinary word's possessive opening the sentence
-    return _AFTER_OPENING_WORD.match(text, e.end) is not None
+    if _AFTER_OPENING_WORD.match(text, e.end) is not None:
+        return True
+    # "Petit rappel de la présidente", "Pierre angulaire du dossier": an adjective or a noun opening the
+    # sentence before another ordinary word that is no verb ("Pierre a dit", "Rose demande" keep theirs)
+    nxt = re.compile(r"[ \t]+([a-zà-ÿ][\w'’-]*)").match(text, e.end)
+    if nxt is None or word.lower() not in common:
+        return False
+    w = nxt.group(1)
+    table = getattr(common, "table", None)
+    lemma = table.get(w) if table is not None else None
+    lemmas = lemma if isinstance(lemma, list) else [lemma] if lemma else []
+    verb = any(str(x) != w and str(x).endswith(("er", "ir", "re", "oir")) for x in lemmas)
+    adjectives: Container[str] = getattr(common, "adjectives", frozenset())
+    if verb or fold(w) in STOP:
+        return False
+    return w in adjectives or (not known_first and word.lower() in adjectives)
 
 
 def _famous_namesake(folded: str, e: Entity) -> bool:

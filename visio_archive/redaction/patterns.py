@@ -414,7 +414,9 @@ _CONTACT_VETO = re.compile(
     r"\bcase\b|\bbill\b|invoice|\border\b|reference|\bsection\b|\bclause\b|\bfile\b|budget|\bplan\b|"
     r"montant|somme|\btotal\b|\bprix\b|\bcout|\bamount\b|\bsum\b|\bprice\b|\bcost|resultat|\bcharges?\b|"
     r"compte (?:administratif|financier|de gestion|de resultat|rendu)|compte-rendu|\bvaut\b|\bworth\b|"
-    r"\bagreement\b|\bconvention\b|\bcontrat\b|\bcontract\b|\bprojet\b|\bproject\b|\brecepisse\b|\breceipt\b)"
+    r"\bagreement\b|\bconvention\b|\bcontrat\b|\bcontract\b|\bprojet\b|\bproject\b|\brecepisse\b|\breceipt\b|"
+    r"\bsejour\b|hospitalisation|\badmission\b|\battestation\b|\bplainte\b|proces-verbal|\baccuse de reception"
+    r"|\bsiret\b|\bsiren\b|\bticket\b)"
 )
 # A number followed by one of these is a quantity, an amount or a time, not an identifier.
 _UNIT_AFTER = re.compile(
@@ -593,8 +595,11 @@ def _reference_number(text: str, start: int, *, code_counts: bool = True) -> boo
         return True  # "9302-24-118745": groups a phone plan never writes (a receipt, a case number)
     if re.match(r"[\d ,]+[:h]\d\d\b", text[start:start + 12]):
         return True  # "2024, 15:00": a time
-    if re.match(r"(?:19|20)[0-9]{2}-[0-9]", text[start:start + 6]):
-        return True
+    if re.match(r"(?:19|20)[0-9]{2}[-/][0-9A-Za-z]", text[start:start + 6]):
+        return True  # "2026-00451", "2025-DPE-00731", "2025/004871": how files are numbered
+    token = re.match(r"[\w/-]+", text[start:])
+    if token and "-" in token.group() and re.search(r"[A-Za-z]", token.group()) and re.search(r"\d", token.group()):
+        return True  # "93-AR-2025-05531": digits and letters in one hyphenated code
     if not code_counts:
         return False  # "my ni number is QQ 12 34 56 C": the letters are part of the identifier
     window = max(0, start - 10)
@@ -1063,7 +1068,27 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
         out += find_addresses_en(text, f)
         out += [e for e in find_addresses(text, f, "en") if _FR_ONLY_TYPE.search(fold(e.text))]
     out += find_locality_addresses(text, f) + find_addresses_intl(text, f)
-    return out
+    return [_with_country(text, f, e) if e.label == "ADDRESS" else e for e in out]
+
+
+# The country written after a foreign address belongs to it ("…, 1000 Bruxelles, Belgique", "…, Ireland").
+_COUNTRIES = (
+    "france|belgique|belgium|suisse|switzerland|luxembourg|allemagne|germany|deutschland|espagne|spain|espana"
+    "|portugal|italie|italy|italia|pays-bas|netherlands|nederland|royaume-uni|united kingdom|uk|angleterre|england"
+    "|ecosse|scotland|pays de galles|wales|irlande|ireland|pologne|poland|polska|roumanie|romania|suede|sweden"
+    "|norvege|norway|danemark|denmark|finlande|finland|autriche|austria|grece|greece|turquie|turkey|maroc|morocco"
+    "|algerie|algeria|tunisie|tunisia|senegal|mali|cote d'ivoire|cameroun|cameroon|etats-unis|usa|united states"
+    "|canada|bresil|brazil|chine|china|japon|japan|inde|india|ukraine|russie|russia"
+)
+_COUNTRY_AFTER = re.compile(rf"[ \t]*[,–-]?[ \t]*\(?(?:{_COUNTRIES})\)?(?![\w'’-])")
+
+
+def _with_country(text: str, folded: str, e: Entity) -> Entity:
+    m = _COUNTRY_AFTER.match(folded, e.end)
+    if m is None or not re.search(r"\d", e.text):
+        return e
+    end = m.end()
+    return e.model_copy(update={"end": end, "text": text[e.start:end]})
 
 
 _EN_ONLY_TYPE = re.compile(r"\b(?:street|road|lane|drive|crescent|terrace|gardens|close|mews|grove|avenue)\b")

@@ -449,7 +449,9 @@ def vocative_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
     return out
 
 
-_SHORT_NOT_NAMES = frozenset("ah eh he oh bon bof zut hop hum ouh aie ben si ok".split())
+# Two- or three-letter words that follow a civility or a name without being a surname (person.py adds the
+# yes/no words that can follow a first name).
+SHORT_NOT_NAMES = frozenset("ah eh he oh bon bof zut hop hum ouh aie ben si ok".split())
 
 _LOWER_CIV = re.compile(r"(?<![\w.])(mr|mrs|ms|mx|dr|madame|monsieur|mademoiselle|maitre|docteur|professeur"
                         r"|(?:(?:le|la|du|au|the)[ \t]+)?(?:" + "|".join(sorted(RANKS, key=len, reverse=True)) + r"))"
@@ -465,6 +467,16 @@ def _never(word: str, folded: str) -> bool:
     low = word.lower()
     return low == folded or low in _ACCENTED_FUNCTION or len(low) > 3
 
+
+
+def _surname_after_rank(w: str, fw: str, common: Container[str], names: FirstNames, surnames: Container[str],
+                        lang: str) -> bool:
+    """"le lieutenant gomes", "the inspector walsh", "le capitaine vu" (short): a name, not a verb or a word."""
+    if fw in EN_FINITE or fw in EN_VERB_FORMS:
+        return False
+    known = en_known(w, common) if lang == "en" else w in common
+    short = len(fw) <= 3 and fw not in SHORT_NOT_NAMES and not _verb_form(w, common)
+    return fw in names or fw in surnames or not known or (short and not (lang == "en" and known))
 
 
 def civility_word_names(text: str, folded: str, common: Container[str], names: FirstNames,
@@ -485,16 +497,12 @@ def civility_word_names(text: str, folded: str, common: Container[str], names: F
         if (_never(w, fw) or len(fw) < 2 or _elided_clitic(w) or not _plain(w) or fw.endswith("ment")
                 or (w.isupper() and len(w) > 1)):
             continue
-        rank = civ.split()[-1] in RANKS  # "le lieutenant gomes", "the inspector walsh": a rank, then the surname
-        if (rank and (fw in EN_FINITE or fw in EN_VERB_FORMS)) or (rank and not (fw in names or fw in surnames
-                         or (not (en_known(w, common) if lang == "en" else w in common))
-                         or (len(fw) <= 3 and fw not in _SHORT_NOT_NAMES and not _verb_form(w, common)
-                             and not (lang == "en" and en_known(w, common))))):
+        if civ.split()[-1] in RANKS and not _surname_after_rank(w, fw, common, names, surnames, lang):
             continue  # "le capitaine fait le point", "the officer said": a verb or a word, not a name
         # Two or three letters after a civility are a surname ("monsieur ho", "madame wu", "docteur ba"):
         # no article, title or filler (those are in _NEVER), only interjections and "bon" are words there.
         good = (fw in names or fw in surnames or w not in common or w in nouns
-                or (len(fw) <= 3 and fw not in _SHORT_NOT_NAMES))
+                or (len(fw) <= 3 and fw not in SHORT_NOT_NAMES))
         if lang != "en" and not good and not _after_is_open(text, folded, t.end(), lang, common):
             continue
         if lang == "en" and not good:

@@ -277,9 +277,10 @@ def spread_names(texts: Sequence[str], found: Sequence[list[Entity]], langs: Seq
     """:func:`repeated_names` over a whole meeting: a name found once in one turn ("madame Öztürk") is
     redacted in every other turn, title and label where it comes back alone ("Öztürk a rappelé")."""
     folded = [fold(t) for t in texts]
+    common = {lang: get_detector(lang).common for lang in set(langs)}
     words: set[str] = set()
     for text, f, ents, lang in zip(texts, folded, found, langs, strict=True):
-        words |= _name_words(text, f, ents, get_detector(lang).common, lang)
+        words |= _name_words(text, f, ents, common[lang], lang)
     out: list[list[Entity]] = []
     for text, f, ents in zip(texts, folded, found, strict=True):
         extra = _occurrences(text, f, words, ents) if words else []

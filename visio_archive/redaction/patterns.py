@@ -590,8 +590,8 @@ _CUE_CODES = frozenset("CB IBAN RIB BIC NIR TEL GSM SMS SSN NI NINO BSN".split()
 def _reference_number(text: str, start: int, *, code_counts: bool = True) -> bool:
     if start > 0 and text[start - 1] in "-/_" and start > 1 and text[start - 2].isalnum():
         return True
-    if re.match(r"\d+-\d+-?\d*", text[start:]) and any(len(g) >= 5 for g in re.split(
-            r"-", re.match(r"[\d-]+", text[start:]).group())):  # type: ignore[union-attr]
+    hyphenated = re.match(r"\d+-\d+[\d-]*", text[start:])
+    if hyphenated and any(len(g) >= 5 for g in hyphenated.group().split("-")):
         return True  # "9302-24-118745": groups a phone plan never writes (a receipt, a case number)
     if re.match(r"[\d ,]+[:h]\d\d\b", text[start:start + 12]):
         return True  # "2024, 15:00": a time

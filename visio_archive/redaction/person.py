@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Container, Iterable, Sequence
 
 from visio_archive.models import Entity
-from visio_archive.redaction.asr_names import EN_FINITE, EN_VERB_FORMS, en_known
+from visio_archive.redaction.asr_names import EN_FINITE, EN_VERB_FORMS, SHORT_NOT_NAMES, en_known
 from visio_archive.redaction.civility import CIVILITY_ALT, needs_capital, needs_dot, strip_civility
 from visio_archive.redaction.lexicon import (
     AMBIGUOUS_FIRST,
@@ -417,7 +417,7 @@ def extend_person(text: str, folded: str, start: int, end: int, common: Containe
 
 
 _SHORT_AFTER_NAME = re.compile(r"[ \t]+([^\W\d_]{2,3})(?=[ \t]*(?:[,.;:!?)]|$|[ \t](?:et|and|ou|or)\b))")
-_SHORT_NOT_SURNAMES = frozenset("ah eh he oh bon bof zut hop hum ouh aie ben si ok too yes yep no non oui".split())
+_SHORT_NOT_SURNAMES = SHORT_NOT_NAMES | frozenset("too yes yep no non oui".split())
 
 
 def _short_surname_after(text: str, folded: str, end: int) -> int | None:

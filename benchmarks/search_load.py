@@ -10,14 +10,22 @@ with a fresh state directory (users file, audit log). Each client logs in throug
 the grouped view) back to back, with keep-alive. Prints requests/s, errors, p50/p95/p99 latency, and
 checks that the audit log holds one durable line per search (the log group-commits: one fsync per
 batch of concurrent requests, not one per request). Target: 0 errors, p95 <= 150 ms for 20 clients.
+
+The requests are sent by a small compiled generator (``benchmarks/loadgen``, Go standard library only,
+built on first use into ``.cache/loadgen``; ``--generator go``, the default when ``go`` is installed)
+with the cookies the Python clients got from the login form: on these 2 shared cores it uses about a
+fifth of the CPU per request of the Python generator (``--generator python``: httpx, one thread per
+client), CPU that would otherwise be taken from the app and OpenSearch being measured.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -35,6 +43,18 @@ from visio_archive.auth import Role, user_entry_toml
 from visio_archive.settings import Settings
 
 PASSWORD = "load-test-password-2026"
+LOADGEN_SOURCE = Path(__file__).resolve().parent / "loadgen"
+
+
+def build_loadgen() -> Path:
+    """The compiled generator, built (``go build``, seconds) when missing or older than its source."""
+    target = Path(__file__).resolve().parent.parent / ".cache" / "loadgen" / "loadgen"
+    newest = max(f.stat().st_mtime for f in LOADGEN_SOURCE.iterdir())
+    if not target.exists() or target.stat().st_mtime < newest:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["go", "build", "-o", str(target), "."], cwd=LOADGEN_SOURCE, check=True,
+                       env={**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local"})
+    return target
 
 
 def _free_port() -> int:
@@ -123,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
     parser.add_argument("--view", choices=["passages", "meetings"], default="passages")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--generator", choices=["go", "python"], default="go" if shutil.which("go") else "python",
+                        help="what sends the requests once logged in: the compiled generator (benchmarks/loadgen, "
+                             "default when go is installed) or Python threads with httpx")
     parser.add_argument("--no-request-cache", action="store_true",
                         help="the app asks OpenSearch not to use its shard request cache "
                              "(VISIO_SEARCH_REQUEST_CACHE=false): every search computed afresh")
@@ -167,15 +190,15 @@ def main(argv: list[str] | None = None) -> int:
             login(client, base, f"load{i}")
             clients.append(client)
         print(f"{args.clients} clients logged in (session cookies); {args.seconds:.0f} s of /api/search "
-              f"(view={args.view}, prefix {args.prefix}, {args.workers} worker(s), request cache "
+              f"(view={args.view}, prefix {args.prefix}, {args.workers} worker(s), {args.generator} generator, "
+              f"request cache "
               f"{'off' if args.no_request_cache else 'on'}); "
               f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
         latencies: list[list[float]] = [[] for _ in clients]
         errors: list[list[str]] = [[] for _ in clients]
         sent: list[list[int]] = [[] for _ in clients]  # positions in the mix, to count distinct requests
-        stop = time.perf_counter() + args.seconds
 
-        def run(n: int) -> None:
+        def run(n: int, stop: float) -> None:
             position = n * (len(requests) // len(clients))
             while time.perf_counter() < stop:
                 params = requests[position % len(requests)]
@@ -194,6 +217,20 @@ def main(argv: list[str] | None = None) -> int:
                     latencies[n].append((time.perf_counter() - t0) * 1000)
 
         import resource
+        from urllib.parse import urlencode
+
+        loadgen_files: tuple[Path, Path] | None = None
+        if args.generator == "go":
+            loadgen = build_loadgen()
+            cookie_file, path_file = state / "loadgen-cookies.txt", state / "loadgen-requests.txt"
+            cookie_file.write_text("".join(
+                "; ".join(f"{k}={v}" for k, v in client.cookies.items()) + "\n" for client in clients))
+            path_file.write_text("".join(f"/api/search?{urlencode(r)}\n" for r in requests))
+            loadgen_files = (cookie_file, path_file)
+
+        def usage() -> float:
+            own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+            return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
         opensearch_url = Settings().opensearch_url.split(",")[0].strip()
         # Each run starts with OpenSearch's request cache empty (a previous run of the same mix would
@@ -201,19 +238,30 @@ def main(argv: list[str] | None = None) -> int:
         httpx.post(f"{opensearch_url}/{args.prefix}-*/_cache/clear", params={"request": "true"}, timeout=30)
         cache0 = _request_cache(opensearch_url, args.prefix)
         search_cpu0 = _opensearch_cpu_seconds(opensearch_url)
-        app_cpu0, client_cpu0 = _cpu_seconds(server.pid), resource.getrusage(resource.RUSAGE_SELF)
+        # The generator's CPU: this process (Python) or the loadgen child, reaped before the second reading
+        # (the app, also a child, is reaped only at the end).
+        app_cpu0, client_cpu0 = _cpu_seconds(server.pid), usage()
         started = time.perf_counter()
-        threads = [threading.Thread(target=run, args=(n,)) for n in range(len(clients))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        if loadgen_files is not None:
+            answer = subprocess.run([str(loadgen), "-base", base, "-cookies", str(loadgen_files[0]),
+                                     "-requests", str(loadgen_files[1]), "-seconds", str(args.seconds)],
+                                    check=True, capture_output=True, text=True).stdout
+            for n, per in enumerate(json.loads(answer)):
+                latencies[n] = per["latencies_ms"] or []
+                errors[n] = per["errors"] or []
+                sent[n] = per["sent"] or []
+        else:
+            stop = time.perf_counter() + args.seconds
+            threads = [threading.Thread(target=run, args=(n, stop)) for n in range(len(clients))]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
         elapsed = time.perf_counter() - started
         app_cpu = _cpu_seconds(server.pid) - app_cpu0
         search_cpu1 = _opensearch_cpu_seconds(opensearch_url)
         cache1 = _request_cache(opensearch_url, args.prefix)
-        client_usage = resource.getrusage(resource.RUSAGE_SELF)
-        client_cpu = (client_usage.ru_utime + client_usage.ru_stime) - (client_cpu0.ru_utime + client_cpu0.ru_stime)
+        client_cpu = usage() - client_cpu0
         done = [x for per in latencies for x in per]
         failed = [x for per in errors for x in per]
         total = len(done) + len(failed)
@@ -227,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"node, other users' requests included)"
                       if search_cpu0 is not None and search_cpu1 is not None else "")
         print(f"CPU per request: app {app_cpu / answered * 1000:.1f} ms (uvicorn process tree), "
-              f"load generator {client_cpu / answered * 1000:.1f} ms (this process, on the same cores)" + search_cpu)
+              f"load generator {client_cpu / answered * 1000:.1f} ms ({args.generator}, on the same cores)"
+              + search_cpu)
         positions = [x for per in sent for x in per]
         distinct = len({tuple(sorted(requests[x].items())) for x in positions})
         line = f"query mix: {distinct:,} distinct requests among the {len(positions):,} sent"

@@ -1,0 +1,3 @@
+module visio-archive/benchmarks/loadgen
+
+go 1.21

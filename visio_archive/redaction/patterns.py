@@ -18,6 +18,7 @@ import re
 from collections.abc import Container
 
 from visio_archive.models import Entity
+from visio_archive.redaction.address_parts import extend_address, find_postcode_addresses, join_addresses
 from visio_archive.redaction.lexicon import STOP
 from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, UNITS, Unit, fold, numeric_runs
 from visio_archive.redaction.validators import (
@@ -1068,27 +1069,11 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
         out += find_addresses_en(text, f)
         out += [e for e in find_addresses(text, f, "en") if _FR_ONLY_TYPE.search(fold(e.text))]
     out += find_locality_addresses(text, f) + find_addresses_intl(text, f)
-    return [_with_country(text, f, e) if e.label == "ADDRESS" else e for e in out]
-
-
-# The country written after a foreign address belongs to it ("…, 1000 Bruxelles, Belgique", "…, Ireland").
-_COUNTRIES = (
-    "france|belgique|belgium|suisse|switzerland|luxembourg|allemagne|germany|deutschland|espagne|spain|espana"
-    "|portugal|italie|italy|italia|pays-bas|netherlands|nederland|royaume-uni|united kingdom|uk|angleterre|england"
-    "|ecosse|scotland|pays de galles|wales|irlande|ireland|pologne|poland|polska|roumanie|romania|suede|sweden"
-    "|norvege|norway|danemark|denmark|finlande|finland|autriche|austria|grece|greece|turquie|turkey|maroc|morocco"
-    "|algerie|algeria|tunisie|tunisia|senegal|mali|cote d'ivoire|cameroun|cameroon|etats-unis|usa|united states"
-    "|canada|bresil|brazil|chine|china|japon|japan|inde|india|ukraine|russie|russia"
-)
-_COUNTRY_AFTER = re.compile(rf"[ \t]*[,–-]?[ \t]*\(?(?:{_COUNTRIES})\)?(?![\w'’-])")
-
-
-def _with_country(text: str, folded: str, e: Entity) -> Entity:
-    m = _COUNTRY_AFTER.match(folded, e.end)
-    if m is None or not re.search(r"\d", e.text):
-        return e
-    end = m.end()
-    return e.model_copy(update={"end": end, "text": text[e.start:end]})
+    # what follows a street in any country's order (flat, postal code, town, country), then the addresses
+    # that only their postal code shows, then one span for the pieces of one address
+    out = [extend_address(text, f, e) if e.label == "ADDRESS" else e for e in out]
+    out += find_postcode_addresses(text, f, [(e.start, e.end) for e in out])
+    return join_addresses(text, out)
 
 
 _EN_ONLY_TYPE = re.compile(r"\b(?:street|road|lane|drive|crescent|terrace|gardens|close|mews|grove|avenue)\b")

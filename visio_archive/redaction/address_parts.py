@@ -1,0 +1,308 @@
+# ruff: noqa: SIM905  (word lists are written as whitespace-separated strings)
+"""The parts of a postal address that do not depend on how its street is named.
+
+The street grammars of :mod:`patterns` find where an address starts ("12 rue des Lilas", "42 Willow Lane",
+"Hauptstraße 27").  What follows a street is the same in every country's order, and is what those grammars
+kept missing on new text: a flat, floor or door ("B", "lgh 1102", "3.º Esq.", "deuxième étage gauche",
+"Apt 12"), a postal code of a national shape (five digits, four digits, "4050-265", "114 51", "K2P 0C2",
+"IN 46220", "NSW 2150", a British postcode, an Eircode), the town after or before it ("Kronberg im Taunus",
+"Swansea SA2 8EJ"), the country. :func:`extend_address` takes those after an address span.
+
+A postal code that only a national plan issues (British postcodes, Eircodes, Canadian codes, a US state and
+ZIP, an Australian state and postcode, a continental code before a capitalised town) also marks an address
+whose street no grammar knows ("7 Maes y Garn, Bow Street, SY24 5BD", "Derb Sidi Bouloukat 17, Médina,
+40000 Marrakech"): :func:`find_postcode_addresses` walks back from the code to the house number.
+"""
+
+from __future__ import annotations
+
+import re
+
+from visio_archive.models import Entity
+from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, fold
+
+__all__ = ["extend_address", "find_postcode_addresses", "join_addresses"]
+
+_NUM_WORDS = sorted((NUMBER_WORDS | EN_NUMBER_WORDS) - {"a", "and", "et", "oh", "double", "triple", "un", "une"},
+                    key=len, reverse=True)
+_NUMW = "|".join(_NUM_WORDS)
+_SPOKEN = rf"(?:{_NUMW})(?:[ -](?:{_NUMW}|et|and))*"
+_ID = rf"(?:[a-z]?\d{{1,4}}[a-z]?\d?|[a-z](?![\w'’])|{_SPOKEN}(?:[ \t][a-z](?![\w'’]))?)"
+_SEP = r"[ \t]*[,;]?[ \t]*"
+
+# Flat, floor, door, staircase: French, English, Nordic, Iberian, Italian, German, Dutch and Belgian words.
+_UNIT_WORD = (r"appartement|appart|appt|app\.?|apt\.?|apartment|flat|unit|suite|ste\.?|batiment|bat\.?|bloc|block"
+              r"|escalier|esc\.?|entree|porte|boite|bte|bus|box|lgh|lagenhet|leil\.?|whg\.?|wohnung|piso|puerta|planta"
+              r"|interno|int\.?|scala|piano|etage|floor|room|chambre|logement|lot|po box|p\.o\. box|bp|cs|case postale"
+              r"|postfach|apartado")
+_SIDE = r"esquerdo|esquerda|direito|direita|izquierda|derecha|esq|dto|dta|izq|izda|dcha|dcho"
+_ORDINAL = (rf"(?:\d{{1,2}}(?:e|er|ere|eme|ieme|st|nd|rd|th)|[a-z]+iemes?|premier|premiere|first|second|third"
+            rf"|fourth|fifth|ground|top|rez-de-chaussee|{_NUMW})")
+_UNIT = re.compile(
+    rf"(?:(?:{_UNIT_WORD})[ \t]*(?:n[°o]\.?[ \t]*|no\.?[ \t]*|number[ \t]+)?{_ID}(?![\w'’])"  # "lgh 1102", "apt 3r"
+    rf"|{_ORDINAL}[ \t]+(?:etage|floor)(?:[ \t]+(?:a[ \t]+)?(?:gauche|droite|left|right|face|fond))?"
+    rf"|(?:porte[ \t]+)?(?:de[ \t]+)?(?:gauche|droite)(?=[ \t]*[,;]|[ \t]+\d)"  # "porte gauche, 93100"
+    rf"|\d{{1,2}}[ \t]?\.?[ \t]?[ºª°o]\.?(?:[ \t]*(?:{_SIDE}|dr|drt|fte|frente|[a-d])\.?)?"
+    rf"(?![\w'’])"  # Iberian floors: "3.º Esq.", "4º B", "2.ª dta"
+    rf"|\d{{1,2}}\.?[ \t]?(?:th|tv|mf|og|stock|sal)\.?(?![\w'’])"  # Danish "3. th", German "2. OG"
+    rf"|(?:{_SIDE})\.?(?![\w'’])"
+    rf"|(?:bis|ter|quater)(?![\w'’])|[a-h](?=[ \t]*[,;]))"  # "12 B, lgh 1102"
+)
+
+# Postal codes (accent-folded, lower-case text).  "strong" ones no one says for anything else.
+_UK = r"[a-z]{1,2}\d[a-z\d]?[ \t]?\d[abd-hjlnp-uw-z]{2}"
+_EIRCODE = r"[ac-fhknprtv-y]\d[\dw][ \t]?(?=[a-z0-9]{0,3}\d)[0-9ac-fhknprtv-y]{4}"
+_CANADA = r"[abceghj-nprstvxy]\d[abceghj-nprstv-z][ \t]?\d[abceghj-nprstv-z]\d"
+_US_STATES = ("al ak az ar ca co ct de dc fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc "
+              "nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy").split()
+_AU_STATES = "nsw vic qld tas wa sa act nt".split()
+_CA_PROVINCES = "on qc bc ab mb sk ns nb nl pe yt nt nu ontario quebec".split()
+_D = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen" \
+     r"|seventeen|eighteen|nineteen|twenty(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|thirty|forty|fifty" \
+     r"|sixty|seventy|eighty|ninety)"
+# "s y twenty-three one q x", "c f one four six n n": a British postcode read out letter by letter
+_SPOKEN_UK = rf"(?:[a-z][ \t]){{1,2}}(?:{_D}[ \t]){{1,2}}(?:[a-z][ \t])?{_D}[ \t][a-z][ \t][a-z]"
+_STRONG = (rf"(?<![\w'’-])(?:{_UK}|{_EIRCODE}|{_CANADA}|{_SPOKEN_UK}"
+           rf"|(?:{'|'.join(_US_STATES)})[ \t]+\d{{5}}(?:-\d{{4}})?|(?:{'|'.join(_AU_STATES)})[ \t]+\d{{4}}"
+           rf"|(?:{'|'.join(_CA_PROVINCES)})[ \t]+{_CANADA})(?![\w'’])")
+_STRONG_RE = re.compile(_STRONG)
+# Continental shapes: "75011", "1003", "4050-265", "00-950", "114 51", "1012 AB", "L-1234", "CH-1003"
+_CONTINENTAL = (r"(?<![\w'’./-])(?<!\d[ \t])(?:[a-z]{1,2}-)?"
+                r"(?:\d{5}|\d{4}-\d{3}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|\d{4}(?:[ \t]?[a-z]{2}(?![\w'’]))?)(?![\w'’-])")
+_CONTINENTAL_RE = re.compile(_CONTINENTAL)
+
+_TOWN_STOP = frozenset("""
+the a an and or of to in on at for with from by is was are were be this that it its his her their our my your we you
+they he she i so but which who where when near um uh er euh ben bah hein alors donc mais et ou il elle on nous vous
+ils elles je c'est cest est qui que pour avec chez dans depuis pendant puis aussi since until then there here now
+today tomorrow yesterday demain hier aujourd'hui maintenant ici la-bas voila merci yeah yes no oui non ok okay
+not pas ne plus very tres just juste euros euro eur dollars dollar pounds livres francs personnes habitants
+km kilometres metres heures minutes jours mois ans fois pour cent percent people years months days hours
+""".split())
+_MONTHS = frozenset("""janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre january
+february march april may june july august september october november december""".split())
+_TOWN_JOIN = frozenset("""sur sous en les le la de du des d l im am an der den bei ob upon on by y del di da
+dos das van von aan op saint sainte st ste san santa sankt st. ste. co co. county""".split())
+_TOWN_OPENING = frozenset("saint sainte st st. ste ste. san santa sankt le la les el los las co co. county".split())
+_LOWER_JOIN = frozenset("sur sous en im am upon saint sainte st san santa sankt co co. county".split())
+_TOWN_WORD = r"[^\W\d_][^\W\d_'’.-]*(?:['’.-][^\W\d_]+)*\.?"
+_TOWN_WORD_RE = re.compile(_TOWN_WORD)
+
+_COUNTRIES = re.compile(
+    r"[ \t]*[,–-]?[ \t]*\(?(?:france|belgique|belgium|suisse|switzerland|schweiz|luxembourg|allemagne|germany"
+    r"|deutschland|espagne|spain|espana|portugal|italie|italy|italia|pays-bas|netherlands|nederland|royaume-uni"
+    r"|united kingdom|uk"
+    r"|angleterre|england|ecosse|scotland|pays de galles|wales|irlande|ireland|pologne|poland|polska|roumanie|romania"
+    r"|suede|sweden|sverige|norvege|norway|danemark|denmark|finlande|finland|autriche|austria|grece|greece|turquie"
+    r"|turkey|maroc|morocco|algerie|algeria|tunisie|tunisia|senegal|mali|cote d'ivoire|cameroun|cameroon|etats-unis"
+    r"|usa|united states|canada|australia|australie|new zealand|nouvelle-zelande|bresil|brazil|chine|china|japon"
+    r"|japan|inde|india|ukraine|russie|russia)\)?(?![\w'’-])")
+
+
+def _town(text: str, folded: str, pos: int, cased: bool, words: int = 3) -> int:
+    """End of a town name starting at ``pos`` (after spaces or a comma), or ``pos`` when none: one word, more
+    only through particles ("kronberg im taunus", "la roche sur yon", "co. kildare") or, in written text,
+    capitalised words ("Fort Worth")."""
+    m = re.compile(r"[ \t]*,?[ \t]*").match(folded, pos)
+    p = m.end() if m else pos
+    end = pos
+    taken = 0
+    joined = False
+    while taken < words + 2:
+        t = _TOWN_WORD_RE.match(text, p)
+        if t is None:
+            break
+        ft = folded[t.start():t.end()].rstrip(".")
+        if ft in _TOWN_STOP or ft in NUMBER_WORDS or ft in EN_NUMBER_WORDS or ft in _MONTHS or (
+                len(ft) < 3 and ft not in _TOWN_JOIN):
+            break
+        if cased and not t.group()[0].isupper() and ft not in _TOWN_JOIN:
+            break
+        if ft in _TOWN_JOIN and not taken and ft not in _TOWN_OPENING:
+            break  # "1728 du CGI": a town does not open with "du"
+        if ft in _TOWN_JOIN and (cased or ft in _LOWER_JOIN):
+            joined = True
+        elif taken and not joined and not (cased and t.group()[0].isupper()):
+            break  # lower-case text: a second word only through a particle ("paris demain" is not a town)
+        else:
+            joined = False
+            end = t.end()
+        taken += 1
+        q = re.compile(r"[ \t]+").match(text, t.end())
+        if q is None:
+            break
+        p = q.end()
+    return end
+
+
+def _postcode_at(text: str, folded: str, pos: int, cased: bool) -> tuple[int, bool] | None:
+    """(end, strong) of a postal code right after ``pos``; a continental one needs a town after it."""
+    m = re.compile(_SEP).match(folded, pos)
+    p = m.end() if m else pos
+    s = _STRONG_RE.match(folded, p)
+    if s is not None and (not cased or text[p].isupper() or text[p].isdigit()):
+        return s.end(), True
+    c = _CONTINENTAL_RE.match(folded, p)
+    if c is not None and _town(text, folded, c.end(), cased) > c.end():
+        return c.end(), False
+    return None
+
+
+def extend_address(text: str, folded: str, e: Entity) -> Entity:
+    """``e`` (an ADDRESS) with the flat, postal code, town and country that follow it."""
+    cased = any(ch.isupper() for ch in e.text)
+    start, end = _extend_left(folded, e.start), e.end
+    for m in _STRONG_RE.finditer(folded, max(0, end - 12), min(len(folded), end + 12)):
+        if m.start() < end < m.end():
+            end = m.end()  # the grammar stopped inside a postal code ("… quebec j9h" of "j9h 3l2")
+    after_code = bool(re.search(rf"(?:\d{{4,5}}|{_STRONG}|{_SPOKEN})$", folded[e.start:e.end]))
+    after_town = bool(re.search(r"\d{4,5}[ \t]+[^\W\d_][\w'’-]*$", folded[e.start:e.end]))
+    for _ in range(8):
+        u = re.compile(_SEP + _UNIT.pattern).match(folded, end)
+        if u is not None and u.end() > end:
+            end, after_code = u.end(), False
+            continue
+        province = _PROVINCE.match(folded, end)  # "…, Québec (Québec) G1R 1N8"
+        code = _postcode_at(text, folded, province.end() if province else end, cased)
+        if code is not None and (province is None or code[1]):
+            end, after_code = code[0], True
+            continue
+        if after_code:
+            town = _town(text, folded, end, cased)
+            if town > end:
+                end, after_code, after_town = town, False, True
+                continue
+        else:
+            # a town before its code: "…, Swansea SA2 8EJ", "… penparcau s y twenty-three one q x",
+            # "…, Ottawa, ON K2P 0C2"
+            town = _town(text, folded, end, cased)
+            if town > end:
+                province = _PROVINCE.match(folded, town)  # "Montréal (Québec) H2J 2L4"
+                code = _postcode_at(text, folded, province.end() if province else town, cased)
+                if code is not None and code[1]:
+                    end, after_code = code[0], True
+                    continue
+            join = _JOIN_NEXT.match(folded, end)
+            if join is not None and after_town:
+                more = _town(text, folded, join.end(1), cased, words=2)
+                if more > join.end(1):
+                    end = more  # "… 61476 Kronberg" + " im Taunus"
+                    continue
+        cedex = _CEDEX.match(folded, end) or (_CEDEX_NUMBER.match(folded, end) if folded[:end].endswith("cedex")
+                                               else None)
+        if cedex is not None:
+            end = cedex.end()  # "44105 Nantes CEDEX 4"
+            continue
+        country = _COUNTRIES.match(folded, end)
+        if country is not None and country.end() > end and re.search(r"\d", folded[e.start:end]):
+            end = country.end()
+        break
+    if (start, end) == (e.start, e.end):
+        return e
+    return e.model_copy(update={"start": start, "end": end, "text": text[start:end]})
+
+
+_CEDEX = re.compile(r"[ \t]+cedex(?:[ \t]+\d{1,2})?(?![\w'’])")
+_CEDEX_NUMBER = re.compile(r"[ \t]+\d{1,2}(?![\w'’])")
+_PROVINCE = re.compile(r"[ \t]*\([^()\d]{2,25}\)")
+_JOIN_NEXT = re.compile(r"[ \t]+(?:sur|sous|en|les|im|am|an|der|bei|ob|upon|on|by)([ \t]+)(?=[^\W\d_])")
+# a flat or post-office box said before the street ("flat 2f1 9 marchmont crescent", "case postale 1842, chemin
+# des Vignes 5"), a flat number joined to the house number ("1204-88 Lisgar Street")
+_UNIT_BEFORE = re.compile(rf"(?<![\w'’])(?:{_UNIT.pattern})[ \t]*,?[ \t]*$|(?<![\w'’])(?:{_UNIT_WORD})[ \t]+$"
+                          rf"|(?<![\w'’-])\d{{1,5}}[a-z]?[-/]$")
+
+
+def _extend_left(folded: str, start: int) -> int:
+    for _ in range(3):
+        m = _UNIT_BEFORE.search(folded, max(0, start - 60), start)
+        if m is None or m.start() == start:
+            break
+        start = m.start()
+    return start
+
+
+_HOUSE = re.compile(rf"(?:\d{{1,5}}[a-z]?(?:-\d{{1,5}}[a-z]?)?|{_SPOKEN})$")
+_WALK_TOKEN = re.compile(r"[^\W_][\w'’.-]*|,")
+_WALK_STOP = _TOWN_STOP | frozenset("""lives live living lived stays stay staying moved move resides reside address
+adresse habite habitent vit loge domicile domiciliee domicilie is at au aux a""".split())
+_PLACE_WORDS = frozenset("""section village hameau lieu-dit lieudit quartier residence cite lotissement domaine
+bp cs""".split())
+_BOX_WORDS = frozenset("bp cs box postale postfach apartado boite".split())
+_FLAT_CODE = re.compile(r"[a-z]?\d{1,3}[a-z]\d?")  # "2f1": a flat in Scotland, not a number
+_SHORT_DOTTED = re.compile(r"(?:co|st|ste|mt|ft|av|bd|n|s|e|w|no)\.$")
+
+
+def find_postcode_addresses(text: str, folded: str, taken: list[tuple[int, int]]) -> list[Entity]:
+    """Addresses found from their postal code back to their house number, where no street grammar took them."""
+    cased_text = any(ch.isupper() for ch in text)
+    codes: list[tuple[int, int]] = [(m.start(), m.end()) for m in _STRONG_RE.finditer(folded)]
+    for m in _CONTINENTAL_RE.finditer(folded):
+        if (cased_text or len(m.group()) == 5) and _town(text, folded, m.end(), cased_text) > m.end():
+            codes.append((m.start(), m.end()))  # lower-case text: only five-digit codes
+    out: list[Entity] = []
+    for a, b in codes:
+        if any(s <= a < t for s, t in taken):
+            continue
+        cased = text[a].isupper() or (text[a].isdigit() and cased_text)
+        toks = list(_WALK_TOKEN.finditer(folded, max(0, a - 140), a))
+        start = None
+        words = commas = 0
+        for i in range(len(toks) - 1, -1, -1):
+            tok = toks[i].group()
+            if tok == ",":
+                commas += 1
+                if commas > 3:
+                    break
+                continue
+            gap = folded[toks[i].end():toks[i + 1].start() if i + 1 < len(toks) else a]
+            if re.search(r"[.;:!?()–—\"«»%€$£/]", gap) and not _SHORT_DOTTED.search(tok):
+                break
+            if i == len(toks) - 1 and len(tok) <= 2 and tok.isdigit():
+                continue  # a district number right before the code ("dublin 7 d07 x2k8")
+            if _HOUSE.match(tok):
+                if not words:
+                    if i > 0 and toks[i - 1].group() in _BOX_WORDS:
+                        start = toks[i - 1].start()  # "BP 142, 97615 Pamandzi CEDEX"
+                    break  # else "siret 110 046 018 00013": digit groups, no street between
+                start = toks[i].start()
+                while i > 0 and _HOUSE.match(toks[i - 1].group()) and toks[i - 1].group() != ",":
+                    i -= 1  # "unit 4 18 …": keep going to the unit word
+                    start = toks[i].start()
+                break
+            if tok in _PLACE_WORDS:
+                start = toks[i].start()  # "section bois-riant 97130 …", "lieu-dit kerhuel 29820 …"
+                break
+            if tok.rstrip(".") in _WALK_STOP or tok in _MONTHS or (
+                    re.search(r"\d", tok) and not _FLAT_CODE.fullmatch(tok)):
+                break
+            words += 1
+            if words > 8:
+                break
+        if start is None:
+            continue
+        # the street before a number written after it ("Derb Sidi Bouloukat 17, …", "Storgatan 12 B, …")
+        if cased:
+            while True:
+                w = re.search(r"(?<![\w'’-])([^\W\d_][\w'’-]*)[ \t]+$", text[max(0, start - 40):start])
+                if w is None or not w.group(1)[0].isupper() or fold(w.group(1)) in _WALK_STOP:
+                    break
+                start -= len(w.group())
+        e = Entity(start=start, end=b, label="ADDRESS", text=text[start:b], source="pattern")
+        out.append(extend_address(text, folded, e))
+    return out
+
+
+def join_addresses(text: str, ents: list[Entity]) -> list[Entity]:
+    """Two ADDRESS spans with only a comma between them are one address ("5520 N College Ave", "Apt 12, …")."""
+    addrs = sorted((e for e in ents if e.label == "ADDRESS"), key=lambda e: e.start)
+    others = [e for e in ents if e.label != "ADDRESS"]
+    joined: list[Entity] = []
+    for e in addrs:
+        gap = text[joined[-1].end:max(e.start, joined[-1].end)] if joined else ""
+        if joined and e.start <= joined[-1].end + 3 and re.fullmatch(r"[ \t]*,?[ \t]*", gap):
+            last = joined[-1]
+            end = max(last.end, e.end)
+            joined[-1] = last.model_copy(update={"end": end, "text": text[last.start:end]})
+        else:
+            joined.append(e)
+    return others + joined

@@ -174,3 +174,91 @@ def test_meeting_marks_are_the_search_pages(opensearch_client: Any, prefix: str,
     both["highlight"] = _HIGHLIGHT
     answer = opensearch_client.search(index=f"{prefix}-segments", body=both, request_cache=False)
     assert set(marks) == {int(h["_source"]["segment_index"]) for h in answer["hits"]["hits"]}
+
+
+def _speakers_archive(client: Any, prefix: str, *, segment_shards: int = 1) -> str:
+    """Three meetings, 30 speakers with unequal and tied passage counts: more than the 20 the participants
+    facet shows, so which 20 and their counts depend on how the facet is computed."""
+    from visio_archive.index import index_template, template_name
+
+    index.delete_prefix(client, prefix)
+    if segment_shards != 1:  # the segment index created from a template with that many shards
+        client.indices.put_index_template(name=template_name(prefix, "segments"),
+                                          body=index_template(prefix, "segments", shards=segment_shards))
+        client.indices.create(index=f"{prefix}-segments-v1", body={"aliases": {f"{prefix}-segments": {}}})
+    index.ensure_indices(client, prefix)
+    texts = ["Le budget de la ville.", "Merci à tous.", "Le budget annexe est voté.", "Le plan de formation."]
+    for m in range(3):
+        started = datetime(2026, 1 + m, 5, 9, 0, tzinfo=UTC)
+        speakers = [f"Orateur {n:02d}" for n in range(30)]
+        segments = []
+        for i in range(90):
+            speaker = speakers[(i * (m + 1) + i // 7) % (10 + 7 * m)]
+            segments.append(SegmentDocument(meeting_id=f"shards-{m}", segment_index=i, start=30.0 * i,
+                                            end=30.0 * i + 20, speaker=speaker, text=texts[(i + m) % len(texts)],
+                                            language="fr", meeting_title=f"Séance {m}", started_at=started))
+        meeting = MeetingDocument(meeting_id=f"shards-{m}", title=f"Séance {m}", language="fr", started_at=started,
+                                  duration=2700.0, participants=sorted({s.speaker or "" for s in segments}),
+                                  segment_count=len(segments))
+        index.index_meeting(client, prefix, meeting, segments, refresh=True)
+    return prefix
+
+
+_SHARD_QUERIES = ["budget", "", "merci -budget", '"le budget"', "bugdet", "budget OR formation"]
+
+
+def test_one_shard_facets_are_the_exact_forms(opensearch_client: Any, prefix: str) -> None:
+    """On one shard the participants facet is built without shard_size (cheaper): the same hits, scores,
+    order, highlights, totals and facets (participants included, with more speakers than it shows) as the
+    form that is exact on any number of shards."""
+    own = _speakers_archive(opensearch_client, f"{prefix}-one")
+    try:
+        for q in _SHARD_QUERIES:
+            for group in (False, True):
+                for one_request in (False, True):
+                    for extra in ({}, {"sort": "date"}, {"page": 2, "size": 5}):
+                        request = SearchRequest(q=q, group=group, size=extra.get("size", 10),
+                                                page=extra.get("page", 1), sort=extra.get("sort", "relevance"))
+                        exact = search(opensearch_client, own, request, request_cache=False,
+                                       one_request=one_request, shards=3)
+                        lean = search(opensearch_client, own, request, request_cache=False,
+                                      one_request=one_request, shards=1)
+                        assert lean.model_dump(exclude={"took_ms"}) == exact.model_dump(exclude={"took_ms"})
+                        assert len(exact.facets["participants"]) == 20
+    finally:
+        index.delete_prefix(opensearch_client, own)
+
+
+def test_facets_follow_the_shard_count_of_the_answers(opensearch_client: Any, prefix: str) -> None:
+    """A search built for one shard and answered by several (the index was re-created with more shards)
+    is asked again in the form exact on several shards, and later searches are built for them."""
+    from visio_archive import search as search_mod
+
+    own = _speakers_archive(opensearch_client, f"{prefix}-two", segment_shards=2)
+    alias = search_mod.segments_alias(own)
+    bodies: list[Any] = []
+
+    class Recording:
+        def msearch(self, body: list[Any]) -> Any:
+            bodies.extend(body[1::2])
+            return opensearch_client.msearch(body=body)
+
+        def search(self, **kwargs: Any) -> Any:
+            return opensearch_client.search(**kwargs)
+
+    try:
+        request = SearchRequest(q="budget", size=10)
+        reference = search(opensearch_client, own, request, request_cache=False, shards=2)
+        search_mod._SHARDS_SEEN[alias] = 1  # what an earlier one-shard version of the index answered
+        result = search(Recording(), own, request, request_cache=False, one_request=True)
+        assert result.model_dump(exclude={"took_ms"}) == reference.model_dump(exclude={"took_ms"})
+        sizes = [b["aggs"]["participants"]["terms"].get("shard_size") for b in bodies if "aggs" in b]
+        assert sizes == [None, search_mod.PARTICIPANT_SHARD_SIZE]  # built for one, asked again for two
+        assert search_mod._SHARDS_SEEN[alias] == 2
+        bodies.clear()
+        search(Recording(), own, request, request_cache=False, one_request=True)
+        assert [b["aggs"]["participants"]["terms"].get("shard_size") for b in bodies] == [
+            search_mod.PARTICIPANT_SHARD_SIZE]
+    finally:
+        search_mod._SHARDS_SEEN.pop(alias, None)
+        index.delete_prefix(opensearch_client, own)

@@ -392,9 +392,16 @@ _TAG_CUE = re.compile(
     r"(?<![\w'’])(is that right|isn't it|is it|right|okay|ok|c'est ca|c'est bien ca|n'est-ce pas|d'accord)"
     r"[ \t]*,?[ \t]+")
 _CLAUSE_OPEN = (r"(?:^|(?<=[.!?,;:]\s)|(?<=\bso\s)|(?<=\band\s)|(?<=\bum\s)|(?<=\buh\s)|(?<=\bok\s)"
-                r"|(?<=\bokay\s)|(?<=\bbut\s)|(?<=\bbecause\s))")
-_ASKED_RE = re.compile(_CLAUSE_OPEN + r"([a-z][\w'-]+),?[ \t]+(?:(?:um|uh)[ \t]+)?(?:could|can|would|will)[ \t]+you\b")
+                r"|(?<=\bokay\s)|(?<=\bbut\s)|(?<=\bbecause\s)|(?<=\bbon\s)|(?<=\balors\s)|(?<=\beuh\s)"
+                r"|(?<=\bdonc\s)|(?<=\boui\s)|(?<=\bben\s))")
+# A first name, then a question or a request to them ("uh mark are you happy to start", "so frank if you want
+# to", "um joy you've got the list", "marine tu peux nous dire", "claire on reprend"): only a person is asked.
+_ASKED_RE = re.compile(
+    _CLAUSE_OPEN + r"([a-z][\w'-]+),?[ \t]+(?:(?:um|uh|euh)[ \t]+)?(?:(?:could|can|would|will|are|do|did|have|were"
+    r"|if)[ \t]+you\b|you['’](?:ve|re|ll|d)\b|tu[ \t]+(?:peux|pourrais|veux|vas|as|nous|me)\b|t['’]as\b"
+    r"|vous[ \t]+(?:pouvez|pourriez|voulez|avez)\b|on[ \t]+(?:reprend|commence|continue|passe|y va)\b)")
 _PAST_SUBJECT_RE = re.compile(_CLAUSE_OPEN + r"([a-z][\w'-]+)[ \t]+([a-z]+)\b")
+_AFTER_VOCATIVE = re.compile(r"[ \t]+(?:so|and|um|uh|euh|alors|donc|bon)(?![\w'’])")
 _TAG_END = re.compile(r"[ \t]*(?:[,.;:!?…]|$|(?:oui|yes|yeah|non|no)(?![\w'’]))")
 _NAME_GIVEN_CUE = re.compile(
     r"(?<![\w'’])(?:(?:(?:first|last|family|given)[ \t]+name|surname|forename|(?:son|mon|le)[ \t]+prenom"
@@ -443,8 +450,8 @@ def vocative_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
         if ftok not in names or ftok in _NEVER:
             continue
         rest = text[t.end():t.end() + 2]
-        if rest.strip() and rest.lstrip()[:1] not in ",.;:!?…":
-            continue  # "thanks grace for …" is left to the other rules
+        if rest.strip() and rest.lstrip()[:1] not in ",.;:!?…" and not _AFTER_VOCATIVE.match(folded, t.end()):
+            continue  # "thanks grace for …" is left to the other rules; "thanks june so um …" is a name
         out.append(_context_person(t))
     return out
 

@@ -25,6 +25,7 @@ from visio_archive.redaction.asr_names import (
 from visio_archive.redaction.civility import CIVILITIES, CIVILITY_ALT, needs_capital, needs_dot
 from visio_archive.redaction.lexicon import FIRST_NAMES, NAMESAKES, NON_NAMES, PARTICLES, STOP, TITLES
 from visio_archive.redaction.numbers_fr import fold
+from visio_archive.redaction.organisations import organisation_context, place_or_institution
 from visio_archive.redaction.patterns import find_structured
 from visio_archive.redaction.person import (
     EN_AMBIGUOUS_FIRST,
@@ -41,8 +42,10 @@ from visio_archive.redaction.person import (
     extend_person,
     extend_person_left,
     first_name_names,
+    letter_label,
     subject_names,
     unknown_pairs,
+    written_names,
 )
 from visio_archive.redaction.places import find_places
 
@@ -350,7 +353,7 @@ class Detector:
                 ents += en_unknown_pairs(text, folded, self.common)
                 ents += en_family_names(text, folded, self.common)
                 ents += en_weak_first_names(text, folded, names)
-            ents += given_names(text, folded)
+            ents += given_names(text, folded) + written_names(text, folded)
             if names is not None:
                 ents += vocative_names(text, folded, names)
                 ents += civility_word_names(text, folded, self.common, names, self.lang)
@@ -419,7 +422,10 @@ class Detector:
                                                                           self._frequent)
                         and not _code_or_acronym(text, x)
                         and not (self.lang == "en" and _english_place_word(text, folded, x))
-                        and not _famous_namesake(folded, x)]
+                        and not _famous_namesake(folded, x)
+                        and not (x.label == "PERSON" and x.source != "gazetteer" and (
+                            organisation_context(folded, x.start) or place_or_institution(folded, x.start, x.end)
+                            or letter_label(folded, x.start, x.end)))]
                 ents += spelled_names(text, folded, [(x.start, x.end) for x in ents if x.label == "PERSON"])
                 ents += repeated_names(text, folded, ents, self.common, self.lang)
             results.append(merge_entities(text, ents))

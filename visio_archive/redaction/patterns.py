@@ -572,6 +572,23 @@ _SERVICE_NUMBERS = re.compile(r"1[0-9]{2}|116[0-9]{3}|3[0-9]{3}")
 _EMERGENCY = frozenset("15 17 18 112 114 115 119 191 196 197 3919 3949 999 911 000 110 113 118".split())
 
 
+# Freephone and shared-cost ranges of the national plans (Ofcom 080/0500, ComReg 1800/1850/1890, ACMA 1800/1300
+# and six-digit 13, NANP 800/888/877/866/855/844/833, ARCEP 0800-0805): a helpline's number, not a person's,
+# unless the words before make it someone's ("her cell is 1 800 ...").
+_TOLL_FREE = re.compile(r"(?:44|0)?(?:800|808|500)\d{6,7}|(?:353)?1(?:800|850|890)\d{6}|(?:61)?1[38]00\d{6}"
+                        r"|(?:61)?13\d{4}|1?(?:800|888|877|866|855|844|833)\d{7}|(?:33|0)80[0-5]\d{6}")
+_PERSONAL_CUE = re.compile(r"(?<![\w'’])(?:his|her|my|your|their|mobile|cell|home|personal|direct|private|portable"
+                           r"|perso|personnel|son|sa|mon|ma|domicile|fixe)(?![\w'’])[^.!?\n]{0,30}$")
+
+
+def _toll_free(text: str, folded: str, e: Entity, lang: str) -> bool:
+    units = numeric_runs(text[e.start:e.end], folded[e.start:e.end], lang=lang)
+    digits = "".join(u.digits for run in units for u in run if u.is_number) or re.sub(r"\D", "", e.text)
+    if not _TOLL_FREE.fullmatch(digits):
+        return False
+    return _PERSONAL_CUE.search(folded, max(0, e.start - 50), e.start) is None
+
+
 def _service_number(run: list[Unit]) -> bool:
     digits = "".join(u.digits for u in run if u.is_number)
     written = [u for u in run if u.is_number]
@@ -1059,6 +1076,7 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
         # a span another recognizer already holds whole adds nothing
         out += [e for e in extra if not any(x.start <= e.start and e.end <= x.end for x in out)]
     out = _uk_insurance_numbers(text, f, out)
+    out = [e for e in out if not (e.label == "PHONE" and _toll_free(text, f, e, lang))]
     # Each grammar runs on every meeting: a French address read out in an English meeting, a British one in
     # a French meeting, a Portuguese or Polish one in either. The other language's grammar only where its
     # street type is no word of this language (English "place", "court" are French words too).

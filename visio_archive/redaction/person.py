@@ -851,3 +851,50 @@ def en_first_names(text: str, folded: str, common: Container[str], extra: Contai
         out.append(Entity(start=t.start(), end=end, label="PERSON", text=text[t.start():end], score=0.7,
                           source="lexicon"))
     return out
+
+
+# Written minutes name people by an initial and a surname ("Action: C. Okafor to call", "rapporteure S. Meunier"),
+# or, in French administrative style, by the surname in capitals before the first name ("TRAORÉ Fatoumata").
+_INITIAL_NAME = re.compile(
+    r"(?<![\w.&'’-])[A-Z]\.[ \t]?((?:Mac|Mc|O['’]|D['’])?[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?)(?![\w'’-])")
+# "Annex B. Budget", "Plan A. Then", "vitamine D. Le": a letter that labels a thing, not an initial
+_LETTER_LABEL = re.compile(
+    r"(?:annex|annexe|appendix|plan|option|grade|type|class|classe|part|partie|category|categorie|section|point"
+    r"|exhibit|schedule|item|table|tableau|figure|box|stage|phase|level|niveau|zone|block|bloc|wing|aile|bay|gate"
+    r"|porte|terminal|unit|flat|row|vitamin|vitamine|hepatitis|hepatite|lot|serie|batiment|escalier|entree|tranche"
+    r"|article|art|chapter|chapitre|titre|livre|groupe|group|equipe|team|scenario|version|modele|model)[ \t]+$")
+_CAPS_SURNAME = re.compile(
+    r"(?<![\w'’-])([A-ZÀ-Ý][A-ZÀ-Ý'’-]{2,})[ \t]+([A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?)(?![\w'’-])"
+    r"|(?<![\w'’-])([A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?)[ \t]+([A-ZÀ-Ý][A-ZÀ-Ý'’-]{2,})(?![\w'’-])")
+
+
+def letter_label(folded: str, start: int, end: int) -> bool:
+    """"Annex B. Timeline", "Option C. Costs": a lettered item (and what follows it), not an initial."""
+    span = folded[start:end]
+    m = re.match(r"(?:([a-z]+)[ \t]+)?[a-z]\.[ \t]", span)
+    if m is None:
+        return False
+    return bool(m.group(1) and _LETTER_LABEL.search(m.group(1) + " ")) or (
+        not m.group(1) and _LETTER_LABEL.search(folded, 0, start) is not None)
+
+
+def _caps_word_is_name(word: str) -> bool:
+    fw = fold(word)
+    return (bool(re.search(r"[aeiouy]", fw)) and fw not in STOP and fw not in EN_STOP and fw not in NON_NAMES
+            and fw not in PUBLIC_BODIES and fw not in TITLES)
+
+
+def written_names(text: str, folded: str) -> list[Entity]:
+    """"C. Okafor", "E. MacLeod", "TRAORÉ Fatoumata", "Noah TÉCHER": names as minutes and forms write them."""
+    out: list[Entity] = []
+    for m in _INITIAL_NAME.finditer(text):
+        surname = fold(m.group(1))
+        if surname in STOP or surname in EN_STOP or surname in TITLES or _LETTER_LABEL.search(folded, 0, m.start()):
+            continue
+        out.append(Entity(start=m.start(), end=m.end(), label="PERSON", text=m.group(), score=0.8, source="context"))
+    for m in _CAPS_SURNAME.finditer(text):
+        caps, first = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        if fold(first) in FIRST_NAMES and fold(first) not in STOP and _caps_word_is_name(caps):
+            out.append(Entity(start=m.start(), end=m.end(), label="PERSON", text=m.group(), score=0.8,
+                              source="context"))
+    return out

@@ -1,0 +1,99 @@
+"""Classes the blind-written meet6 sets exposed (issue 11), each with its own wording, both ways: names asked
+a question, names as minutes write them, organisations and towns read as persons, helplines read as phones."""
+
+from __future__ import annotations
+
+import pytest
+
+from visio_archive.redaction import detect
+
+
+def _covered(text: str, value: str, lang: str) -> bool:
+    s = text.index(value)
+    return any(e.start <= s and s + len(value) <= e.end for e in detect(text, lang=lang))
+
+
+def _touched(text: str, value: str, lang: str) -> bool:
+    s = text.index(value)
+    return any(e.start < s + len(value) and s < e.end for e in detect(text, lang=lang))
+
+
+@pytest.mark.parametrize(("lang", "text", "name"), [
+    ("en", "okay so uh grant are you able to share the figures", "grant"),
+    ("en", "right so hope if you could send the minutes round", "hope"),
+    ("en", "um rose you've seen the complaint already", "rose"),
+    ("en", "cheers will so that's the first item done", "will"),
+    ("fr", "pierre tu peux nous rappeler le calendrier", "pierre"),
+    ("fr", "bon rose on commence par le premier dossier", "rose"),
+])
+def test_a_first_name_asked_a_question_is_a_name(lang: str, text: str, name: str) -> None:
+    assert _covered(text, name, lang)
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "we will grant you an extension if you ask"),  # "grant you": a verb
+    ("en", "i hope you've had time to read it"),
+    ("fr", "la rose on la plante en mars"),
+])
+def test_the_same_words_used_as_words_stay(lang: str, text: str) -> None:
+    assert [e for e in detect(text, lang=lang) if e.label == "PERSON"] == []
+
+
+@pytest.mark.parametrize(("lang", "text", "name"), [
+    ("en", "Action: K. Mensah to chase the GP surgery by Friday.", "K. Mensah"),
+    ("en", "Minutes taken by R. McIntyre (clerk).", "R. McIntyre"),
+    ("fr", "Rapporteur : J. Lemaire ; secrétaire de séance : A. Benoît.", "J. Lemaire"),
+    ("fr", "Bénéficiaire — KONATÉ Aminata | RSA | 612 €", "KONATÉ Aminata"),
+    ("fr", "Mis en cause : Thomas GIRARDIN, domicilié à Pau", "Thomas GIRARDIN"),
+])
+def test_names_as_minutes_write_them(lang: str, text: str, name: str) -> None:
+    assert _covered(text, name, lang)
+
+
+@pytest.mark.parametrize(("lang", "text", "kept"), [
+    ("en", "See Annex B. Timeline of events is attached.", "Timeline"),
+    ("en", "We chose Option C. Costs are lower.", "Costs"),
+    ("fr", "Pièce jointe : tableau CAF Nantes — versement d'avril", "Nantes"),
+])
+def test_letters_and_acronyms_that_label_things_stay(lang: str, text: str, kept: str) -> None:
+    assert not _touched(text, kept, lang)
+
+
+@pytest.mark.parametrize(("lang", "text", "kept"), [
+    ("fr", "le bailleur c'est logirep et il refuse l'échéancier", "logirep"),
+    ("fr", "elle fait un cdd chez leclerc depuis janvier", "leclerc"),
+    ("fr", "une société lituanienne baltik statyba sous-traite le lot", "baltik"),
+    ("en", "the landlord is clarion housing and they want the arrears", "clarion"),
+    ("en", "she worked at primark for two years", "primark"),
+    ("fr", "il est hébergé à saint-louis chez un cousin", "saint-louis"),
+    ("en", "her mother is at the Royal Victoria Infirmary this week", "Victoria"),
+])
+def test_organisations_and_towns_are_no_persons(lang: str, text: str, kept: str) -> None:
+    assert not _touched(text, kept, lang)
+
+
+@pytest.mark.parametrize(("lang", "text", "name"), [
+    ("fr", "le bailleur c'est monsieur lecomte en direct", "lecomte"),
+    ("fr", "le dossier de madame saint-cyr est complet", "saint-cyr"),
+])
+def test_a_civility_keeps_the_name(lang: str, text: str, name: str) -> None:
+    assert _covered(text, name, lang)
+
+
+@pytest.mark.parametrize(("lang", "text", "number"), [
+    ("en", "you can call the childline freephone on 0800 1111 22 anytime", "0800 1111 22"),
+    ("en", "the mental health line is 1800 111 888 in victoria", "1800 111 888"),
+    ("en", "tell him to ring the benefits hotline at 1-800-772-1213", "1-800-772-1213"),
+    ("fr", "le numéro vert c'est le 0 805 20 23 24", "0 805 20 23 24"),
+])
+def test_freephone_helplines_stay(lang: str, text: str, number: str) -> None:
+    assert not _touched(text, number, lang)
+
+
+@pytest.mark.parametrize(("lang", "text", "number"), [
+    ("en", "her personal line is 1800 222 333 it goes to her desk", "1800 222 333"),
+    ("en", "his mobile is 07700 900456", "07700 900456"),
+    ("fr", "son fixe perso c'est le 0 800 12 34 56", "0 800 12 34 56"),
+])
+def test_a_number_said_to_be_someones_is_redacted(lang: str, text: str, number: str) -> None:
+    assert _covered(text, number, lang)

@@ -1,0 +1,48 @@
+"""Companies, bodies and towns that the name rules and the NER read as persons, told apart by their context.
+
+"le bailleur c'est domofrance", "en intérim chez adecco", "the coach company is richards bros", "une boîte
+portugaise construções atlântico", "le téléservice insi": what a landlord, employer, insurer, firm, site or
+application "is" is an organisation. "à saint-pierre", "au greta de saint-paul", "at Royal Prince Alfred": a
+saint's name after a place preposition is a town, a "Royal" something an institution. A name with a civility
+before it ("le bailleur c'est monsieur Roux") is left to the name rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ORG_NOUNS = (
+    r"bailleur|employeur|mutuelle|banque|assureur|assurance|societe|entreprise|boite|agence|prestataire|operateur"
+    r"|fournisseur|donneur d['’]ordre|sous-traitant|cabinet|enseigne|marque|application|appli|logiciel|fichier"
+    r"|teleservice|plateforme|site|editeur|transporteur|employer|company|firm|bank|insurer|provider|contractor"
+    r"|subcontractor|supplier|agency|software|platform|website|landlord|operator|brand|retailer|chain|carrier"
+    r"|housing association|coach company|caterer|traiteur"
+)
+# "<noun> [one or two words] c'est|is <name>", "<noun> [an adjective] <name>", "chez|at <name>" after work words
+_ORG_BEFORE = re.compile(
+    rf"(?<![\w'’-])(?:{_ORG_NOUNS})(?:[ \t]+(?!de\b|du\b|des\b|d['’]|of\b)[\w'’-]+){{0,2}}[ \t]+"
+    rf"(?:c['’]est|c est|est|is|was|called|named|nomme|nommee|appelee?|:)[ \t]+(?:(?:la|le|les|l['’]|the)[ \t]*)?$"
+    rf"|(?<![\w'’-])(?:{_ORG_NOUNS})(?:[ \t]+(?!de\b|du\b|des\b|d['’]|of\b)[a-z'’-]+)?[ \t]+$"
+    rf"|(?<![\w'’-])(?:interim|travaille|travaillait|embauchee?|recrutee?|salariee?|cdd|cdi|stage|works|worked|employed"
+    rf"|job|contract)[ \t]+(?:[\w'’-]+[ \t]+)?(?:chez|at|for|with)[ \t]+$"
+    rf"|(?<![\w'’-])(?:site|appli|application|plateforme)[ \t]+(?:de|d['’]|of)[ \t]+[a-z'’ -]{{2,30}}?[ \t]+$"
+)
+_CIVILITY_JUST_BEFORE = re.compile(
+    r"(?:monsieur|madame|mademoiselle|m\.|mme|mlle|maitre|me|docteur|dr|mr|mrs|ms|miss|mx)[ \t]+$")
+_LOCATIVE = re.compile(r"(?<![\w'’-])(?:a|au|aux|en|vers|sur|pres de|de|du|in|at|to|from|near)[ \t]+$")
+_SAINT_PLACE = re.compile(r"(?:saint|sainte|st|ste|san|santa|sao)[- ][a-z]")
+
+
+def organisation_context(folded: str, start: int) -> bool:
+    """The words before ``start`` say that what follows is an organisation."""
+    window = folded[max(0, start - 60):start]
+    return _ORG_BEFORE.search(window) is not None and _CIVILITY_JUST_BEFORE.search(window) is None
+
+
+def place_or_institution(folded: str, start: int, end: int) -> bool:
+    """"à saint-pierre", "au greta de saint-paul"'s tail, "at Royal Prince Alfred", "royal bank of scotland"."""
+    span = folded[start:end]
+    before = folded[max(0, start - 24):start]
+    if span.startswith("royal ") or re.search(r"royal(?:[ \t]+[a-z]+)?[ \t]+$", before):
+        return True
+    return _SAINT_PLACE.match(span) is not None and _LOCATIVE.search(before) is not None

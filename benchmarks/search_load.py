@@ -146,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generator", choices=["go", "python"], default="go" if shutil.which("go") else "python",
                         help="what sends the requests once logged in: the compiled generator (benchmarks/loadgen, "
                              "default when go is installed) or Python threads with httpx")
+    parser.add_argument("--dump", type=Path, help="write every answered request (parameters, latency in ms) "
+                        "to this JSON file, for a look at which queries make the tail")
     parser.add_argument("--no-request-cache", action="store_true",
                         help="the app asks OpenSearch not to use its shard request cache "
                              "(VISIO_SEARCH_REQUEST_CACHE=false): every search computed afresh")
@@ -277,6 +279,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"CPU per request: app {app_cpu / answered * 1000:.1f} ms (uvicorn process tree), "
               f"load generator {client_cpu / answered * 1000:.1f} ms ({args.generator}, on the same cores)"
               + search_cpu)
+        if args.dump:  # a client's latencies line up with what it sent when none of its requests failed
+            args.dump.write_text(json.dumps([{"params": requests[x], "ms": ms} for n in range(len(clients))
+                                             if not errors[n] for x, ms in zip(sent[n], latencies[n], strict=False)]))
         positions = [x for per in sent for x in per]
         distinct = len({tuple(sorted(requests[x].items())) for x in positions})
         line = f"query mix: {distinct:,} distinct requests among the {len(positions):,} sent"

@@ -97,3 +97,13 @@ def test_freephone_helplines_stay(lang: str, text: str, number: str) -> None:
 ])
 def test_a_number_said_to_be_someones_is_redacted(lang: str, text: str, number: str) -> None:
     assert _covered(text, number, lang)
+
+
+@pytest.mark.parametrize(("lang", "text", "kept"), [
+    ("fr", "il est suivi au cmpp de villeurbanne depuis septembre", "villeurbanne"),
+    ("fr", "la caf de la gironde a suspendu le versement", "gironde"),
+    ("en", "the letter from the tribunal judiciaire de nanterre arrived", "nanterre"),
+    ("fr", "on a saisi la mairie de saint-malo pour l'acte", "saint-malo"),
+])
+def test_a_public_body_and_its_town_are_no_person(lang: str, text: str, kept: str) -> None:
+    assert not _touched(text, kept, lang)

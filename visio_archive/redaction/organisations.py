@@ -30,6 +30,17 @@ _ORG_BEFORE = re.compile(
 _CIVILITY_JUST_BEFORE = re.compile(
     r"(?:monsieur|madame|mademoiselle|m\.|mme|mlle|maitre|me|docteur|dr|mr|mrs|ms|miss|mx)[ \t]+$")
 _LOCATIVE = re.compile(r"(?<![\w'’-])(?:a|au|aux|en|vers|sur|pres de|de|du|in|at|to|from|near)[ \t]+$")
+# A public body or service and the town it serves ("le cmp de montreuil", "la mdph de mayotte", "le tribunal
+# judiciaire de bonneville", "la mairie de saint-brieuc"): the town is no surname there.
+_INSTITUTIONS = (
+    r"tribunal(?: judiciaire| administratif| de commerce)?|cour d['’]appel|mairie|prefecture|sous-prefecture"
+    r"|conseil (?:departemental|regional|municipal)|agence|academie|rectorat|universite|barreau|gendarmerie"
+    r"|commissariat|brigade|hopital|centre hospitalier|chu|ch|ehpad|cmp|cmpp|mdph|caf|cpam|cgss|carsat|greta|scec"
+    r"|cci|cma|spip|ase|pmi|ccas|urssaf|dgfip|sie|sip|ddets|dreets|ars|crous|college|lycee|ecole|service|direction"
+    r"|antenne|permanence|maison|centre|bureau|office|guichet|france travail|pole emploi|mission locale"
+)
+_INSTITUTION_THEN_TOWN = re.compile(rf"(?:{_INSTITUTIONS})[ \t]+(?:de|du|d['’])[ \t]*[a-z]")
+_INSTITUTION_BEFORE = re.compile(rf"(?<![\w'’-])(?:{_INSTITUTIONS})[ \t]+$")
 _SAINT_PLACE = re.compile(r"(?:saint|sainte|st|ste|san|santa|sao)[- ][a-z]")
 
 
@@ -44,5 +55,8 @@ def place_or_institution(folded: str, start: int, end: int) -> bool:
     span = folded[start:end]
     before = folded[max(0, start - 24):start]
     if span.startswith("royal ") or re.search(r"royal(?:[ \t]+[a-z]+)?[ \t]+$", before):
+        return True
+    if _INSTITUTION_THEN_TOWN.match(span) or (re.match(r"(?:de|du|d['’])[ \t]*[a-z]", span)
+                                              and _INSTITUTION_BEFORE.search(folded, max(0, start - 40), start)):
         return True
     return _SAINT_PLACE.match(span) is not None and _LOCATIVE.search(before) is not None

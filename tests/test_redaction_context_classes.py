@@ -107,3 +107,26 @@ def test_a_number_said_to_be_someones_is_redacted(lang: str, text: str, number: 
 ])
 def test_a_public_body_and_its_town_are_no_person(lang: str, text: str, kept: str) -> None:
     assert not _touched(text, kept, lang)
+
+
+@pytest.mark.parametrize(("lang", "text", "name"), [
+    ("en", "hope from housing said the flat is ready", "hope"),
+    ("en", "so mark from the council rang this morning", "mark"),
+    ("en", "her brother tayo is staying with them", "tayo"),
+    ("en", "their neighbour morwenna has a spare key", "morwenna"),
+    ("en", "that's the okonjo household on the second floor", "okonjo"),
+    ("en", "the placement is with a foster family the pembertons for now", "pembertons"),
+    ("en", "our contact there is frau albrecht in the registry", "albrecht"),
+    ("fr", "on a eu signora bellucci au téléphone ce matin", "bellucci"),
+])
+def test_names_said_with_their_relation_or_origin(lang: str, text: str, name: str) -> None:
+    assert _covered(text, name, lang)
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "hope from the start was that it would settle"),
+    ("en", "the whole family is moving to the coast"),
+    ("en", "The Smith Family paid for the uniforms"),
+])
+def test_relation_words_without_a_name_stay(lang: str, text: str) -> None:
+    assert [e for e in detect(text, lang=lang) if e.label == "PERSON"] == []

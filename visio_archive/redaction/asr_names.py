@@ -401,6 +401,11 @@ _ASKED_RE = re.compile(
     r"|if)[ \t]+you\b|you['’](?:ve|re|ll|d)\b|tu[ \t]+(?:peux|pourrais|veux|vas|as|nous|me)\b|t['’]as\b"
     r"|vous[ \t]+(?:pouvez|pourriez|voulez|avez)\b|on[ \t]+(?:reprend|commence|continue|passe|y va)\b)")
 _PAST_SUBJECT_RE = re.compile(_CLAUSE_OPEN + r"([a-z][\w'-]+)[ \t]+([a-z]+)\b")
+_FROM_SAID_RE = re.compile(
+    _CLAUSE_OPEN + r"([a-z][\w'-]+)[ \t]+from[ \t]+(?:the[ \t]+)?([a-z][\w'-]*)(?:[ \t]+[a-z][\w'-]*){0,3}?[ \t]+"
+    r"(?:said|says|told|tells|asked|asks|wrote|writes|emailed|rang|called|phoned|confirmed|confirms|agrees|agreed"
+    r"|mentioned|thinks|reckons|wants|will|would|can|could|has|had|is|was)(?![\w'’])")
+_NOT_A_BODY = frozenset("start beginning outset top bottom now then here there today yesterday day time way".split())
 _AFTER_VOCATIVE = re.compile(r"[ \t]+(?:so|and|um|uh|euh|alors|donc|bon)(?![\w'’])")
 _TAG_END = re.compile(r"[ \t]*(?:[,.;:!?…]|$|(?:oui|yes|yeah|non|no)(?![\w'’]))")
 _NAME_GIVEN_CUE = re.compile(
@@ -434,6 +439,12 @@ def vocative_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
         # a first name does ("hope said no" stays ambiguous: left as words)
         t = _WORD.match(text, m.start(1))
         if t is not None and m.group(1) in ("will", "may") and m.group(1) in names and m.group(2) in _EN_HUMAN_VERBS:
+            out.append(_context_person(t))
+    for m in _FROM_SAID_RE.finditer(folded):
+        # "will from pharmacy said", "hope from the refugee council agrees", "april from the school says":
+        # someone from somewhere says something
+        t = _WORD.match(text, m.start(1))
+        if t is not None and m.group(1) in names and m.group(1) not in _NEVER and m.group(2) not in _NOT_A_BODY:
             out.append(_context_person(t))
     for m in _TAG_CUE.finditer(folded):
         t = _WORD.match(text, m.end())

@@ -22,7 +22,8 @@ WORDS: tuple[str, ...] = (
     "monsieur", "madame", "mademoiselle", "messieurs", "mesdames", "mesdemoiselles", "maitre", "docteur",
     "docteure", "professeur", "professeure", "monseigneur",
     "mister", "missus", "miss", "madam", "doctor", "professor", "sir",
-    "herr", "frau", "meneer", "mevrouw",
+    "herr", "frau", "meneer", "mevrouw", "mijnheer",
+    "signor", "signore", "signora", "senor", "senora", "senhor", "senhora", "pani",
 )
 # Abbreviations (without their dot).
 ABBREVIATIONS: tuple[str, ...] = (
@@ -35,7 +36,7 @@ CIVILITIES: tuple[str, ...] = WORDS + ABBREVIATIONS
 CIVILITY_ALT = "|".join(sorted(CIVILITIES, key=len, reverse=True))
 
 _NEEDS_DOT = frozenset(("m", "mm"))
-_NEEDS_CAPITAL = frozenset(("me", "mr", "mrs", "ms", "mx", "miss", "sir", "herr", "frau"))
+_NEEDS_CAPITAL = frozenset(("me", "mr", "mrs", "ms", "mx", "miss", "sir"))
 
 
 def needs_dot(civ: str) -> bool:

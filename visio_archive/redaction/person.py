@@ -688,7 +688,12 @@ _EN_CUE_RE = re.compile(
     r"hand over to|handing over to|over to|pass it to|spoke with|spoke to|talked to|talking to|met|ask|asked|"
     r"as|according to|cc|copied|copy|ping|email|emailed|call|called|ring|rang|reach|text|texted|message|messaged|"
     r"phone|phoned|contact|contacted|ask for|speak to|speak with|talk with|invite|invited|loop in|"
-    r"joined by|welcome|meet|dear|and then|then)"
+    r"joined by|welcome|meet|dear|and then|then"
+    # kinship and other relations: "his sister faduma is in leicester", "her neighbour isobel has a key"
+    r"|(?:his|her|their|my|your|our)[ \t]+(?:sister|brother|son|daughter|wife|husband|partner|mother|father|mum|mom"
+    r"|dad|cousin|uncle|aunt|auntie|niece|nephew|grandson|granddaughter|grandmother|grandfather|gran|nan|stepson"
+    r"|stepdaughter|stepfather|stepmother|fiance|fiancee|neighbour|neighbor|carer|friend|flatmate|ex-partner"
+    r"|ex-husband|ex-wife|boyfriend|girlfriend|brother-in-law|sister-in-law|son-in-law|daughter-in-law))"
     r"(?=,?[ \t])"
 )
 _EN_SUBJECT_RE = re.compile(
@@ -790,10 +795,33 @@ def _possessive_name(text: str, folded: str, start: int, ftok: str, common: Cont
 _EN_FAMILY_POSSESSIVE = re.compile(r"(?<![\w'’])(?:the[ \t]+)([^\W\d_][\w-]{2,})s['’](?![\w'’])")
 
 
+# "the washington family", "the dela cruz household", "the hendersons at …" (after "host family"): a family
+# named by its surname; "the host family", "the whole family" are words.
+_EN_FAMILY_NOUN = re.compile(r"(?<![\w'’])the[ \t]+((?:[^\W\d_][\w'’-]+[ \t]+){1,2}?)(?:family|families|household"
+                             r"|twins|kids|children)(?![\w'’])")
+_EN_FAMILY_PLURAL = re.compile(r"(?:family|families|household|carers|foster carers|hosts)[ \t]+(?:is|are|was|were|,)?"
+                               r"[ \t]*the[ \t]+([^\W\d_][\w'’-]+s)(?![\w'’])")
+
+
 def en_family_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
     """"the hendersons' file", "The Kowalczyks' application": a plural possessive of a word no English
-    dictionary knows is a family."""
+    dictionary knows is a family; so is "the washington family" and "a host family the hendersons"."""
     out: list[Entity] = []
+    for m in _EN_FAMILY_NOUN.finditer(folded):
+        words = m.group(1).split()
+        if text[m.end() - 1:m.end()].isupper() or text[m.end(1)].isupper():
+            continue  # "The Smith Family" (a charity), "the Kennedy Foundation": a body's title-case name
+        if any(w in EN_STOP or w in NON_NAMES or w in TITLES or w in NUMBER_WORDS or (
+                en_known(w, common) and w not in FIRST_NAMES and not text[m.start(1)].isupper()) for w in words):
+            continue
+        s, e = m.start(1), m.start(1) + len(m.group(1).rstrip())
+        out.append(Entity(start=s, end=e, label="PERSON", text=text[s:e], score=0.6, source="context"))
+    for m in _EN_FAMILY_PLURAL.finditer(folded):
+        stem = m.group(1)[:-1]
+        if stem in EN_STOP or en_known(stem, common) or en_known(m.group(1), common):
+            continue
+        out.append(Entity(start=m.start(1), end=m.end(1), label="PERSON", text=text[m.start(1):m.end(1)],
+                          score=0.6, source="context"))
     for m in _EN_FAMILY_POSSESSIVE.finditer(folded):
         stem = m.group(1)
         if (stem in EN_STOP or stem in NON_NAMES or stem in TITLES or en_known(stem, common)

@@ -130,3 +130,20 @@ def test_names_said_with_their_relation_or_origin(lang: str, text: str, name: st
 ])
 def test_relation_words_without_a_name_stay(lang: str, text: str) -> None:
     assert [e for e in detect(text, lang=lang) if e.label == "PERSON"] == []
+
+
+def test_a_number_on_file_after_its_cue_is_still_one() -> None:
+    text = "SSN on file 512-44-1938, address unchanged."
+    # 512-44-1938 also reads as an Austin phone number: the cue and the 3-2-4 grouping make it the SSN
+    assert [(e.label, e.text) for e in detect(text, lang="en") if e.label in ("NIR", "PHONE")] == [
+        ("NIR", "512-44-1938")]
+    assert [e.label for e in detect("the SSN was 666-12-3456 on the form", lang="en")] != ["NIR"]  # never issued
+
+
+@pytest.mark.parametrize(("lang", "text", "kept"), [
+    ("en", "moved from Naas, Co. Kildare to the city", "Kildare"),
+    ("en", "copy to PALS and the ward manager, cc PALS", "PALS"),
+    ("en", "her email is tom dot reilly at gmail dot com i'll send it", "i'll"),
+])
+def test_counties_acronyms_and_contractions_are_no_names(lang: str, text: str, kept: str) -> None:
+    assert not _touched(text, kept, lang)

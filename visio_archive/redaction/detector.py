@@ -228,6 +228,9 @@ def _english_place_word(text: str, folded: str, e: Entity) -> bool:
     return False
 
 
+_CONTRACTION = re.compile(r"(?:i|you|we|they|he|she|it|that|there|who)['’](?:ll|m|re|ve|d|s)")
+
+
 def _code_or_acronym(text: str, e: Entity) -> bool:
     """"2024-AUD", "PPRE", "MLA request": digits, or one word in capitals that no civility or first name
     introduces (the NER's guess; "M. DUPONT" and "Jean DUPONT" keep theirs)."""
@@ -236,7 +239,8 @@ def _code_or_acronym(text: str, e: Entity) -> bool:
     span = text[e.start:e.end]
     if any(c.isdigit() for c in span):
         return True
-    return (" " not in span and span.isupper() and len(span) <= 6 and e.source in ("ner", "shape", "lexicon")
+    return (" " not in span and span.isupper() and len(span) <= 6
+            and (e.source in ("ner", "shape", "lexicon") or (e.source == "context" and len(span) >= 3))
             and not re.search(rf"(?:{CIVILITY_ALT})\.?[ \t]+$", text[max(0, e.start - 12):e.start], re.IGNORECASE))
 
 
@@ -428,7 +432,9 @@ class Detector:
                             or letter_label(folded, x.start, x.end)))]
                 ents += spelled_names(text, folded, [(x.start, x.end) for x in ents if x.label == "PERSON"])
                 ents += repeated_names(text, folded, ents, self.common, self.lang)
-            results.append(merge_entities(text, ents))
+            # "i'll", "we're": a pronoun's contraction is never a name, whichever rule proposed a piece of it
+            results.append([x for x in merge_entities(text, ents)
+                            if not (x.label == "PERSON" and _CONTRACTION.fullmatch(folded, x.start, x.end))])
         return results
 
 

@@ -56,6 +56,8 @@ def place_or_institution(folded: str, start: int, end: int) -> bool:
     before = folded[max(0, start - 24):start]
     if span.startswith("royal ") or re.search(r"royal(?:[ \t]+[a-z]+)?[ \t]+$", before):
         return True
+    if re.search(r"(?<![\w'’])(?:co\.|county)[ \t]*$", before):
+        return True  # "Co. Kildare", "county tyrone": an Irish or British county
     if _INSTITUTION_THEN_TOWN.match(span) or (re.match(r"(?:de|du|d['’])[ \t]*[a-z]", span)
                                               and _INSTITUTION_BEFORE.search(folded, max(0, start - 40), start)):
         return True

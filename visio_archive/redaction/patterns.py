@@ -412,7 +412,7 @@ _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 # Words that make a number something other than a person's: the closer of cue and veto wins.
 _CONTACT_VETO = re.compile(
     _NEG_CTX.pattern[:-1] + r"|agrement|appel d'offres|appel d offres|appel a projets|d'ordre|\bordre\b|"
-    r"\bcase\b|\bbill\b|invoice|\border\b|reference|\bsection\b|\bclause\b|\bfile\b|budget|\bplan\b|"
+    r"\bcase\b|\bbill\b|invoice|\border\b|reference|\bsection\b|\bclause\b|(?<!on )\bfile\b|budget|\bplan\b|"
     r"montant|somme|\btotal\b|\bprix\b|\bcout|\bamount\b|\bsum\b|\bprice\b|\bcost|resultat|\bcharges?\b|"
     r"compte (?:administratif|financier|de gestion|de resultat|rendu)|compte-rendu|\bvaut\b|\bworth\b|"
     r"\bagreement\b|\bconvention\b|\bcontrat\b|\bcontract\b|\bprojet\b|\bproject\b|\brecepisse\b|\breceipt\b|"
@@ -570,6 +570,21 @@ def _phone_introduced(folded: str, start: int) -> bool:
 # 3949"), they are two numbers, not the groups of one identifier.
 _SERVICE_NUMBERS = re.compile(r"1[0-9]{2}|116[0-9]{3}|3[0-9]{3}")
 _EMERGENCY = frozenset("15 17 18 112 114 115 119 191 196 197 3919 3949 999 911 000 110 113 118".split())
+
+
+# US Social Security number (SSA): area 001-899 but not 666, group 01-99, serial 0001-9999, written 3-2-4, a
+# grouping no phone plan uses; with its cue ("SSN", "social security") it is the person's, whatever else reads it.
+_SSN_RE = re.compile(r"(?<![\w-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\w-])")
+_SSN_CUE = re.compile(r"(?<![\w'’])(?:ssn|social security|social-security|soc\. sec\.)(?![\w'’])[^.;!?\n]{0,40}$")
+
+
+def _us_social_security(text: str, folded: str, ents: list[Entity]) -> list[Entity]:
+    found = [m for m in _SSN_RE.finditer(folded) if _SSN_CUE.search(folded, max(0, m.start() - 60), m.start())]
+    if not found:
+        return ents
+    kept = [e for e in ents if not any(e.start < m.end() and m.start() < e.end for m in found)]
+    return kept + [Entity(start=m.start(), end=m.end(), label="NIR", text=text[m.start():m.end()], score=1.0,
+                          source="pattern") for m in found]
 
 
 # Freephone and shared-cost ranges of the national plans (Ofcom 080/0500, ComReg 1800/1850/1890, ACMA 1800/1300
@@ -1076,6 +1091,7 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
         # a span another recognizer already holds whole adds nothing
         out += [e for e in extra if not any(x.start <= e.start and e.end <= x.end for x in out)]
     out = _uk_insurance_numbers(text, f, out)
+    out = _us_social_security(text, f, out)
     out = [e for e in out if not (e.label == "PHONE" and _toll_free(text, f, e, lang))]
     # Each grammar runs on every meeting: a French address read out in an English meeting, a British one in
     # a French meeting, a Portuguese or Polish one in either. The other language's grammar only where its

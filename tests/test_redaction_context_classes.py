@@ -147,3 +147,12 @@ def test_a_number_on_file_after_its_cue_is_still_one() -> None:
 ])
 def test_counties_acronyms_and_contractions_are_no_names(lang: str, text: str, kept: str) -> None:
     assert not _touched(text, kept, lang)
+
+
+def test_a_spoken_nir_and_its_key_after_the_word_cle_are_one_number() -> None:
+    # 1 52 03 75 116 234, key 97 - (1520375116234 mod 97) = 53, read in hundreds then "clé cinquante-trois"
+    text = ("son numéro de sécu c'est un cinquante-deux zéro trois soixante-quinze cent seize deux cent "
+            "trente-quatre clé cinquante-trois voilà")
+    nirs = [e for e in detect(text, lang="fr") if e.label == "NIR"]
+    assert [(e.text, e.score) for e in nirs] == [(
+        "un cinquante-deux zéro trois soixante-quinze cent seize deux cent trente-quatre clé cinquante-trois", 1.0)]

@@ -286,6 +286,24 @@ def find_numbers(text: str, folded: str | None = None, lang: str = "fr",
     return [e for e in out if not (e.label == "PHONE" and _reference_number(text, e.start))]
 
 
+_KEY_GAP = re.compile(r"[ \t,]*(?:cle|clef|key)[ \t:,]*")
+
+
+def _join_nir_keys(folded: str, runs: list[list[Unit]]) -> list[list[Unit]]:
+    """"… trois cent quatre-vingt-trois cent quatre clé zéro huit": the thirteen digits of a NIR and, after
+    "clé", its two-digit key are one number (the word splits them into two runs)."""
+    out: list[list[Unit]] = []
+    for run in runs:
+        prev = out[-1] if out else None
+        if (prev is not None and _KEY_GAP.fullmatch(folded, prev[-1].end, run[0].start)
+                and len("".join(u.digits for u in prev if u.is_number)) == 13
+                and len("".join(u.digits for u in run if u.is_number)) == 2):
+            out[-1] = prev + run
+        else:
+            out.append(run)
+    return out
+
+
 def _find_numbers(text: str, f: str, runs: list[list[Unit]]) -> list[Entity]:
     out: list[Entity] = []
     for run in runs:
@@ -1085,7 +1103,7 @@ def _complements_after(folded: str, end: int, rx: re.Pattern[str]) -> int:
 def find_structured(text: str, folded: str | None = None, lang: str = "fr",
                     common: Container[str] | None = None) -> list[Entity]:
     f = folded if folded is not None else fold(text)
-    runs = numeric_runs(text, f, lang=lang)
+    runs = _join_nir_keys(f, numeric_runs(text, f, lang=lang))
     out = find_emails(text) + find_numbers(text, f, lang, runs)
     for extra in (find_written_ibans(text, f), find_contact_numbers(text, f, lang, common, runs)):
         # a span another recognizer already holds whole adds nothing

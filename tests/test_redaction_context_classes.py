@@ -156,3 +156,17 @@ def test_a_spoken_nir_and_its_key_after_the_word_cle_are_one_number() -> None:
     nirs = [e for e in detect(text, lang="fr") if e.label == "NIR"]
     assert [(e.text, e.score) for e in nirs] == [(
         "un cinquante-deux zéro trois soixante-quinze cent seize deux cent trente-quatre clé cinquante-trois", 1.0)]
+
+
+@pytest.mark.parametrize(("lang", "text", "kept"), [
+    ("en", "the workshop is in the jean-claude juncker building on level two", "juncker"),
+    ("en", "the flags go up for st piran's day in cornwall", "piran"),
+    ("en", "he's a pupil at st aidan's primary near the docks", "aidan"),
+    ("en", "the sir wilfrid p laurier building is closed", "laurier"),
+])
+def test_buildings_schools_and_saints_days_are_no_persons(lang: str, text: str, kept: str) -> None:
+    assert not _touched(text, kept, lang)
+
+
+def test_a_surname_that_is_a_kind_word_given_as_a_name_stays_a_name() -> None:
+    assert _covered("my name is min-jun park and i'm calling about my visa", "min-jun park", "en")

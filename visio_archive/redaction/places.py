@@ -51,7 +51,7 @@ _EN_KINDS = frozenset("""
 hospital college university school academy institute foundation center centre station airport memorial library
 room hall building stadium arena park square bridge street avenue road boulevard lane drive prize museum gallery
 theatre theater tower house court clinic infirmary observatory laboratory lab auditorium chapel cathedral church
-chair terminal programme program fellowship scholarship
+chair terminal programme program fellowship scholarship primary secondary day
 """.split())
 _EN_STOP = frozenset("""the a an of at in on to for from with by and or is was are were be been our their my your
 his her its this that these those near into onto via""".split())
@@ -173,6 +173,10 @@ def _subject_after_place(text: str, folded: str, kind_start: int, name_start: in
     return first in _LOC_PREPS
 
 
+_NAME_GIVEN_BEFORE = re.compile(r"(?<![\w'’])(?:name is|name's|i'm|i am|this is|called|named|call me|it's)[ \t]+$")
+_SAINT_BEFORE = re.compile(r"(?<![\w'’])(?:st|saint)\.?[ \t]+$")
+
+
 def _english(text: str, folded: str, common: Container[str]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     toks = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
@@ -198,13 +202,24 @@ def _english(text: str, folded: str, common: Container[str]) -> list[tuple[int, 
             if ftok in PARTICLES and start is not None and ftok not in _EN_STOP:
                 k -= 1  # "charles de gaulle terminal", "van gogh museum": a particle inside the name
                 continue
-            if ftok in STOP or ftok in _EN_STOP or not ftok.replace(".", "").isalpha():
+            if (len(ftok) == 1 and ftok.isalpha() and k > 0 and start is not None
+                    and folded[toks[k - 1][0]:toks[k - 1][1]] in FIRST_NAMES):
+                k -= 1  # "sir john a macdonald building": a middle initial
+                continue
+            if ftok in STOP or ftok in _EN_STOP or not re.fullmatch(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?", ftok):
                 break
             if (ftok in _HONORIFICS or ftok.rstrip(".") in ("jr", "sr", "st") or ftok in FIRST_NAMES
                     or _namey(tok, ftok, common)):
                 start = a
             k -= 1
         before = text[toks[i - 1][0]:toks[i - 1][1]] if i > 0 else ""
+        if start is not None and _NAME_GIVEN_BEFORE.search(folded, 0, start):
+            continue  # "my name is seo-yeon park": a surname that is also a kind word, given as a name
+        if kind == "day":
+            saint = _SAINT_BEFORE.search(folded, 0, start) if start is not None else None
+            if saint is None and not (start is not None and re.match(r"(?:st|saint)\.?[ \t]", folded[start:s])):
+                continue  # only a saint's day ("st david's day", "saint patrick's day") is named after someone
+            start = saint.start() if saint is not None else start
         if start is not None and not (text[s:e].islower() and re.search(r"['’]s$", before)
                                       and any(c.isupper() for c in text[start:s])):
             # "Małgorzata's university address": a possessive before a lower-case kind in cased text is

@@ -67,3 +67,28 @@ def test_a_town_in_lower_case_text_is_one_word_unless_joined() -> None:
         "5 rue de la paix 75002 paris"]
     assert _addresses("au 4 rue de l'église 51000 châlons en champagne", "fr") == [
         "4 rue de l'église 51000 châlons en champagne"]
+
+
+@pytest.mark.parametrize(("lang", "text", "address"), [
+    ("en", "the meter at 22 Ntuli Road, KwaMashu, Durban 4360 was read twice", "22 Ntuli Road, KwaMashu, Durban 4360"),
+    ("en", "she lives at 6 Kowhai Street, Taita, Lower Hutt 5011 now", "6 Kowhai Street, Taita, Lower Hutt 5011"),
+    ("en", "forwarding address eleven protea avenue durbanville seven five five oh thanks",
+     "eleven protea avenue durbanville seven five five oh"),
+    ("en", "moved to 30 Hope Road, Kingston 10 last year", "30 Hope Road, Kingston 10"),
+    ("en", "Address: Flat 2, 48 The Parade, Leamington Spa CV32 4AT.",
+     "Flat 2, 48 The Parade, Leamington Spa CV32 4AT"),
+    ("en", "new address Prinsengracht 263-2, 1016 GV Amsterdam from May", "Prinsengracht 263-2, 1016 GV Amsterdam"),
+    ("en", "he stays at blk four five one jurong west street four two hash one one dash two two singapore six four "
+           "oh four five one", "blk four five one jurong west street four two hash one one dash two two singapore six "
+           "four oh four five one"),
+    ("en", "the address is 12 triq il-kbira attard a t d one two three four",
+     "12 triq il-kbira attard a t d one two three four"),
+    ("en", "relocated to 880 N. Lake Shore Drive, Unit 12B, Chicago, IL 60611",
+     "880 N. Lake Shore Drive, Unit 12B, Chicago, IL 60611"),
+])
+def test_more_national_orders(lang: str, text: str, address: str) -> None:
+    assert address in _addresses(text, lang)
+
+
+def test_a_count_after_a_town_is_no_postal_code() -> None:
+    assert _addresses("they sent 14 Mthembu Street, Umlazi 4031 kl of water", "en") == ["14 Mthembu Street, Umlazi"]

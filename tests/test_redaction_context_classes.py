@@ -170,3 +170,42 @@ def test_buildings_schools_and_saints_days_are_no_persons(lang: str, text: str, 
 
 def test_a_surname_that_is_a_kind_word_given_as_a_name_stays_a_name() -> None:
     assert _covered("my name is min-jun park and i'm calling about my visa", "min-jun park", "en")
+
+
+@pytest.mark.parametrize("number", ["T0312345B", "G1234567X"])
+def test_singapore_nric_and_fin_with_their_check_letter(number: str) -> None:
+    text = f"the applicant's card is {number} and the appointment is on Monday"
+    assert [(e.label, e.text) for e in detect(text, lang="en") if e.label == "NIR"] == [("NIR", number)]
+    wrong = number[:-1] + ("A" if number[-1] != "A" else "B")
+    assert "NIR" not in [e.label for e in detect(f"the applicant's card is {wrong} and the appointment", lang="en")]
+
+
+@pytest.mark.parametrize("number", ["A123456(3)", "WX654321(7)"])
+def test_hong_kong_identity_card_with_its_check_digit(number: str) -> None:
+    text = f"her HKID is {number} as printed"
+    assert [(e.label, e.text) for e in detect(text, lang="en") if e.label == "NIR"] == [("NIR", number)]
+    assert not _touched("the part A123456(4) is back-ordered", "A123456(4)", "en")
+
+
+def test_a_maltese_identity_card_number_after_its_cue() -> None:
+    assert _covered("his identity card number is 123456M and he lives in Sliema", "123456M", "en")
+    assert not _touched("the room 12M is upstairs", "12M", "en")
+
+
+@pytest.mark.parametrize(("lang", "text", "name"), [
+    ("en", "Action: K. de Vries to send the contract", "K. de Vries"),
+    ("en", "the tenant's daughter anjali is at school", "anjali"),
+    ("en", "they have two kids ayo and femi at home", "femi"),
+    ("fr", "les jumelles inaya et louna sont scolarisées", "inaya"),
+])
+def test_initials_with_particles_relations_and_coordinated_names(lang: str, text: str, name: str) -> None:
+    assert _covered(text, name, lang)
+
+
+@pytest.mark.parametrize(("lang", "text", "kept"), [
+    ("en", "ask sarah and everybody else on the list", "everybody"),
+    ("fr", "le gendarme martin et l'adjoint volontaire", "l'adjoint"),
+    ("en", "sarah and the team will finish it", "team"),
+])
+def test_words_joined_to_a_name_that_are_no_names(lang: str, text: str, kept: str) -> None:
+    assert not _touched(text, kept, lang)

@@ -29,12 +29,13 @@ _NUMW = "|".join(_NUM_WORDS)
 _SPOKEN = rf"(?:{_NUMW})(?:[ -](?:{_NUMW}|et|and))*"
 _ID = rf"(?:[a-z]?\d{{1,4}}[a-z]?\d?|[a-z](?![\w'’])|{_SPOKEN}(?:[ \t][a-z](?![\w'’]))?)"
 _SEP = r"[ \t]*[,;]?[ \t]*"
+_HID = rf"(?:\d{{1,4}}|(?:{_NUMW}|oh)(?:[ -](?:{_NUMW}|oh))*)"
 
 # Flat, floor, door, staircase: French, English, Nordic, Iberian, Italian, German, Dutch and Belgian words.
 _UNIT_WORD = (r"appartement|appart|appt|app\.?|apt\.?|apartment|flat|unit|suite|ste\.?|batiment|bat\.?|bloc|block"
               r"|escalier|esc\.?|entree|porte|boite|bte|bus|box|lgh|lagenhet|leil\.?|whg\.?|wohnung|piso|puerta|planta"
               r"|interno|int\.?|scala|piano|etage|floor|room|chambre|logement|lot|po box|p\.o\. box|bp|cs|case postale"
-              r"|postfach|apartado")
+              r"|postfach|apartado|blk")
 _SIDE = r"esquerdo|esquerda|direito|direita|izquierda|derecha|esq|dto|dta|izq|izda|dcha|dcho"
 _ORDINAL = (rf"(?:\d{{1,2}}(?:e|er|ere|eme|ieme|st|nd|rd|th)|[a-z]+iemes?|premier|premiere|first|second|third"
             rf"|fourth|fifth|ground|top|rez-de-chaussee|{_NUMW})")
@@ -46,6 +47,8 @@ _UNIT = re.compile(
     rf"(?![\w'’])"  # Iberian floors: "3.º Esq.", "4º B", "2.ª dta"
     rf"|\d{{1,2}}\.?[ \t]?(?:th|tv|mf|og|stock|sal)\.?(?![\w'’])"  # Danish "3. th", German "2. OG"
     rf"|(?:{_SIDE})\.?(?![\w'’])"
+    # Singapore units: "#07-143", "hash oh seven dash one four three"
+    rf"|(?:{_HID}[ \t]+)?(?:hash|\#)[ \t]?{_HID}[ \t]?(?:dash|-)[ \t]?{_HID}(?![\w'’])"
     rf"|(?:bis|ter|quater)(?![\w'’])|[a-h](?=[ \t]*[,;]))"  # "12 B, lgh 1102"
 )
 
@@ -62,7 +65,10 @@ _D = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
      r"|sixty|seventy|eighty|ninety)"
 # "s y twenty-three one q x", "c f one four six n n": a British postcode read out letter by letter
 _SPOKEN_UK = rf"(?:[a-z][ \t]){{1,2}}(?:{_D}[ \t]){{1,2}}(?:[a-z][ \t])?{_D}[ \t][a-z][ \t][a-z]"
-_STRONG = (rf"(?<![\w'’-])(?:{_UK}|{_EIRCODE}|{_CANADA}|{_SPOKEN_UK}"
+_D1 = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+# "s p b three four one eight" (Malta), "singapore four six oh two one eight": letters and digits read out
+_SPOKEN_CODE = rf"(?:[a-z][ \t]){{2,3}}(?:{_D1}[ \t]){{3}}{_D1}|singapore[ \t]+(?:(?:{_D1}[ \t]){{5}}{_D1}|\d{{6}})"
+_STRONG = (rf"(?<![\w'’-])(?:{_UK}|{_EIRCODE}|{_CANADA}|{_SPOKEN_UK}|{_SPOKEN_CODE}"
            rf"|(?:{'|'.join(_US_STATES)})[ \t]+\d{{5}}(?:-\d{{4}})?|(?:{'|'.join(_AU_STATES)})[ \t]+\d{{4}}"
            rf"|(?:{'|'.join(_CA_PROVINCES)})[ \t]+{_CANADA})(?![\w'’])")
 _STRONG_RE = re.compile(_STRONG)
@@ -76,7 +82,8 @@ the a an and or of to in on at for with from by is was are were be this that it 
 they he she i so but which who where when near um uh er euh ben bah hein alors donc mais et ou il elle on nous vous
 ils elles je c'est cest est qui que pour avec chez dans depuis pendant puis aussi since until then there here now
 today tomorrow yesterday demain hier aujourd'hui maintenant ici la-bas voila merci yeah yes no oui non ok okay
-not pas ne plus very tres just juste euros euro eur dollars dollar pounds livres francs personnes habitants
+not pas ne plus very tres just juste hmm hm mm erm like thanks thank please cheers merci
+euros euro eur dollars dollar pounds livres francs personnes habitants
 km kilometres metres heures minutes jours mois ans fois pour cent percent people years months days hours
 """.split())
 _MONTHS = frozenset("""janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre january
@@ -135,6 +142,29 @@ def _town(text: str, folded: str, pos: int, cased: bool, words: int = 3) -> int:
     return end
 
 
+_TOWN_BEFORE = re.compile(r"(?:,[ \t]*|[ \t])[^\W\d_][\w'’-]*$")
+
+
+def _loose_town_code(text: str, folded: str, pos: int, cased: bool) -> int:
+    """Up to three town words (lower case allowed) and then a code: "mission bay auckland one oh seven one"."""
+    p = pos
+    for _ in range(3):
+        t = re.compile(rf"[ \t]*,?[ \t]*({_TOWN_WORD})").match(text, p)
+        if t is None:
+            return pos
+        ft = folded[t.start(1):t.end(1)].rstrip(".")
+        if ft in _TOWN_STOP or ft in NUMBER_WORDS or ft in EN_NUMBER_WORDS or ft in _MONTHS or len(ft) < 3:
+            return pos
+        p = t.end(1)
+        code = _postcode_at(text, folded, p, cased)
+        if code is not None and code[1]:
+            return code[0]
+        tail = _CODE_AFTER_TOWN.match(folded, p)
+        if tail is not None and not tail.group(1) and not _QUANTITY_AFTER.match(folded, tail.end()):
+            return tail.end()
+    return pos
+
+
 def _postcode_at(text: str, folded: str, pos: int, cased: bool) -> tuple[int, bool] | None:
     """(end, strong) of a postal code right after ``pos``; a continental one needs a town after it."""
     m = re.compile(_SEP).match(folded, pos)
@@ -155,7 +185,7 @@ def extend_address(text: str, folded: str, e: Entity) -> Entity:
     for m in _STRONG_RE.finditer(folded, max(0, end - 12), min(len(folded), end + 12)):
         if m.start() < end < m.end():
             end = m.end()  # the grammar stopped inside a postal code ("… quebec j9h" of "j9h 3l2")
-    after_code = bool(re.search(rf"(?:\d{{4,5}}|{_STRONG}|{_SPOKEN})$", folded[e.start:e.end]))
+    after_code = bool(re.search(rf"(?:\d{{4,5}}|{_STRONG}|{_SPOKEN}|{_CONTINENTAL})$", folded[e.start:e.end]))
     after_town = bool(re.search(r"\d{4,5}[ \t]+[^\W\d_][\w'’-]*$", folded[e.start:e.end]))
     for _ in range(8):
         u = re.compile(_SEP + _UNIT.pattern).match(folded, end)
@@ -173,6 +203,15 @@ def extend_address(text: str, folded: str, e: Entity) -> Entity:
                 end, after_code, after_town = town, False, True
                 continue
         else:
+            tail = _CODE_AFTER_TOWN.match(folded, end) if text[end - 1:end].isalpha() else None
+            if tail is not None and not _QUANTITY_AFTER.match(folded, tail.end()) and (
+                    not tail.group(1) or cased) and _TOWN_BEFORE.search(folded, e.start, end):
+                end, after_code = tail.end(), True  # the grammar took the town: "…, Kingston" + " 6"
+                continue
+            loose = _loose_town_code(text, folded, end, cased)
+            if loose > end:
+                end, after_code = loose, True  # "… tamaki drive mission bay auckland one oh seven one"
+                continue
             # a town before its code: "…, Swansea SA2 8EJ", "… penparcau s y twenty-three one q x",
             # "…, Ottawa, ON K2P 0C2"
             town = _town(text, folded, end, cased)
@@ -181,6 +220,11 @@ def extend_address(text: str, folded: str, e: Entity) -> Entity:
                 code = _postcode_at(text, folded, province.end() if province else town, cased)
                 if code is not None and code[1]:
                     end, after_code = code[0], True
+                    continue
+                tail = _CODE_AFTER_TOWN.match(folded, town)
+                if tail is not None and not _QUANTITY_AFTER.match(folded, tail.end()) and (
+                        not tail.group(1) or (text[town - 1].isalpha() and cased)):
+                    end, after_code = tail.end(), True  # "…, Durban 4031", "… bellville seven five three oh"
                     continue
             join = _JOIN_NEXT.match(folded, end)
             if join is not None and after_town:
@@ -204,6 +248,11 @@ def extend_address(text: str, folded: str, e: Entity) -> Entity:
 
 _CEDEX = re.compile(r"[ \t]+cedex(?:[ \t]+\d{1,2})?(?![\w'’])")
 _CEDEX_NUMBER = re.compile(r"[ \t]+\d{1,2}(?![\w'’])")
+# a code after a town, where no national plan tells it apart: four or five digits, four digits read out, or a
+# city district in written text ("Kingston 6", "Dublin 2")
+_CODE_AFTER_TOWN = re.compile(rf"[ \t]+(?:\d{{4,5}}|(?:{_D1}[ \t]){{3}}{_D1}|(\d{{1,2}}))(?![\w'’.,/-]?\d)(?![\w'’])")
+_QUANTITY_AFTER = re.compile(r"[ \t]*(?:%|€|\$|£|kl\b|km\b|kg\b|people|years?|times|hours?|days?|minutes?|euros?"
+                             r"|pounds?|dollars?|rand|percent|per cent|pm\b|am\b|h\b)")
 _PROVINCE = re.compile(r"[ \t]*\([^()\d]{2,25}\)")
 _JOIN_NEXT = re.compile(r"[ \t]+(?:sur|sous|en|les|im|am|an|der|bei|ob|upon|on|by)([ \t]+)(?=[^\W\d_])")
 # a flat or post-office box said before the street ("flat 2f1 9 marchmont crescent", "case postale 1842, chemin
@@ -263,6 +312,9 @@ def find_postcode_addresses(text: str, folded: str, taken: list[tuple[int, int]]
                 if not words:
                     if i > 0 and toks[i - 1].group() in _BOX_WORDS:
                         start = toks[i - 1].start()  # "BP 142, 97615 Pamandzi CEDEX"
+                    elif (cased and i > 0 and text[toks[i - 1].start()].isupper()
+                          and toks[i - 1].group() not in _WALK_STOP and not re.search(r"\d", toks[i - 1].group())):
+                        start = toks[i].start()  # "Ceintuurbaan 148-3, 1072 GC Amsterdam": the street before it
                     break  # else "siret 110 046 018 00013": digit groups, no street between
                 start = toks[i].start()
                 while i > 0 and _HOUSE.match(toks[i - 1].group()) and toks[i - 1].group() != ",":
@@ -272,6 +324,8 @@ def find_postcode_addresses(text: str, folded: str, taken: list[tuple[int, int]]
             if tok in _PLACE_WORDS:
                 start = toks[i].start()  # "section bois-riant 97130 …", "lieu-dit kerhuel 29820 …"
                 break
+            if tok == "the" and i > 0 and _HOUSE.match(toks[i - 1].group()):
+                continue  # "112 The Broadway"
             if tok.rstrip(".") in _WALK_STOP or tok in _MONTHS or (
                     re.search(r"\d", tok) and not _FLAT_CODE.fullmatch(tok)):
                 break

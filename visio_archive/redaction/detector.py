@@ -228,6 +228,33 @@ def _english_place_word(text: str, folded: str, e: Entity) -> bool:
     return False
 
 
+_COORD_AFTER = re.compile(r"[ \t]+(?:and|et|&)[ \t]+([^\W\d_][\w'’-]+)(?![\w'’-])")
+_COORD_BEFORE = re.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]+)[ \t]+(?:and|et|&)[ \t]+$")
+
+
+def coordinated_names(text: str, folded: str, ents: Sequence[Entity], common: Container[str],
+                      lang: str) -> list[Entity]:
+    """"the two kids tobi and kemi", "les frères kenzo et ethan": a word joined by "and"/"et" to a first name
+    is a name too, when it is a first name or no word of the dictionary."""
+    out: list[Entity] = []
+    for x in ents:
+        if x.label != "PERSON" or " " in x.text:
+            continue  # one first name on each side; "Marie Curie et Pierre" is for the other rules
+        for m in (_COORD_AFTER.match(folded, x.end), _COORD_BEFORE.search(folded, max(0, x.start - 40), x.start)):
+            if m is None:
+                continue
+            word = m.group(1)
+            raw = text[m.start(1):m.end(1)]
+            if (word in STOP or word in EN_STOP or word in NON_NAMES or word in TITLES or len(word) < 3
+                    or re.match(r"[ld]['’]", word) or word.endswith(("body", "one", "thing"))
+                    or (word in common and word not in FIRST_NAMES) or raw.lower() in common
+                    or (lang == "en" and en_known(raw, common) and word not in FIRST_NAMES)):
+                continue
+            out.append(Entity(start=m.start(1), end=m.end(1), label="PERSON", text=raw, score=0.6,
+                              source="context"))
+    return out
+
+
 _CONTRACTION = re.compile(r"(?:i|you|we|they|he|she|it|that|there|who)['’](?:ll|m|re|ve|d|s)")
 
 
@@ -430,6 +457,7 @@ class Detector:
                         and not (x.label == "PERSON" and x.source != "gazetteer" and (
                             organisation_context(folded, x.start) or place_or_institution(folded, x.start, x.end)
                             or letter_label(folded, x.start, x.end)))]
+                ents += coordinated_names(text, folded, ents, self.common, self.lang)
                 ents += spelled_names(text, folded, [(x.start, x.end) for x in ents if x.label == "PERSON"])
                 ents += repeated_names(text, folded, ents, self.common, self.lang)
             # "i'll", "we're": a pronoun's contraction is never a name, whichever rule proposed a piece of it

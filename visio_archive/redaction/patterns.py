@@ -412,7 +412,8 @@ uh um er erm ah oh hmm sorry no wait i mean again let me yeah yes okay ok like s
 _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("NIR", re.compile(r"secu\b|securite sociale|\bnir\b|\binsee\b|carte vitale|immatriculation|assure social"
                        r"|social security|national insurance|\bssn\b"
-                       r"|sozialversicherung|steuer-?id|steueridentifikationsnummer|\bbsn\b|burgerservicenummer")),
+                       r"|sozialversicherung|steuer-?id|steueridentifikationsnummer|\bbsn\b|burgerservicenummer"
+                       r"|\bnric\b|\bnin\b|\bhkid\b|identity card|\bid card\b|national id")),
     ("PAYMENT_CARD", re.compile(r"carte (?:bancaire|bleue|de credit|de paiement|visa|cb)|\bcb\b|\bvisa\b|mastercard"
                                 r"|maestro|american express|\bamex\b|\buatp\b|numero de (?:la )?carte|\bcarte\b"
                                 r"|credit card|debit card|\bcard\b")),
@@ -603,6 +604,42 @@ def _us_social_security(text: str, folded: str, ents: list[Entity]) -> list[Enti
     kept = [e for e in ents if not any(e.start < m.end() and m.start() < e.end for m in found)]
     return kept + [Entity(start=m.start(), end=m.end(), label="NIR", text=text[m.start():m.end()], score=1.0,
                           source="pattern") for m in found]
+
+
+# National identity cards whose number carries its own check: Singapore NRIC/FIN (ICA: weights 2 7 6 5 4 3 2,
+# +4 for T and G, check letter from the residue), Hong Kong HKID (weights 9..2 over letters A=10.., a missing
+# first letter as 36, check 11 - residue, 10 = A); a Maltese identity card number (digits and a letter) only
+# after its cue.
+_NRIC_RE = re.compile(r"(?<![\w-])([STFG])(\d{7})([A-Z])(?![\w-])")
+_HKID_RE = re.compile(r"(?<![\w-])([A-Z]{1,2})(\d{6})[ \t]?\(([0-9A])\)")  # written with its check in brackets
+_MT_ID_RE = re.compile(r"(?<![\w-])\d{1,7}[MGAPLHBZ](?![\w-])")
+_ID_CARD_CUE = re.compile(r"(?:id card|identity card|id number|identity number|karta|\bid\b)[^.;!?\n]{0,20}$",
+                          re.IGNORECASE)
+
+
+def _nric_ok(prefix: str, digits: str, letter: str) -> bool:
+    total = sum(int(d) * w for d, w in zip(digits, (2, 7, 6, 5, 4, 3, 2), strict=True)) + (
+        4 if prefix in "TG" else 0)
+    table = "JZIHGFEDCBA" if prefix in "ST" else "XWUTRQPNMLK"
+    return table[total % 11] == letter
+
+
+def _hkid_ok(letters: str, digits: str, check: str) -> bool:
+    values = ([36] if len(letters) == 1 else []) + [ord(c) - 55 for c in letters] + [int(d) for d in digits]
+    residue = sum(v * w for v, w in zip(values, range(9, 1, -1), strict=True)) % 11
+    expected = (11 - residue) % 11
+    return check == ("A" if expected == 10 else str(expected))
+
+
+def _national_ids(text: str, ents: list[Entity]) -> list[Entity]:
+    found = [(m.start(), m.end()) for m in _NRIC_RE.finditer(text) if _nric_ok(*m.groups())]
+    found += [(m.start(), m.end()) for m in _HKID_RE.finditer(text) if _hkid_ok(*m.groups())]
+    found += [(m.start(), m.end()) for m in _MT_ID_RE.finditer(text)
+              if _ID_CARD_CUE.search(text, max(0, m.start() - 40), m.start())]
+    if not found:
+        return ents
+    kept = [e for e in ents if not any(e.start < b and a < e.end for a, b in found)]
+    return kept + [Entity(start=a, end=b, label="NIR", text=text[a:b], score=1.0, source="pattern") for a, b in found]
 
 
 # Freephone and shared-cost ranges of the national plans (Ofcom 080/0500, ComReg 1800/1850/1890, ACMA 1800/1300
@@ -1110,6 +1147,7 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
         out += [e for e in extra if not any(x.start <= e.start and e.end <= x.end for x in out)]
     out = _uk_insurance_numbers(text, f, out)
     out = _us_social_security(text, f, out)
+    out = _national_ids(text, out)
     out = [e for e in out if not (e.label == "PHONE" and _toll_free(text, f, e, lang))]
     # Each grammar runs on every meeting: a French address read out in an English meeting, a British one in
     # a French meeting, a Portuguese or Polish one in either. The other language's grammar only where its
@@ -1178,7 +1216,7 @@ _EN_NUM = "|".join(sorted((w for w in EN_NUMBER_WORDS if w not in ("oh", "double
                           key=len, reverse=True))
 _EN_ADDR_RE = re.compile(
     rf"(?<![\w,.])(\d{{1,5}}[a-z]?|(?:{_EN_NUM})(?:[ -](?:{_EN_NUM}|hundred))*)[ \t]+"
-    rf"((?:(?:[^\W\d_][\w'’-]*|\d{{1,3}}(?:st|nd|rd|th))[ \t]+){{1,3}}?)(?:{_EN_STREET})\b\.?"
+    rf"((?:(?:[^\W\d_][\w'’-]*|[nsew]\.|\d{{1,3}}(?:st|nd|rd|th))[ \t]+){{1,3}}?)(?:{_EN_STREET})\b\.?"
     rf"(?:[ \t]+(?:nw|ne|sw|se|north|south|east|west)\b)?",
 )
 _EN_ADDR_STOP = frozenset("""the a an and or of to in on at for with from by is was are were be this that it its his her

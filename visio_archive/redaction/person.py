@@ -690,8 +690,8 @@ _EN_CUE_RE = re.compile(
     r"phone|phoned|contact|contacted|ask for|speak to|speak with|talk with|invite|invited|loop in|"
     r"joined by|welcome|meet|dear|and then|then"
     # kinship and other relations: "his sister faduma is in leicester", "her neighbour isobel has a key"
-    r"|(?:his|her|their|my|your|our)[ \t]+(?:sister|brother|son|daughter|wife|husband|partner|mother|father|mum|mom"
-    r"|dad|cousin|uncle|aunt|auntie|niece|nephew|grandson|granddaughter|grandmother|grandfather|gran|nan|stepson"
+    r"|(?:his|her|their|my|your|our|[a-z]+['’]s)[ \t]+(?:sister|brother|son|daughter|wife|husband|partner|mother"
+    r"|father|mum|mom|dad|cousin|uncle|aunt|auntie|niece|nephew|grandson|granddaughter|grandmother|grandfather|gran|nan|stepson"
     r"|stepdaughter|stepfather|stepmother|fiance|fiancee|neighbour|neighbor|carer|friend|flatmate|ex-partner"
     r"|ex-husband|ex-wife|boyfriend|girlfriend|brother-in-law|sister-in-law|son-in-law|daughter-in-law))"
     r"(?=,?[ \t])"
@@ -884,7 +884,8 @@ def en_first_names(text: str, folded: str, common: Container[str], extra: Contai
 # Written minutes name people by an initial and a surname ("Action: C. Okafor to call", "rapporteure S. Meunier"),
 # or, in French administrative style, by the surname in capitals before the first name ("TRAORÉ Fatoumata").
 _INITIAL_NAME = re.compile(
-    r"(?<![\w.&'’-])[A-Z]\.[ \t]?((?:Mac|Mc|O['’]|D['’])?[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?)(?![\w'’-])")
+    r"(?<![\w.&'’-])[A-Z]\.[ \t]?(?:(?:van|von|der|den|de|da|di|du|dos|le|la|ben|el|al|ter|ten)[ \t]+){0,2}"
+    r"((?:Mac|Mc|O['’]|D['’])?[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?)(?![\w'’-])")
 # "Annex B. Budget", "Plan A. Then", "vitamine D. Le": a letter that labels a thing, not an initial
 _LETTER_LABEL = re.compile(
     r"(?:annex|annexe|appendix|plan|option|grade|type|class|classe|part|partie|category|categorie|section|point"

@@ -275,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunk", type=int, default=2_000, help="documents per bulk request (default 2,000)")
     parser.add_argument("--keep", action="store_true", help="keep the indices afterwards")
     parser.add_argument("--reuse", action="store_true", help="skip loading: query indices kept by --keep")
-    parser.add_argument("--forcemerge", action="store_true", help="force-merge to 1 segment after loading")
+    parser.add_argument("--forcemerge", action="store_true",
+                        help="after loading, merge segments as the nightly flow does (index.compact)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--view", choices=["meetings", "passages", "both"], default="both",
                         help="meetings: grouped by meeting (the search page's default; collapse + inner hits); "
@@ -336,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
                 "participants": m["participants"], "segment_count": args.count // args.meetings,
             })
         if args.forcemerge:
-            client.indices.forcemerge(index=concrete, max_num_segments=1, request_timeout=3600)
+            index_mod.compact(client, args.prefix)  # what the nightly flow does once its meetings are in
         count = client.count(index=alias)["count"]
         print(f"indexed {done:,} segments ({failed} failed) in {load_s:.1f} s: "
               f"{done / load_s:,.0f} segments/s bulk, {done / total_s:,.0f} segments/s including the final refresh")

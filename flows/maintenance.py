@@ -68,6 +68,9 @@ def _rebuild(settings: Settings) -> dict[str, Any]:
     for kind, new_index in targets.items():
         index.swap_alias(client, index.alias_name(settings.index_prefix, kind), new_index)
     print(f"reindexed {len(meetings)} meetings, {segments_total} segments into {', '.join(targets.values())}")
+    # A rebuilt index holds one small segment per bulk batch: merge them before the day's searches.
+    for result in index.compact(client, settings.index_prefix):
+        print(f"{result.index}: {result.segments_before} -> {result.segments_after} Lucene segment(s)")
     return {"meetings": len(meetings), "segments": segments_total, "indices": targets}
 
 

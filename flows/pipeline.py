@@ -26,6 +26,7 @@ embedded one), or with ``VISIO_FANOUT=local``, they run every recording in their
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import tempfile
@@ -586,9 +587,34 @@ def _run_night(since: datetime | None, until: datetime | None) -> dict[str, Any]
     print(f"{len(pending)} new recording(s){window}; {done} already done; {skipped} quarantined")
     processed = _run_all(pending, settings)
     summary: dict[str, Any] = {"processed": processed, "already_done": done, "quarantined_skipped": skipped}
+    if DONE in processed.values():
+        summary["compacted"] = _compact_after_night()
     if any(outcome.startswith("failed") for outcome in processed.values()):
         raise RecordingsFailed(summary)
     return summary
+
+
+@task(name="compact-index", retries=2, retry_delay_seconds=[30, 120])
+def compact_index() -> list[dict[str, Any]]:
+    """Merge the indices' small segments of the night (``visio_archive.index.compact``)."""
+    from visio_archive import index
+
+    settings = get_settings()
+    results = index.compact(index.client_from_settings(settings), settings.index_prefix)
+    for result in results:
+        print(f"{result.index}: {result.segments_before} -> {result.segments_after} Lucene segment(s), "
+              f"{result.size_bytes / 1024**2:,.0f} MiB")
+    return [dataclasses.asdict(result) for result in results]
+
+
+def _compact_after_night() -> list[dict[str, Any]] | str:
+    # The night's meetings are already indexed and searchable: a merge that fails only leaves
+    # searches somewhat slower until the next night, so it is reported and does not fail the run.
+    try:
+        return compact_index()
+    except Exception as error:
+        get_run_logger().warning("index compaction failed (searches stay correct, only slower): %s", error)
+        return f"failed: {type(error).__name__}: {error}"
 
 
 @flow(name="nightly", log_prints=True)

@@ -123,6 +123,9 @@ def test_nightly_end_to_end(
     result = _run_nightly()
 
     assert result["processed"] == {FRENCH: "done", SAMPLE: "done", CORRUPT: "quarantined"}
+    # The night ends by merging the segments it wrote, one per meeting indexed, into one.
+    compacted = {entry["index"].split("-")[-2]: entry for entry in result["compacted"]}
+    assert compacted["segments"]["segments_before"] >= 2 and compacted["segments"]["segments_after"] == 1
     stats = archive_stats(flow_settings)
     assert (stats.recordings_done, stats.quarantined, stats.meetings_indexed) == (2, 1, 2)
     assert stats.segments_indexed > 5
@@ -170,9 +173,26 @@ def test_rerun_processes_nothing(flow_settings: Settings) -> None:
     before = archive_stats(flow_settings)
     result = _run_nightly()
     assert result["processed"] == {}
+    assert "compacted" not in result  # nothing written, nothing to merge
     assert (result["already_done"], result["quarantined_skipped"]) == (2, 1)
     assert archive_stats(flow_settings) == before
 
+
+
+def test_reindex_rebuilds_from_storage_and_compacts(flow_settings: Settings) -> None:
+    from flows.maintenance import reindex
+
+    before = archive_stats(flow_settings)
+    client = index.client_from_settings(flow_settings)
+    old_segments_index = index.current_index(client, flow_settings.index_prefix, "segments")
+    result = reindex()
+    assert result["meetings"] == before.meetings_indexed == 2
+    new_segments_index = index.current_index(client, flow_settings.index_prefix, "segments")
+    assert new_segments_index == result["indices"]["segments"] != old_segments_index
+    assert archive_stats(flow_settings) == before  # same meetings, same segments, from the stored artifacts
+    stats = client.indices.stats(index=new_segments_index, metric="segments")
+    assert stats["indices"][new_segments_index]["primaries"]["segments"]["count"] == 1
+    assert {segment["speaker"] for segment in _segments(flow_settings, SAMPLE)}  # still searchable
 
 def test_sigkill_during_indexing_then_rerun(
     flow_settings: Settings, french_meeting: SampleMeeting, tmp_path: Path

@@ -241,3 +241,22 @@ def test_rebuild_into_fresh_version(opensearch_client: Any, prefix: str) -> None
     assert opensearch_client.indices.exists(index=f"{prefix}-segments-v1")
     with pytest.raises(idx.IndexLayerError):
         idx.swap_alias(opensearch_client, idx.alias_name(prefix, "segments"), f"{prefix}-segments-v9")
+
+
+def test_compact_merges_the_nights_segments_and_keeps_every_document(opensearch_client: Any, prefix: str) -> None:
+    # Each meeting indexed with its own refresh leaves its own Lucene segment, as a night does.
+    for number in range(4):
+        meeting, segments = make_meeting(f"m-compact-{number}", TEXTS)
+        idx.index_meeting(opensearch_client, prefix, meeting, segments)
+    idx.delete_meeting(opensearch_client, prefix, "m-compact-3")  # an erased meeting: deleted documents
+    results = {result.index: result for result in idx.compact(opensearch_client, prefix)}
+    segments_result = results[f"{prefix}-segments-v1"]
+    assert segments_result.segments_before >= 3
+    assert segments_result.segments_after == 1
+    assert set(results) == {f"{prefix}-segments-v1", f"{prefix}-meetings-v1"}
+    assert idx.count_segments(opensearch_client, prefix) == 3 * len(TEXTS)
+    hits = idx.search_segments(opensearch_client, prefix, "électeurs", size=10)
+    assert sorted({hit.segment.meeting_id for hit in hits}) == ["m-compact-0", "m-compact-1", "m-compact-2"]
+    # Nothing left to merge: a second call changes nothing.
+    again = {result.index: result for result in idx.compact(opensearch_client, prefix)}
+    assert again[f"{prefix}-segments-v1"].segments_before == again[f"{prefix}-segments-v1"].segments_after == 1

@@ -438,6 +438,56 @@ def delete_prefix(client: OpenSearch, prefix: str) -> None:
             client.indices.delete_index_template(name=template_name(prefix, kind))
 
 
+# ---------------------------------------------------------------- compaction
+
+# Lucene's default ceiling for a merged segment (TieredMergePolicy max_merged_segment): merging past
+# it leaves segments the merge policy never touches again, so compaction stops at that size.
+_MAX_SEGMENT_BYTES = 5 * 1024**3
+
+
+@dataclass
+class CompactResult:
+    """What ``compact`` did to one index: its Lucene segments before and after, its size on disk."""
+
+    index: str
+    segments_before: int
+    segments_after: int
+    size_bytes: int
+
+
+def _segment_count(client: OpenSearch, index: str) -> tuple[int, int]:
+    """(searchable Lucene segments, store size in bytes) over the primaries of ``index``."""
+    stats = client.indices.stats(index=index, metric="segments,store")["indices"][index]["primaries"]
+    return int(stats["segments"]["count"]), int(stats["store"]["size_in_bytes"])
+
+
+def compact(client: OpenSearch, prefix: str, *, request_timeout: float = 3600.0) -> list[CompactResult]:
+    """Merge each index of ``prefix`` down to as few Lucene segments as the size allows.
+
+    A night of indexing leaves a segment index of many small segments (about one per refresh, merged
+    only lazily); every search visits each of them, and on a 2-core node 8 segments against 1 cost
+    a third more per grouped search (docs/benchmarks.md). The archive is written at night and read
+    by day, the case force-merge is meant for: the nightly flow calls this once its recordings are in.
+    One segment per 5 GiB of index, so no segment outgrows what the merge policy still merges later;
+    deleted documents (re-indexed or erased meetings) are dropped on the way. Searches keep being
+    answered during the merge; the call waits for it to end.
+    """
+    results = []
+    for kind in KINDS:
+        index = current_index(client, prefix, kind)
+        # Documents still in the indexing buffer are in no segment yet: a refresh first puts them in one.
+        client.indices.refresh(index=index)
+        before, size = _segment_count(client, index)
+        target = max(1, -(-size // _MAX_SEGMENT_BYTES))
+        if before > target:
+            client.indices.forcemerge(index=index, max_num_segments=target, request_timeout=request_timeout)
+            # Merged segments are searchable only after a refresh (the force-merge API leaves that out).
+            client.indices.refresh(index=index)
+        after, size = _segment_count(client, index)
+        results.append(CompactResult(index=index, segments_before=before, segments_after=after, size_bytes=size))
+    return results
+
+
 # ---------------------------------------------------------------- writes
 
 

@@ -70,7 +70,7 @@ def _rebuild(settings: Settings) -> dict[str, Any]:
     print(f"reindexed {len(meetings)} meetings, {segments_total} segments into {', '.join(targets.values())}")
     # A rebuilt index holds one small segment per bulk batch: merge them before the day's searches.
     for result in index.compact(client, settings.index_prefix):
-        print(f"{result.index}: {result.segments_before} -> {result.segments_after} Lucene segment(s)")
+        print(result.describe())
     return {"meetings": len(meetings), "segments": segments_total, "indices": targets}
 
 

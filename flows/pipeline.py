@@ -602,8 +602,7 @@ def compact_index() -> list[dict[str, Any]]:
     settings = get_settings()
     results = index.compact(index.client_from_settings(settings), settings.index_prefix)
     for result in results:
-        print(f"{result.index}: {result.segments_before} -> {result.segments_after} Lucene segment(s), "
-              f"{result.size_bytes / 1024**2:,.0f} MiB")
+        print(result.describe())
     return [dataclasses.asdict(result) for result in results]
 
 

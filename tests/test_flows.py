@@ -178,7 +178,6 @@ def test_rerun_processes_nothing(flow_settings: Settings) -> None:
     assert archive_stats(flow_settings) == before
 
 
-
 def test_reindex_rebuilds_from_storage_and_compacts(flow_settings: Settings) -> None:
     from flows.maintenance import reindex
 
@@ -193,6 +192,7 @@ def test_reindex_rebuilds_from_storage_and_compacts(flow_settings: Settings) -> 
     stats = client.indices.stats(index=new_segments_index, metric="segments")
     assert stats["indices"][new_segments_index]["primaries"]["segments"]["count"] == 1
     assert {segment["speaker"] for segment in _segments(flow_settings, SAMPLE)}  # still searchable
+
 
 def test_sigkill_during_indexing_then_rerun(
     flow_settings: Settings, french_meeting: SampleMeeting, tmp_path: Path

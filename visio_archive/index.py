@@ -454,8 +454,14 @@ class CompactResult:
     segments_after: int
     size_bytes: int
 
+    def describe(self) -> str:
+        return (
+            f"{self.index}: {self.segments_before} -> {self.segments_after} Lucene segment(s), "
+            f"{self.size_bytes / 1024**2:,.0f} MiB"
+        )
 
-def _segment_count(client: OpenSearch, index: str) -> tuple[int, int]:
+
+def _segments_and_size(client: OpenSearch, index: str) -> tuple[int, int]:
     """(searchable Lucene segments, store size in bytes) over the primaries of ``index``."""
     stats = client.indices.stats(index=index, metric="segments,store")["indices"][index]["primaries"]
     return int(stats["segments"]["count"]), int(stats["store"]["size_in_bytes"])
@@ -477,13 +483,14 @@ def compact(client: OpenSearch, prefix: str, *, request_timeout: float = 3600.0)
         index = current_index(client, prefix, kind)
         # Documents still in the indexing buffer are in no segment yet: a refresh first puts them in one.
         client.indices.refresh(index=index)
-        before, size = _segment_count(client, index)
+        before, size = _segments_and_size(client, index)
         target = max(1, -(-size // _MAX_SEGMENT_BYTES))
+        after = before
         if before > target:
             client.indices.forcemerge(index=index, max_num_segments=target, request_timeout=request_timeout)
             # Merged segments are searchable only after a refresh (the force-merge API leaves that out).
             client.indices.refresh(index=index)
-        after, size = _segment_count(client, index)
+            after, size = _segments_and_size(client, index)
         results.append(CompactResult(index=index, segments_before=before, segments_after=after, size_bytes=size))
     return results
 

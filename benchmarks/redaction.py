@@ -77,6 +77,7 @@ PARTS: dict[str, tuple[Path, str]] = {
     "meet7-fr": (ROOT / "benchmarks" / "data" / "redaction_meet7_fr.txt", "fr"),
     "meet7-en": (ROOT / "benchmarks" / "data" / "redaction_meet7_en.txt", "en"),
     "meet8-en": (ROOT / "benchmarks" / "data" / "redaction_meet8_en.txt", "en"),
+    "meet8-fr": (ROOT / "benchmarks" / "data" / "redaction_meet8_fr.txt", "fr"),
 }
 LABELS = ["PERSON", "EMAIL", "PHONE", "NIR", "IBAN", "PAYMENT_CARD", "ADDRESS"]
 TARGETS = {"EMAIL": 0.98, "PHONE": 0.98, "NIR": 0.98, "IBAN": 0.98, "PAYMENT_CARD": 0.98,

@@ -21,12 +21,13 @@ import re
 from visio_archive.models import Entity
 from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, fold
 
-__all__ = ["extend_address", "find_postcode_addresses", "join_addresses"]
+__all__ = ["extend_address", "find_cued_postcodes", "find_po_boxes", "find_postcode_addresses", "join_addresses",
+           "spoken_code_end"]
 
 _NUM_WORDS = sorted((NUMBER_WORDS | EN_NUMBER_WORDS) - {"a", "and", "et", "oh", "double", "triple", "un", "une"},
                     key=len, reverse=True)
 _NUMW = "|".join(_NUM_WORDS)
-_SPOKEN = rf"(?:{_NUMW})(?:[ -](?:{_NUMW}|et|and))*"
+_SPOKEN = rf"(?:{_NUMW})(?:[ -](?:{_NUMW}|et|and|oh))*"
 _ID = rf"(?:[a-z]?\d{{1,4}}[a-z]?\d?|[a-z](?![\w'’])|{_SPOKEN}(?:[ \t][a-z](?![\w'’]))?)"
 _SEP = r"[ \t]*[,;]?[ \t]*"
 _HID = rf"(?:\d{{1,4}}|(?:{_NUMW}|oh)(?:[ -](?:{_NUMW}|oh))*)"
@@ -35,7 +36,7 @@ _HID = rf"(?:\d{{1,4}}|(?:{_NUMW}|oh)(?:[ -](?:{_NUMW}|oh))*)"
 _UNIT_WORD = (r"appartement|appart|appt|app\.?|apt\.?|apartment|flat|unit|suite|ste\.?|batiment|bat\.?|bloc|block"
               r"|escalier|esc\.?|entree|porte|boite|bte|bus|box|lgh|lagenhet|leil\.?|whg\.?|wohnung|piso|puerta|planta"
               r"|interno|int\.?|scala|piano|etage|floor|room|chambre|logement|lot|po box|p\.o\. box|bp|cs|case postale"
-              r"|postfach|apartado|blk")
+              r"|postfach|apartado|blk|plot|section|station|stn\.?|p o box|p\. o\. box|post office box")
 _SIDE = r"esquerdo|esquerda|direito|direita|izquierda|derecha|esq|dto|dta|izq|izda|dcha|dcho"
 _ORDINAL = (rf"(?:\d{{1,2}}(?:e|er|ere|eme|ieme|st|nd|rd|th)|[a-z]+iemes?|premier|premiere|first|second|third"
             rf"|fourth|fifth|ground|top|rez-de-chaussee|{_NUMW})")
@@ -68,7 +69,11 @@ _SPOKEN_UK = rf"(?:[a-z][ \t]){{1,2}}(?:{_D}[ \t]){{1,2}}(?:[a-z][ \t])?{_D}[ \t
 _D1 = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 # "s p b three four one eight" (Malta), "singapore four six oh two one eight": letters and digits read out
 _SPOKEN_CODE = rf"(?:[a-z][ \t]){{2,3}}(?:{_D1}[ \t]){{3}}{_D1}|singapore[ \t]+(?:(?:{_D1}[ \t]){{5}}{_D1}|\d{{6}})"
-_STRONG = (rf"(?<![\w'’-])(?:{_UK}|{_EIRCODE}|{_CANADA}|{_SPOKEN_UK}|{_SPOKEN_CODE}"
+# Dublin's postal districts, written or said: "Dublin 18", "dublin six w", "dublin twenty four"
+_DUBLIN = (r"dublin[ \t]+(?:\d{1,2}w?|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+           r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[ -](?:one|two|three|four))?)"
+           r"(?:[ \t]w)?)")
+_STRONG = (rf"(?<![\w'’-])(?:{_UK}|{_EIRCODE}|{_CANADA}|{_SPOKEN_UK}|{_SPOKEN_CODE}|{_DUBLIN}"
            rf"|(?:{'|'.join(_US_STATES)})[ \t]+\d{{5}}(?:-\d{{4}})?|(?:{'|'.join(_AU_STATES)})[ \t]+\d{{4}}"
            rf"|(?:{'|'.join(_CA_PROVINCES)})[ \t]+{_CANADA})(?![\w'’])")
 _STRONG_RE = re.compile(_STRONG)
@@ -77,12 +82,54 @@ _CONTINENTAL = (r"(?<![\w'’./-])(?<!\d[ \t])(?:[a-z]{1,2}-)?"
                 r"(?:\d{5}|\d{4}-\d{3}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|\d{4}(?:[ \t]?[a-z]{2}(?![\w'’]))?)(?![\w'’-])")
 _CONTINENTAL_RE = re.compile(_CONTINENTAL)
 
+# The regions an English-speaking address names between its town and its code: US states, Australian states
+# and territories, Canadian provinces and territories, Irish and British counties ("county kerry", "co. cork").
+_REGION_NAMES = (
+    "alabama,alaska,arizona,arkansas,california,colorado,connecticut,delaware,florida,georgia,hawaii,idaho,illinois,"
+    "indiana,iowa,kansas,kentucky,louisiana,maine,maryland,massachusetts,michigan,minnesota,mississippi,missouri,"
+    "montana,nebraska,nevada,new hampshire,new jersey,new mexico,new york,north carolina,north dakota,ohio,oklahoma,"
+    "oregon,pennsylvania,rhode island,south carolina,south dakota,tennessee,texas,utah,vermont,virginia,washington,"
+    "west virginia,wisconsin,wyoming,"
+    "new south wales,victoria,queensland,tasmania,south australia,western australia,northern territory,"
+    "australian capital territory,"
+    "ontario,quebec,british columbia,alberta,manitoba,saskatchewan,nova scotia,new brunswick,"
+    "newfoundland and labrador,newfoundland,prince edward island,yukon,nunavut,northwest territories"
+).split(",")
+_REGION_ALT = "|".join(sorted(_REGION_NAMES, key=len, reverse=True))
+_REGION = re.compile(rf"[ \t]*,?[ \t]*(?:{_REGION_ALT}|(?:county|co\.?)[ \t]+[^\W\d_][\w'’-]*)(?![\w'’])")
+_CODE_TOKEN = re.compile(rf"[ \t]*(?:(?P<letter>[a-z])(?![\w'’])|(?P<digit>{_D}|\d{{1,3}})(?![\w'’]))")
+
+
+def spoken_code_end(folded: str, pos: int) -> int | None:
+    """End of a postal code read out letter by letter after ``pos``: "v nine two k x two eight" (an Eircode),
+    "m one h oh c three" (Canada), "d eighteen w two p five": four to nine letters and digit words, at least
+    two of each, no two letters in a row at its start ("a b" is no code)."""
+    p = re.compile(r"[ \t]*,?").match(folded, pos)
+    q = p.end() if p else pos
+    letters = digits = 0
+    end = None
+    kinds: list[str] = []
+    for _ in range(9):
+        m = _CODE_TOKEN.match(folded, q)
+        if m is None:
+            break
+        kinds.append("l" if m.group("letter") else "d")
+        letters += m.group("letter") is not None
+        digits += m.group("digit") is not None
+        q = m.end()
+        if len(kinds) >= 4 and letters >= 2 and digits >= 2:
+            end = q
+    if end is None or kinds[:2] == ["l", "l"] or (kinds[0] == "d" and kinds[1:3] == ["d", "d"]):
+        return None
+    return end
+
 _TOWN_STOP = frozenset("""
 the a an and or of to in on at for with from by is was are were be this that it its his her their our my your we you
 they he she i so but which who where when near um uh er euh ben bah hein alors donc mais et ou il elle on nous vous
 ils elles je c'est cest est qui que pour avec chez dans depuis pendant puis aussi since until then there here now
 today tomorrow yesterday demain hier aujourd'hui maintenant ici la-bas voila merci yeah yes no oui non ok okay
 not pas ne plus very tres just juste hmm hm mm erm like thanks thank please cheers merci
+sorry pardon actually right alright well anyway
 euros euro eur dollars dollar pounds livres francs personnes habitants
 km kilometres metres heures minutes jours mois ans fois pour cent percent people years months days hours
 """.split())
@@ -170,6 +217,9 @@ def _postcode_at(text: str, folded: str, pos: int, cased: bool) -> tuple[int, bo
     m = re.compile(_SEP).match(folded, pos)
     p = m.end() if m else pos
     s = _STRONG_RE.match(folded, p)
+    spoken = None if cased else spoken_code_end(folded, p)
+    if spoken is not None and (s is None or spoken > s.end()):
+        return spoken, True  # "v nine two k x two eight": an Eircode, longer than the British "v9 2kx" in it
     if s is not None and (not cased or text[p].isupper() or text[p].isdigit()):
         return s.end(), True
     c = _CONTINENTAL_RE.match(folded, p)
@@ -178,9 +228,11 @@ def _postcode_at(text: str, folded: str, pos: int, cased: bool) -> tuple[int, bo
     return None
 
 
-def extend_address(text: str, folded: str, e: Entity) -> Entity:
-    """``e`` (an ADDRESS) with the flat, postal code, town and country that follow it."""
-    cased = any(ch.isupper() for ch in e.text)
+def extend_address(text: str, folded: str, e: Entity, cased: bool | None = None) -> Entity:
+    """``e`` (an ADDRESS) with the flat, postal code, town and country that follow it; ``cased``: whether the
+    town is written with its capital (by default: whether ``e`` holds one)."""
+    if cased is None:
+        cased = any(ch.isupper() for ch in e.text)
     start, end = _extend_left(folded, e.start), e.end
     for m in _STRONG_RE.finditer(folded, max(0, end - 12), min(len(folded), end + 12)):
         if m.start() < end < m.end():
@@ -215,6 +267,15 @@ def extend_address(text: str, folded: str, e: Entity) -> Entity:
             # a town before its code: "…, Swansea SA2 8EJ", "… penparcau s y twenty-three one q x",
             # "…, Ottawa, ON K2P 0C2"
             town = _town(text, folded, end, cased)
+            region = _REGION.match(folded, town) if town > end else None
+            if region is not None:
+                town = region.end()  # "… dubbo new south wales", "… tralee county kerry", "… chicago illinois"
+                after_town = True
+                code = _postcode_at(text, folded, town, cased)
+                tail = _CODE_AFTER_TOWN.match(folded, town)
+                end = code[0] if code is not None else tail.end() if tail is not None else town
+                after_code = code is not None or tail is not None
+                continue
             if town > end:
                 province = _PROVINCE.match(folded, town)  # "Montréal (Québec) H2J 2L4"
                 code = _postcode_at(text, folded, province.end() if province else town, cased)
@@ -250,7 +311,8 @@ _CEDEX = re.compile(r"[ \t]+cedex(?:[ \t]+\d{1,2})?(?![\w'’])")
 _CEDEX_NUMBER = re.compile(r"[ \t]+\d{1,2}(?![\w'’])")
 # a code after a town, where no national plan tells it apart: four or five digits, four digits read out, or a
 # city district in written text ("Kingston 6", "Dublin 2")
-_CODE_AFTER_TOWN = re.compile(rf"[ \t]+(?:\d{{4,5}}|(?:{_D1}[ \t]){{3}}{_D1}|(\d{{1,2}}))(?![\w'’.,/-]?\d)(?![\w'’])")
+_CODE_AFTER_TOWN = re.compile(rf"[ \t]+(?:\d{{4,5}}|(?:{_D1}[ \t]){{4}}{_D1}(?:[ \t]+(?:dash|-)(?:[ \t]+{_D1}){{4}})?"
+                              rf"|(?:{_D1}[ \t]){{3}}{_D1}|(\d{{1,2}}))(?![\w'’.,/-]?\d)(?![\w'’])")
 _QUANTITY_AFTER = re.compile(r"[ \t]*(?:%|€|\$|£|kl\b|km\b|kg\b|people|years?|times|hours?|days?|minutes?|euros?"
                              r"|pounds?|dollars?|rand|percent|per cent|pm\b|am\b|h\b)")
 _PROVINCE = re.compile(r"[ \t]*\([^()\d]{2,25}\)")
@@ -258,7 +320,7 @@ _JOIN_NEXT = re.compile(r"[ \t]+(?:sur|sous|en|les|im|am|an|der|bei|ob|upon|on|b
 # a flat or post-office box said before the street ("flat 2f1 9 marchmont crescent", "case postale 1842, chemin
 # des Vignes 5"), a flat number joined to the house number ("1204-88 Lisgar Street")
 _UNIT_BEFORE = re.compile(rf"(?<![\w'’])(?:{_UNIT.pattern})[ \t]*,?[ \t]*$|(?<![\w'’])(?:{_UNIT_WORD})[ \t]+$"
-                          rf"|(?<![\w'’-])\d{{1,5}}[a-z]?[-/]$")
+                          rf"|(?<![\w'’-])\d{{1,5}}[a-z]?[-/]$|(?<![\w'’-])\d[a-z]\d{{1,2}}[ \t]*,?[ \t]*$")
 
 
 def _extend_left(folded: str, start: int) -> int:
@@ -360,3 +422,39 @@ def join_addresses(text: str, ents: list[Entity]) -> list[Entity]:
         else:
             joined.append(e)
     return others + joined
+
+
+# A post-office box is where the person's mail goes: "PO Box 417", "p o box four one seven", "P.O. Box
+# 2041-00900" (Kenya writes the box, a dash and the post office's code), "BP 142", "boîte postale 12".
+_PO_BOX = re.compile(
+    rf"(?<![\w'’])(?:p[ \t]?\.?[ \t]?o\.?[ \t]?box|post office box|postbus|postfach|apartado|boite postale|bp|b\.p\.)"
+    rf"[ \t]*(?:no\.?[ \t]*)?(?:\d{{1,6}}|{_HID})(?![\w'’])"
+    rf"(?:[ \t]*(?:-|dash)[ \t]*(?:\d{{5}}|(?:{_NUMW}|oh)(?:[ -](?:{_NUMW}|oh))*)(?![\w'’]))?")
+
+
+def find_po_boxes(text: str, folded: str) -> list[Entity]:
+    """Post-office boxes, with what follows them (station, town, region, code)."""
+    out: list[Entity] = []
+    for m in _PO_BOX.finditer(folded):
+        e = Entity(start=m.start(), end=m.end(), label="ADDRESS", text=text[m.start():m.end()], source="pattern")
+        after = text[m.end():m.end() + 4].lstrip(" \t,")
+        # "BP quatre cent dix-sept … bobigny cedex": the box word's capitals say nothing of the town's
+        out.append(extend_address(text, folded, e, cased=after[:1].isupper()))
+    return out
+
+
+_POSTCODE_CUE = re.compile(r"(?<![\w'’])(?:eircode|postcode|post code|postal code|zip code|zip|code postal)"
+                           r"(?:[ \t]+(?:is|it's|its|c'est|est))?[ \t]*:?[ \t]*")
+
+
+def find_cued_postcodes(text: str, folded: str) -> list[Entity]:
+    """A postal code said on its own after its name: "sorry the eircode is d eighteen w two p five"."""
+    out: list[Entity] = []
+    for m in _POSTCODE_CUE.finditer(folded):
+        strong = _STRONG_RE.match(folded, m.end())
+        spoken = spoken_code_end(folded, m.end())
+        ends = [x for x in (strong.end() if strong else None, spoken) if x is not None]
+        if ends:
+            a, b = m.end(), max(ends)
+            out.append(Entity(start=a, end=b, label="ADDRESS", text=text[a:b], source="pattern"))
+    return out

@@ -18,8 +18,15 @@ import re
 from collections.abc import Container
 
 from visio_archive.models import Entity
-from visio_archive.redaction.address_parts import extend_address, find_postcode_addresses, join_addresses
+from visio_archive.redaction.address_parts import (
+    extend_address,
+    find_cued_postcodes,
+    find_po_boxes,
+    find_postcode_addresses,
+    join_addresses,
+)
 from visio_archive.redaction.lexicon import STOP
+from visio_archive.redaction.national_ids import cued_national_id, find_national_ids, trailing_letters_end
 from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, UNITS, Unit, fold, numeric_runs
 from visio_archive.redaction.validators import (
     IBAN_LENGTHS,
@@ -413,7 +420,12 @@ _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("NIR", re.compile(r"secu\b|securite sociale|\bnir\b|\binsee\b|carte vitale|immatriculation|assure social"
                        r"|social security|national insurance|\bssn\b"
                        r"|sozialversicherung|steuer-?id|steueridentifikationsnummer|\bbsn\b|burgerservicenummer"
-                       r"|\bnric\b|\bnin\b|\bhkid\b|identity card|\bid card\b|national id")),
+                       r"|\bnric\b|\bnin\b|\bhkid\b|identity card|\bid card\b|national id"
+                       # Ireland's PPSN, Canada's SIN, Australia's TFN and Medicare card, New Zealand's IRD number,
+                       # the UK's NINO, Kenya's "ID No.": spoken as ASR writes them ("p p s", "n i is", "i r d")
+                       r"|\bppsn?\b|\bp p s\b|personal public service|social insurance|\bsin\b|tax file|\btfn\b"
+                       r"|medicare|\bird\b|\bi r d\b|\bnino\b|\bn i\b(?= (?:number|no|is|was)\b)|\bid no\b"
+                       r"|\bid number|identity number")),
     ("PAYMENT_CARD", re.compile(r"carte (?:bancaire|bleue|de credit|de paiement|visa|cb)|\bcb\b|\bvisa\b|mastercard"
                                 r"|maestro|american express|\bamex\b|\buatp\b|numero de (?:la )?carte|\bcarte\b"
                                 r"|credit card|debit card|\bcard\b")),
@@ -449,6 +461,7 @@ _LINK_TOKEN = re.compile(r"[^\W\d_][\w'’]*(?:\.\.\.|…)?|\.\.\.|…")
 _LINK_GAP = re.compile(r"[\s,;:.!?()\-–—…]*")
 
 
+_LEADING_LETTERS = re.compile(r"(?<![\w'’])[A-Za-z][ \t][A-Za-z][ \t]+$")
 _CORRECTION = re.compile(r"(?<![\w'’])(?:non|pardon|plutot|je veux dire|sorry|no|wait|i mean|rather)(?![\w'’])")
 
 
@@ -798,6 +811,16 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
             # "reach her at 212 ...", "the sort code is 20-34-56": "at", "is" are no country code here (the
             # shortest IBAN, ISO 13616, has 15 characters)
             start = nums[0].start
+        if label in ("PHONE", "PAYMENT_CARD", "") and cued_national_id(
+                "".join(u.digits for u in nums), text[max(0, start - 80):start]):
+            label = "NIR"
+        if label == "NIR":
+            # an identifier's letters around its digits: "seven seven one nine two six four f" (PPSN),
+            # "n p seven three oh one five eight a" (NINO)
+            end = trailing_letters_end(text, end)
+            lead = _LEADING_LETTERS.search(text, max(0, start - 5), start)
+            if lead is not None:
+                start = lead.start()
         if start > 0 and text[start - 1] == "(" and ")" in text[start:end]:
             start -= 1
         out.append(Entity(start=start, end=end, label=label, text=text[start:end], score=0.7, source="context"))
@@ -1066,7 +1089,7 @@ _INTL_TYPES = (r"rua|avenida|av\.|travessa|praca|largo|calle|c/|carrer|paseo|pla
                r"|rue|avenue|chemin|boulevard|quai|impasse|allee|route|place")  # Belgium, Switzerland: "rue X 112"
 _INTL_SUFFIX = (r"strasse|stra[sß]e|str\.|weg|gasse|platz|allee|ring|damm|ufer|gracht|straat|laan|plein|kade|singel"
                 r"|steeg|dijk|vej|gade|gatan|vagen|veien|gata")
-_INTL_NUMBER = (r"\d{1,4}[a-z]?(?:[ \t]?[/-][ \t]?\d{1,4}[a-z]?)?"
+_INTL_NUMBER = (r"\d{1,4}[a-z]?(?:[ \t]?[/-][ \t]?\d{1,4}[a-z]?|-(?:i{1,3}|iv|hs|huis|bis)(?![\w'’]))?"
                 r"(?:,?[ \t]+(?:m\.|lok\.|apt\.?|piso|bajo|esq\.?|boite|bte|bus|\d{1,2}[ºo°])[ \t]*\d{0,4}[a-z]?"
                 r"(?:[ \t]+(?:izquierda|derecha|izda\.?|dcha\.?|centro|puerta[ \t]+\w+))?)?")
 _INTL_POSTAL = r"(?:\d{2}-\d{3}|\d{4}-\d{3}|\d{4}[ \t]?[a-z]{2}|\d{4,5})"
@@ -1148,6 +1171,8 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
     out = _uk_insurance_numbers(text, f, out)
     out = _us_social_security(text, f, out)
     out = _national_ids(text, out)
+    written_ids = find_national_ids(text)
+    out = [e for e in out if not any(e.start < i.end and i.start < e.end for i in written_ids)] + written_ids
     out = [e for e in out if not (e.label == "PHONE" and _toll_free(text, f, e, lang))]
     # Each grammar runs on every meeting: a French address read out in an English meeting, a British one in
     # a French meeting, a Portuguese or Polish one in either. The other language's grammar only where its
@@ -1158,7 +1183,8 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
     elif lang == "en":
         out += find_addresses_en(text, f)
         out += [e for e in find_addresses(text, f, "en") if _FR_ONLY_TYPE.search(fold(e.text))]
-    out += find_locality_addresses(text, f) + find_addresses_intl(text, f)
+    out += find_locality_addresses(text, f) + find_addresses_intl(text, f) + find_po_boxes(text, f)
+    out += find_cued_postcodes(text, f)
     # what follows a street in any country's order (flat, postal code, town, country), then the addresses
     # that only their postal code shows, then one span for the pieces of one address
     out = [extend_address(text, f, e) if e.label == "ADDRESS" else e for e in out]
@@ -1250,11 +1276,27 @@ _EN_TOWN_TAIL = re.compile(
 )
 
 
+def _unit_led_streets(f: str) -> list[tuple[int, int]]:
+    """(start, end) of a flat or plot and the street it stands on, without a house number between them:
+    "apartment fourteen the maltings bray road", "Apt 14, The Maltings, Bray Road", "Plot 17, Gatitu Road"."""
+    out: list[tuple[int, int]] = []
+    for m in _EN_UNIT_LED_RE.finditer(f):
+        words = re.findall(r"[^\W\d_][\w'’-]*", m.group("name"))
+        if words and not any(w in _EN_ADDR_STOP and w != "the" for w in words) and words[-1] != "the":
+            out.append((m.start(), m.end()))
+    return out
+
+
 def find_addresses_en(text: str, folded: str | None = None) -> list[Entity]:
     """"42 Willow Lane, Springfield", "eighteen baker street", "1600 Pennsylvania Avenue NW Washington DC
-    20500": a number, one to three name words, a street type, then an optional city / ZIP code."""
+    20500": a number, one to three name words, a street type, then an optional city / ZIP code; a flat or
+    plot right before a street has the street's place ("Apt 14, The Maltings, Bray Road")."""
     f = folded if folded is not None else fold(text)
     out: list[Entity] = []
+    for a, b in _unit_led_streets(f):
+        e = Entity(start=a, end=b, label="ADDRESS", text=text[a:b], source="pattern")
+        tail = _EN_TOWN_TAIL.match(f, b)
+        out.append(e.model_copy(update={"end": tail.end(), "text": text[a:tail.end()]}) if tail else e)
     for m in _EN_ADDR_RE.finditer(f):
         name = m.group(2).split()
         if any(w in _EN_ADDR_STOP for w in name) or name[0] in _EN_COUNT_NOUNS:
@@ -1286,5 +1328,9 @@ def find_addresses_en(text: str, folded: str | None = None) -> list[Entity]:
 _EN_UNIT_WORDS = frozenset("flat apartment apt unit suite ste floor room building block".split())
 _EN_UNIT = (rf"(?:flat|apartment|apt\.?|unit|suite|ste\.?|floor|room|building|block)[ \t]+(?:no\.?[ \t]*|number[ \t]+)?"
             rf"(?:[a-z]?\d{{1,4}}[a-z]?|[a-z]\b|(?:{_EN_NUM})(?:[ -](?:{_EN_NUM}))*(?:[ \t]?[a-z]\b)?)")
+_EN_UNIT_LED_RE = re.compile(
+    rf"(?<![\w'’])(?:flat|apartment|apt\.?|unit|suite|plot)[ \t]+(?:no\.?[ \t]*|number[ \t]+)?"
+    rf"(?:[a-z]?\d{{1,4}}[a-z]?|(?:{_EN_NUM})(?:[ -](?:{_EN_NUM}|oh))*)"
+    rf"(?P<name>(?:[ \t]*,?[ \t]+[^\W\d_][\w'’-]*){{1,5}}?)[ \t]+(?:{_EN_STREET})\b\.?")
 _EN_BEFORE = re.compile(rf"(?<![\w'’])(?:{_EN_UNIT}[ \t]*,?[ \t]*)+$")
 _EN_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*{_EN_UNIT})+(?![\w'’])")

@@ -1,0 +1,106 @@
+"""National identifiers of English-speaking administrations, written after their cue (pure functions).
+
+Each scheme is the issuing body's rule, checked by python-stdnum where it has one:
+
+* Ireland, **PPS number** (Department of Social Protection): seven digits, a check letter (weighted mod 23)
+  and, since 2013, a second letter (``W`` or ``A``-``I``); ``stdnum.ie.pps``.
+* Canada, **Social Insurance Number** (ESDC): nine digits, Luhn; ``stdnum.ca.sin``.
+* Australia, **Tax File Number** (ATO): eight or nine digits, weighted mod 11; ``stdnum.au.tfn``.
+* Australia, **Medicare card number** (Services Australia): ten digits, the first 2-6, the ninth a check
+  digit (weights 1 3 7 9 1 3 7 9, mod 10), the tenth the card's issue number; an eleventh digit, the
+  person's position on the card, is often written after it.
+* New Zealand, **IRD number** (Inland Revenue): eight or nine digits, weighted mod 11 with a second
+  weighting when the first gives 10; ``stdnum.nz.ird``.
+* Kenya, **national identity card number** (NRB): seven or eight digits with no check, so only right
+  after its cue ("ID No.", "ID number", "national ID").
+
+A checksum alone is weak on nine digits (one number in ten passes Luhn), so every scheme needs its cue in
+the few words before the number; the cue is what says which scheme to check.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from stdnum.au import tfn
+from stdnum.ca import sin
+from stdnum.ie import pps
+from stdnum.nz import ird
+
+from visio_archive.models import Entity
+
+__all__ = ["cued_national_id", "find_national_ids", "medicare_ok", "trailing_letters_end"]
+
+
+def medicare_ok(number: str) -> bool:
+    """Australian Medicare card number: 10 digits (11 with the person's position), first digit 2-6,
+    ninth digit = (d1*1 + d2*3 + d3*7 + d4*9 + d5*1 + d6*3 + d7*7 + d8*9) mod 10."""
+    digits = re.sub(r"[\s/-]", "", number)
+    if not digits.isdigit() or len(digits) not in (10, 11) or digits[0] not in "23456":
+        return False
+    check = sum(int(d) * w for d, w in zip(digits[:8], (1, 3, 7, 9, 1, 3, 7, 9), strict=True)) % 10
+    return check == int(digits[8])
+
+
+def _kenyan_id_ok(number: str) -> bool:
+    return re.fullmatch(r"\d{7,8}", number) is not None and number[0] != "0"
+
+
+_Validator = Callable[[str], bool]
+_SEP = r"[ \t-]?"
+# (cue in the words before, written number, validator over the number without separators)
+_SCHEMES: tuple[tuple[re.Pattern[str], re.Pattern[str], _Validator], ...] = (
+    (re.compile(r"\bppsn?\b|\bpps no\b|personal public service", re.IGNORECASE),
+     re.compile(r"\d{7}[ \t]?[A-W][A-IW]?(?![\w'’])", re.IGNORECASE), lambda n: bool(pps.is_valid(n.upper()))),
+    (re.compile(r"\bsin\b|social insurance|\bnas\b|assurance sociale", re.IGNORECASE),
+     re.compile(rf"\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{3}}(?![\w'’-])"), sin.is_valid),
+    (re.compile(r"\btfn\b|tax file", re.IGNORECASE),
+     re.compile(rf"\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{2,3}}(?![\w'’-])"), tfn.is_valid),
+    (re.compile(r"\bmedicare\b", re.IGNORECASE),
+     re.compile(r"[2-6]\d{3}[ \t]?\d{5}[ \t]?\d(?:[ \t/-]?\d)?(?![\w'’-])"), medicare_ok),
+    (re.compile(r"\bird\b|inland revenue", re.IGNORECASE),
+     re.compile(rf"\d{{2,3}}{_SEP}\d{{3}}{_SEP}\d{{3}}(?![\w'’-])"), ird.is_valid),
+    (re.compile(r"\bid (?:no|number|card)\b\.?|national id\b|identity card|kitambulisho", re.IGNORECASE),
+     re.compile(r"\d{7,8}(?![\w'’-])"), _kenyan_id_ok),
+)
+_CUE_REACH = 60  # characters before the number where its cue must stand ("IRD 49-582-161", "card 2953 ...")
+
+
+def find_national_ids(text: str) -> list[Entity]:
+    """Written national identifiers after their cue, checked by their scheme's rule (label NIR)."""
+    out: list[Entity] = []
+    for cue, shape, valid in _SCHEMES:
+        if cue.search(text) is None:
+            continue
+        for m in shape.finditer(text):
+            if m.start() > 0 and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "-/"):
+                continue  # inside a longer code ("CR-2024-55812")
+            before = text[max(0, m.start() - _CUE_REACH):m.start()]
+            # the cue in the same sentence (an initial's dot, "B. P.", ends none)
+            if cue.search(before) is None or re.search(r"(?<![A-Z])[.;!?]\s", before[_last_cue(cue, before):]):
+                continue
+            if valid(re.sub(r"[\s/-]", "", m.group())):
+                out.append(Entity(start=m.start(), end=m.end(), label="NIR", text=m.group(), score=1.0,
+                                  source="pattern"))
+    return out
+
+
+def cued_national_id(digits: str, before: str) -> bool:
+    """Spoken digits that a scheme cued in ``before`` validates: "her medicare number it's on the green card
+    two nine five three ..." is the Medicare number, though "card" is the closest cue."""
+    return any(cue.search(before) is not None and valid(digits) for cue, _, valid in _SCHEMES)
+
+
+def _last_cue(cue: re.Pattern[str], before: str) -> int:
+    return max(m.end() for m in cue.finditer(before))
+
+
+def trailing_letters_end(text: str, end: int) -> int:
+    """Where the check letters after an identifier's digits end: "seven seven one nine two six four f",
+    "6403918QA" (an Irish PPSN ends in one or two letters, a UK NINO in one)."""
+    if end < len(text) and text[end].isalpha():
+        m = re.match(r"[A-Za-z]{1,2}(?![\w'’])", text[end:])
+        return end + m.end() if m else end
+    m = re.match(r"(?:[ \t][A-Za-z](?![\w'’])){1,2}", text[end:])
+    return end + m.end() if m else end

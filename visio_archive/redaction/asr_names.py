@@ -53,6 +53,7 @@ __all__ = [
     "clause_verb_after",
     "en_known",
     "en_pair_names",
+    "en_relation_names",
     "en_unknown_pairs",
     "en_weak_first_names",
     "first_names_for",
@@ -382,7 +383,7 @@ def fr_weak_first_names(text: str, folded: str, names: FirstNames,
 
 _VOCATIVE_CUE = re.compile(
     r"(?<![\w'’])(thanks|thank you|cheers|hi|hello|hey|morning|afternoon|dear|welcome|bye|sorry|merci|bonjour"
-    r"|bonsoir|salut|au revoir|pardon)[ \t]*,?[ \t]+"
+    r"|bonsoir|salut|au revoir|pardon|okay|ok|no worries|no problem|lovely|great|grand|perfect|alright)[ \t]*,?[ \t]+"
 )
 
 
@@ -406,11 +407,17 @@ _FROM_SAID_RE = re.compile(
     r"(?:said|says|told|tells|asked|asks|wrote|writes|emailed|rang|called|phoned|confirmed|confirms|agrees|agreed"
     r"|mentioned|thinks|reckons|wants|will|would|can|could|has|had|is|was)(?![\w'’])")
 _NOT_A_BODY = frozenset("start beginning outset top bottom now then here there today yesterday day time way".split())
-_AFTER_VOCATIVE = re.compile(r"[ \t]+(?:so|and|um|uh|euh|alors|donc|bon)(?![\w'’])")
+# after a name spoken to: a filler, "and", or what is asked of them ("no worries rose can i get your ...")
+_AFTER_VOCATIVE = re.compile(r"[ \t]+(?:so|and|um|uh|euh|alors|donc|bon|can i|could i|can you|could you|can we"
+                             r"|let me|let's|i'll|i will|i just|just|we'll|we will|if you|if i)(?![\w'’])")
+_MONTH_NAMES = frozenset("january february march april may june july august september october november december"
+                         .split())
 _TAG_END = re.compile(r"[ \t]*(?:[,.;:!?…]|$|(?:oui|yes|yeah|non|no)(?![\w'’]))")
 _NAME_GIVEN_CUE = re.compile(
-    r"(?<![\w'’])(?:(?:(?:first|last|family|given)[ \t]+name|surname|forename|(?:son|mon|le)[ \t]+prenom"
-    r"|nom de famille)[ \t]+(?:is|c'est|est|:)|s'appelle|s appelle|se nomme|denommee?|prenommee?|named)[ \t]+")
+    r"(?<![\w'’])(?:(?:my|his|her|your|their|our|[a-z]+['’]s)[ \t]+(?:(?:first|last|full|middle)[ \t]+)?name"
+    r"(?:[ \t]+is|['’]s)"
+    r"|(?:(?:first|last|family|given)[ \t]+name|surname|forename|(?:son|mon|le)[ \t]+prenom|nom de famille)"
+    r"[ \t]+(?:is|c'est|est|:)|s'appelle|s appelle|se nomme|denommee?|prenommee?|named)[ \t]+")
 
 
 def given_names(text: str, folded: str) -> list[Entity]:
@@ -421,6 +428,45 @@ def given_names(text: str, folded: str) -> list[Entity]:
         t = _WORD.match(text, m.end())
         if t is not None and folded[t.start():t.end()] not in _NEVER:
             out.append(_context_person(t))
+    return out
+
+
+# Someone named through whom they are to the speaker, or introducing themselves: "my sister grace actually",
+# "my colleague will in the finglas office", "a man called frank", "this is mark at housing leeds",
+# "you're speaking with lan from centrelink".  Only a person follows these, even a name that is a word.
+_EN_RELATION_CUE = re.compile(
+    r"(?<![\w'’])(?:my|his|her|your|our|their)[ \t]+(?:(?:little|big|older|younger|twin|late|step|ex)[ \t-]?)?"
+    r"(?:sister|brother|mum|mom|mother|father|dad|son|daughter|husband|wife|partner|fiance|fiancee|colleague"
+    r"|coworker|co-worker|friend|neighbour|neighbor|cousin|aunt|auntie|uncle|niece|nephew|grandson|granddaughter"
+    r"|grandmother|grandfather|grandma|grandad|granddad|gran|nan|manager|supervisor|boss|carer|caseworker"
+    r"|landlord|landlady|flatmate|housemate|boyfriend|girlfriend)[ \t]+(?:(?:is|was|called|named)[ \t]+)?"
+    r"|(?<![\w'’])an?[ \t]+(?:man|woman|guy|lady|girl|boy|chap|fella|bloke|gentleman|nurse|doctor)[ \t]+"
+    r"(?:called|named)[ \t]+"
+    r"|(?<![\w'’])(?:this is|speaking with|talking to|talking with|you're through to|through to)[ \t]+")
+_EN_INTRO_CUES = ("this is", "speaking with", "talking to", "talking with", "you're through to", "through to")
+_EN_AFTER_INTRO = re.compile(r"[ \t]+(?:at|from|here|speaking|calling|in|on|with|of)(?![\w'’])|[ \t]*(?:[,.;:!?…]|$)")
+_EN_MODALS = frozenset("will may can might must should would could".split())
+_EN_NOT_VERB_AFTER = re.compile(r"[ \t]*(?:[,.;:!?…]|$)|[ \t]+(?:in|at|from|and|is|was|has|had|said|says|told"
+                                r"|actually|who|too|as|sorry|he's|she's|here|there|on|of|for|with)(?![\w'’])")
+
+
+def en_relation_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
+    """A first name after a relation or an introduction ("my sister grace", "this is mark at ..."); a modal
+    that is also a name ("will", "may") only where no verb follows it ("my colleague will call you")."""
+    out: list[Entity] = []
+    for m in _EN_RELATION_CUE.finditer(folded):
+        t = _WORD.match(text, m.end())
+        if t is None:
+            continue
+        ftok = folded[t.start():t.end()]
+        if ftok not in names or ftok in _NEVER:
+            continue  # a month is a name here: "my mom june sorry juniper ..."
+        intro = folded[m.start():m.end()].rstrip().startswith(_EN_INTRO_CUES)
+        if intro and not _EN_AFTER_INTRO.match(folded, t.end()):
+            continue  # "this is grace period …": an introduction ends at "at", "from", "here" or a stop
+        if ftok in _EN_MODALS and not _EN_NOT_VERB_AFTER.match(folded, t.end()):
+            continue
+        out.append(_context_person(t))
     return out
 
 
@@ -458,7 +504,7 @@ def vocative_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
         if t is None:
             continue
         ftok = folded[t.start():t.end()]
-        if ftok not in names or ftok in _NEVER:
+        if ftok not in names or ftok in _NEVER or (ftok in _MONTH_NAMES and m.group(1) not in ("thanks", "hi")):
             continue
         rest = text[t.end():t.end() + 2]
         if rest.strip() and rest.lstrip()[:1] not in ",.;:!?…" and not _AFTER_VOCATIVE.match(folded, t.end()):
@@ -497,6 +543,12 @@ def _surname_after_rank(w: str, fw: str, common: Container[str], names: FirstNam
     return fw in names or fw in surnames or not known or (short and not (lang == "en" and known))
 
 
+_PARTICLE_RUN = re.compile(r"(?:(?:de|du|des|da|di|del|della|dos|das|van|von|der|den|ten|ter|le|la|el|al|ben|bin"
+                           r"|abu|ibn|o|mac|mc)[ \t]+){1,3}")
+_PARTICLE_CIVILITIES = frozenset(fold(w) for w in "mr mrs ms mx dr madame monsieur mademoiselle maitre docteur "
+                                 "professeur".split())
+
+
 def civility_word_names(text: str, folded: str, common: Container[str], names: FirstNames,
                         lang: str) -> list[Entity]:
     """A civility in lower case followed by a name made of ordinary words: "madame lopes a appelé",
@@ -510,6 +562,14 @@ def civility_word_names(text: str, folded: str, common: Container[str], names: F
             continue
         t = _WORD.match(text, m.end())
         if t is None:
+            continue
+        # "mr de la rosa", "monsieur van der berg": the particles belong to the surname after them (as written:
+        # "madame lê" is a surname, not the particle "le")
+        particles = _PARTICLE_RUN.match(text.lower(), t.start()) if civ in _PARTICLE_CIVILITIES else None
+        name = _WORD.match(text, particles.end()) if particles is not None else None
+        if name is not None and folded[name.start():name.end()] not in _NEVER and _plain(name.group()):
+            out.append(Entity(start=t.start(), end=name.end(), label="PERSON", text=text[t.start():name.end()],
+                              score=0.7, source="context"))
             continue
         w, fw = t.group(), folded[t.start():t.end()]
         if (_never(w, fw) or len(fw) < 2 or _elided_clitic(w) or not _plain(w) or fw.endswith("ment")

@@ -13,6 +13,7 @@ from visio_archive.redaction.asr_names import (
     civility_word_names,
     en_known,
     en_pair_names,
+    en_relation_names,
     en_unknown_pairs,
     en_weak_first_names,
     first_names_for,
@@ -384,6 +385,7 @@ class Detector:
                 ents += en_unknown_pairs(text, folded, self.common)
                 ents += en_family_names(text, folded, self.common)
                 ents += en_weak_first_names(text, folded, names)
+                ents += en_relation_names(text, folded, names)
             ents += given_names(text, folded) + written_names(text, folded)
             if names is not None:
                 ents += vocative_names(text, folded, names)

@@ -209,6 +209,7 @@ lieutenant capitaine commandant colonel adjudant adjudante brigadier sergent ser
 ds di dc dci dsi sgt insp supt
 commissaire inspecteur inspectrice juge lieutenant-colonel brigadier-chef adjudant-chef
 inspector sergeant captain officer detective constable judge councillor councilor commander superintendent
+cllr rev revd reverend pastor rabbi imam
 """.split())
 
 NON_NAMES = frozenset(fold(w) for w in """

@@ -74,7 +74,9 @@ _TOK = r"[^\W_][\w'’]*"
 _SPOKEN_EMAIL_RE = re.compile(
     rf"(?<![\w@]){_TOK}(?:(?:{_SEP_LOCAL}|\s+(?=\d)){_TOK}){{0,5}}"
     rf"(?:\s*@|,?\s(?:arobase|arrobase|arobas|arrobas|at),?\s)\s*"
-    rf"{_TOK}(?:\s*(?:-|\s+tiret\s+)\s*{_TOK})*(?:(?:\s*\.\s*|\s+(?:point|dot)\s+){_TOK}(?:\s*-\s*{_TOK})*){{0,4}}"
+    # a domain ASR cut in two ("at sterling lettings dot co dot uk")
+    rf"{_TOK}(?:\s*(?:-|\s+tiret\s+)\s*{_TOK}|\s+(?!(?:point|dot|the|a|an|my|our|your)\b){_TOK}(?=\s+(?:dot|point)\s))?"
+    rf"(?:\s*(?:-|\s+tiret\s+)\s*{_TOK})*(?:(?:\s*\.\s*|\s+(?:point|dot)\s+){_TOK}(?:\s*-\s*{_TOK})*){{0,4}}"
     rf"(?:\s*\.\s*|\s+(?:point|dot)\s+)(?:{_TLDS})(?![\w@])",
     re.IGNORECASE,
 )
@@ -125,6 +127,11 @@ def _local_part_start(text: str, start: int) -> int:
             break  # ... or "écrivez-moi", "envoyez-le", "send-me": a verb with its pronoun
         names += 1
         pos = best = p.start(1)
+    initial = re.search(r"(?<![\w'’])[a-zA-Z][ \t]+$", text[max(0, best - 3):best])
+    if initial is not None:
+        before = _PREV_TOKEN_RE.search(text, max(0, best - 3 - 40), best - 3 + initial.start())
+        if before is None or fold(before.group(1)) in _EMAIL_PREV_STOP | STOP_WORDS_EMAIL:
+            best -= 3 - initial.start()  # "c mcallister eighty eight at ...": the initial said before the name
     return best
 
 

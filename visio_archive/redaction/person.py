@@ -884,7 +884,8 @@ def en_first_names(text: str, folded: str, common: Container[str], extra: Contai
 # Written minutes name people by an initial and a surname ("Action: C. Okafor to call", "rapporteure S. Meunier"),
 # or, in French administrative style, by the surname in capitals before the first name ("TRAORÉ Fatoumata").
 _INITIAL_NAME = re.compile(
-    r"(?<![\w.&'’-])[A-Z]\.[ \t]?(?:(?:van|von|der|den|de|da|di|du|dos|le|la|ben|el|al|ter|ten)[ \t]+){0,2}"
+    r"(?<![\w.&'’-])[A-Z]\.[ \t]?(?:(?:van|von|der|den|de|da|di|du|dos|le|la|ben|el|al|ter|ten|De|Da|Di|Du|Del|Le|La"
+    r"|Van|Von|Ní|Nic|Ó|Uí|Te|Ten|Ter|Abu|Bin|Ibn|El|Al|Ben)[ \t]+){0,2}"
     r"((?:Mac|Mc|O['’]|D['’])?[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?)(?![\w'’-])")
 # "Annex B. Budget", "Plan A. Then", "vitamine D. Le": a letter that labels a thing, not an initial
 _LETTER_LABEL = re.compile(
@@ -913,6 +914,12 @@ def _caps_word_is_name(word: str) -> bool:
             and fw not in PUBLIC_BODIES and fw not in TITLES)
 
 
+_MENTION = re.compile(r"(?<![\w.@])@([A-Z][a-zà-ÿ'’-]+)(?![\w@.-]*\.[a-z])"
+                      r"|(?:^|[—–]\s*)([A-Z][a-zà-ÿ'’-]+):[ \t]*[\"“«]")
+# Irish surnames in O' ("o'neill", "O'Brien") are names however ASR writes them, with an initial before
+_O_SURNAME = re.compile(r"(?<![\w'’])(?:[b-hj-z][ \t]+)?o['’](?!clock)[a-z]{3,}(?![\w'’])")
+
+
 def written_names(text: str, folded: str) -> list[Entity]:
     """"C. Okafor", "E. MacLeod", "TRAORÉ Fatoumata", "Noah TÉCHER": names as minutes and forms write them."""
     out: list[Entity] = []
@@ -921,6 +928,14 @@ def written_names(text: str, folded: str) -> list[Entity]:
         if surname in STOP or surname in EN_STOP or surname in TITLES or _LETTER_LABEL.search(folded, 0, m.start()):
             continue
         out.append(Entity(start=m.start(), end=m.end(), label="PERSON", text=m.group(), score=0.8, source="context"))
+    for m in _MENTION.finditer(text):
+        # a chat's "@Rich", a transcript's "— Rich:" before a quote: a participant's handle, whatever the word
+        a, b = m.span(1) if m.group(1) else m.span(2)
+        if fold(text[a:b]) not in STOP and fold(text[a:b]) not in TITLES:
+            out.append(Entity(start=a, end=b, label="PERSON", text=text[a:b], score=0.8, source="context"))
+    for m in _O_SURNAME.finditer(folded):
+        out.append(Entity(start=m.start(), end=m.end(), label="PERSON", text=text[m.start():m.end()], score=0.7,
+                          source="context"))
     for m in _CAPS_SURNAME.finditer(text):
         caps, first = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         if fold(first) in FIRST_NAMES and fold(first) not in STOP and _caps_word_is_name(caps):

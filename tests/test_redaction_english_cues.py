@@ -1,0 +1,57 @@
+"""English names that are ordinary words, found by who they are to the speaker, and spoken e-mail
+addresses as ASR cuts them (issue 11: real meetings, held-out sets)."""
+
+from __future__ import annotations
+
+import pytest
+
+from visio_archive.redaction import detect
+
+
+def persons(text: str) -> list[str]:
+    return [e.text for e in detect(text, lang="en") if e.label == "PERSON"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("it's joint with my sister grace actually she's on it too", "grace"),
+    ("i'll pass the query to my colleague will in the finglas office", "will"),
+    ("there's a man called frank i think but i've not seen him", "frank"),
+    ("morning this is mark at housing leeds repairs", "mark"),
+    ("no worries rose can i get your date of birth", "rose"),
+    ("okay penny and the address please", "penny"),
+    ("sorry one more my mom june changed her name", "june"),
+    ("no problem and your mother's name is brigid that's right", "brigid"),
+    ("your pharmacist mr de la rosa at the drug mart would work", "de la rosa"),
+    ("the triage nurse was a j o'neill i think", "j o'neill"),
+])
+def test_a_name_that_is_a_word_after_a_relation_an_introduction_or_a_civility(text: str, name: str) -> None:
+    assert name in persons(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my colleague will call you back tomorrow",
+    "this is grace period territory for the renewal",
+    "okay mark this call as urgent",
+    "the renewal lapses in june and july is busy",
+])
+def test_the_same_words_as_words(text: str) -> None:
+    assert persons(text) == []
+
+
+def test_minutes_initials_with_particles_and_chat_mentions() -> None:
+    text = 'Action: S. Ní Dhuibhir to post form MC1; A. Te Whata to reassess. Chat: "@Rich can you check?"'
+    found = persons(text)
+    assert "S. Ní Dhuibhir" in found and "A. Te Whata" in found and "Rich" in found
+
+
+@pytest.mark.parametrize(("text", "email"), [
+    ("and your email c mcallister eighty eight at btinternet dot com got it",
+     "c mcallister eighty eight at btinternet dot com"),
+    ("he's on d sterling at sterling lettings dot co dot uk", "d sterling at sterling lettings dot co dot uk"),
+])
+def test_spoken_addresses_with_an_initial_or_a_split_domain(text: str, email: str) -> None:
+    assert [e.text for e in detect(text, lang="en") if e.label == "EMAIL"] == [email]
+
+
+def test_no_address_in_a_place_said_with_at() -> None:
+    assert [e for e in detect("we meet at the town hall dot", lang="en") if e.label == "EMAIL"] == []

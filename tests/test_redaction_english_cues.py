@@ -55,3 +55,45 @@ def test_spoken_addresses_with_an_initial_or_a_split_domain(text: str, email: st
 
 def test_no_address_in_a_place_said_with_at() -> None:
     assert [e for e in detect("we meet at the town hall dot", lang="en") if e.label == "EMAIL"] == []
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("discharge summary requested from University Hospital Kerry under Section 45", "Kerry"),
+    ("Huduma Centre Thika opening hours 8:00 to 17:00", "Thika"),
+    ("my colleague in the Finglas office will ring you back", "Finglas"),
+    ("the business is Baraka Hardware Enterprises and the postal address is", "Baraka"),
+    ("under the Kiambu County Finance Act 2023", "Kiambu"),
+])
+def test_english_institutions_and_towns_they_serve_are_kept(text: str, kept: str) -> None:
+    assert not any(kept in p for p in persons(text))
+
+
+def french_persons(text: str) -> list[str]:
+    return [e.text for e in detect(text, lang="fr") if e.label == "PERSON"]
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("il y a une session à l'Afpa de Brest qui démarre le six janvier", "Brest"),
+    ("vous avez quinze jours pour faire appel devant la cour d'appel de Bastia", "Bastia"),
+    ("votre conseillère à l'agence France Travail de Brest Europe", "Brest"),
+])
+def test_french_bodies_and_the_town_they_serve(text: str, kept: str) -> None:
+    assert not any(kept in p for p in french_persons(text))
+
+
+def test_le_bureau_de_martin_is_still_martin() -> None:
+    assert "Martin Dupont" in french_persons("le bureau de Martin Dupont est fermé")
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("c'est le recours de madame aïssatou n'diaye n apostrophe d i a y e numéro", "n apostrophe d i a y e"),
+    ("oui moi c'est oumar keïta k e i tréma t a et ma future épouse", "k e i tréma t a"),
+    ("il dit que c'est un certain moussa rencontré à Roubaix", "moussa"),
+    ("on bascule sur le canal tactique et l'adjudant-chef le floch fait le relais", "le floch"),
+])
+def test_french_spelled_names_with_their_marks_and_names_after_a_cue(text: str, name: str) -> None:
+    assert any(name in p for p in french_persons(text))
+
+
+def test_a_certain_amount_is_no_name() -> None:
+    assert persons("a certain amount of money") == []

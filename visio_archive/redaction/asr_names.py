@@ -418,6 +418,8 @@ _NAME_GIVEN_CUE = re.compile(
     r"(?:[ \t]+is|['’]s)"
     r"|(?:(?:first|last|family|given)[ \t]+name|surname|forename|(?:son|mon|le)[ \t]+prenom|nom de famille)"
     r"[ \t]+(?:is|c'est|est|:)|s'appelle|s appelle|se nomme|denommee?|prenommee?|named)[ \t]+")
+# "un certain moussa", "a certain gerald": someone the speaker does not know well, by a first name
+_CERTAIN_CUE = re.compile(r"(?<![\w'’])(?:un certain|une certaine|a certain)[ \t]+")
 
 
 def given_names(text: str, folded: str) -> list[Entity]:
@@ -474,6 +476,10 @@ def vocative_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
     """"thanks rose, that's helpful", "merci pierre.", "is that right mark": a first name spoken to, even an
     ordinary word."""
     out: list[Entity] = []
+    for m in _CERTAIN_CUE.finditer(folded):
+        t = _WORD.match(text, m.end())
+        if t is not None and folded[t.start():t.end()] in names and folded[t.start():t.end()] not in _NEVER:
+            out.append(_context_person(t))
     for m in _ASKED_RE.finditer(folded):
         # "lan, could you share your screen", "so um may can you take ...": a first name, then a request to them
         t = _WORD.match(text, m.start(1))
@@ -565,7 +571,8 @@ def civility_word_names(text: str, folded: str, common: Container[str], names: F
             continue
         # "mr de la rosa", "monsieur van der berg": the particles belong to the surname after them (as written:
         # "madame lê" is a surname, not the particle "le")
-        particles = _PARTICLE_RUN.match(text.lower(), t.start()) if civ in _PARTICLE_CIVILITIES else None
+        particles = (_PARTICLE_RUN.match(text.lower(), t.start())
+                     if civ in _PARTICLE_CIVILITIES or civ.split()[-1] in RANKS else None)
         name = _WORD.match(text, particles.end()) if particles is not None else None
         if name is not None and folded[name.start():name.end()] not in _NEVER and _plain(name.group()):
             out.append(Entity(start=t.start(), end=name.end(), label="PERSON", text=text[t.start():name.end()],
@@ -601,7 +608,10 @@ def civility_word_names(text: str, folded: str, common: Container[str], names: F
     return out
 
 
-_SPELLED = re.compile(r"(?<![\w'’@.])(?:[^\W\d_][ \t]+){2,}[^\W\d_](?![\w'’@])")
+# letters, and the marks a speller names between them ("n apostrophe d i a y e", "k e i tréma t a")
+_SPELL_MARK = (r"apostrophe|trema|accent[ \t]+(?:aigu|grave|circonflexe)|cedille|tiret|trait[ \t]+d['’]union"
+               r"|hyphen|dash")
+_SPELLED = re.compile(rf"(?<![\w'’@.])[^\W\d_][ \t]+(?:(?:[^\W\d_]|{_SPELL_MARK})[ \t]+){{1,}}[^\W\d_](?![\w'’@])")
 _SPELL_CUE = re.compile(r"(?:epelle|epeler|epele|s'ecrit|s ecrit|ca s'ecrit|lettre par lettre|spelled|spelt|spell"
                         r"|spelling|letter by letter|that's)[ \t:,]*$")
 
@@ -612,7 +622,7 @@ def spelled_names(text: str, folded: str, persons: list[tuple[int, int]]) -> lis
     out: list[Entity] = []
     words = {w for a, b in persons for w in re.split(r"[\s\-'’]+", folded[a:b]) if len(w) >= 3}
     for m in _SPELLED.finditer(folded):
-        letters = re.sub(r"[ \t]+", "", m.group())
+        letters = re.sub(r"[ \t]+", "", re.sub(_SPELL_MARK, "", m.group()))
         if len(letters) < 3:
             continue
         before = folded[max(0, m.start() - 30):m.start()]

@@ -39,6 +39,14 @@ _INSTITUTIONS = (
     r"|cci|cma|spip|ase|pmi|ccas|urssaf|dgfip|sie|sip|ddets|dreets|ars|crous|college|lycee|ecole|service|direction"
     r"|antenne|permanence|maison|centre|bureau|office|guichet|france travail|pole emploi|mission locale"
 )
+# The named bodies only (not "le bureau de", "le service de": "le bureau de Martin" is Martin's office)
+_NAMED_BODIES = (
+    r"tribunal(?: judiciaire| administratif| de commerce)?|cour d['’]appel|mairie|prefecture|sous-prefecture"
+    r"|conseil (?:departemental|regional|municipal)|academie|rectorat|universite|barreau|gendarmerie|commissariat"
+    r"|brigade|hopital|centre hospitalier|chu|chr|ehpad|cmp|cmpp|mdph|caf|cpam|cgss|carsat|greta|cci|cma|spip|ccas"
+    r"|urssaf|dgfip|ddets|dreets|ars|crous|afpa|france travail|pole emploi|mission locale|agence|college|lycee"
+)
+_BODY_DE_BEFORE = re.compile(rf"(?<![\w-])(?:{_NAMED_BODIES})[ \t]+(?:de|du|des|d['’])[ \t]*$")
 _INSTITUTION_THEN_TOWN = re.compile(rf"(?:{_INSTITUTIONS})[ \t]+(?:de|du|d['’])[ \t]*[a-z]")
 _INSTITUTION_BEFORE = re.compile(rf"(?<![\w'’-])(?:{_INSTITUTIONS})[ \t]+$")
 _SAINT_PLACE = re.compile(r"(?:saint|sainte|st|ste|san|santa|sao)[- ][a-z]")
@@ -61,4 +69,6 @@ def place_or_institution(folded: str, start: int, end: int) -> bool:
     if _INSTITUTION_THEN_TOWN.match(span) or (re.match(r"(?:de|du|d['’])[ \t]*[a-z]", span)
                                               and _INSTITUTION_BEFORE.search(folded, max(0, start - 40), start)):
         return True
+    if _BODY_DE_BEFORE.search(folded, max(0, start - 40), start):
+        return True  # "la cour d'appel de Bastia", "l'Afpa de Brest", "le CHU de Pointe-à-Pitre": the town served
     return _SAINT_PLACE.match(span) is not None and _LOCATIVE.search(before) is not None

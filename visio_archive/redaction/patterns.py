@@ -450,7 +450,7 @@ _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 # Words that make a number something other than a person's: the closer of cue and veto wins.
 _CONTACT_VETO = re.compile(
     _NEG_CTX.pattern[:-1] + r"|agrement|appel d'offres|appel d offres|appel a projets|d'ordre|\bordre\b|"
-    r"\bcase\b|\bbill\b|invoice|\border\b|reference|\bsection\b|\bclause\b|(?<!on )\bfile\b|budget|\bplan\b|"
+    r"(?<!\bin )\bcase\b|\bbill\b|invoice|\border\b|reference|\bsection\b|\bclause\b|(?<!on )\bfile\b|budget|\bplan\b|"
     r"montant|somme|\btotal\b|\bprix\b|\bcout|\bamount\b|\bsum\b|\bprice\b|\bcost|resultat|\bcharges?\b|"
     r"compte (?:administratif|financier|de gestion|de resultat|rendu)|compte-rendu|\bvaut\b|\bworth\b|"
     r"\bagreement\b|\bconvention\b|\bcontrat\b|\bcontract\b|\bprojet\b|\bproject\b|\brecepisse\b|\breceipt\b|"

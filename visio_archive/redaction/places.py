@@ -51,8 +51,14 @@ _EN_KINDS = frozenset("""
 hospital college university school academy institute foundation center centre station airport memorial library
 room hall building stadium arena park square bridge street avenue road boulevard lane drive prize museum gallery
 theatre theater tower house court clinic infirmary observatory laboratory lab auditorium chapel cathedral church
-chair terminal programme program fellowship scholarship primary secondary day
+chair terminal programme program fellowship scholarship primary secondary day office stage market estate
+enterprises ltd limited inc llc plc holdings corporation corp partners associates solutions act regulations rules
 """.split())
+# Kinds that English also writes before the name of the place ("University Hospital Kerry", "Huduma Centre Thika")
+_EN_KINDS_FIRST = frozenset("hospital centre center station college school clinic office hall house park market"
+                            .split())
+_EN_HUMAN_AFTER = re.compile(r"[ \t]+(?:said|says|told|asked|called|rang|wrote|thinks|wants|is|was|will|has|had)"
+                             r"(?![\w'’])")
 _EN_STOP = frozenset("""the a an of at in on to for from with by and or is was are were be been our their my your
 his her its this that these those near into onto via""".split())
 _TOKEN = re.compile(r"[^\W\d_](?:[\w'’]|-(?=[^\W\d_]))*\.?|[A-Za-z]\.")
@@ -212,6 +218,13 @@ def _english(text: str, folded: str, common: Container[str]) -> list[tuple[int, 
                     or _namey(tok, ftok, common)):
                 start = a
             k -= 1
+        # "University Hospital Kerry", "Huduma Centre Thika": a capitalised kind inside an institution's name,
+        # then the town it serves (not a person's name: no verb only a person does after it)
+        if (kind in _EN_KINDS_FIRST and text[s].isupper() and i > 0 and text[toks[i - 1][0]].isupper()
+                and i + 1 < len(toks) and _SPACE.fullmatch(text, e, toks[i + 1][0]) is not None):
+            a, b = toks[i + 1]
+            if text[a].isupper() and folded[a:b] not in _EN_STOP and not _EN_HUMAN_AFTER.match(folded, b):
+                out.append((s, b))
         before = text[toks[i - 1][0]:toks[i - 1][1]] if i > 0 else ""
         if start is not None and _NAME_GIVEN_BEFORE.search(folded, 0, start):
             continue  # "my name is seo-yeon park": a surname that is also a kind word, given as a name

@@ -97,3 +97,34 @@ def test_french_spelled_names_with_their_marks_and_names_after_a_cue(text: str, 
 
 def test_a_certain_amount_is_no_name() -> None:
     assert persons("a certain amount of money") == []
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("je suis maintenant six bis traverse de la martine treize mille douze marseille",
+     "six bis traverse de la martine treize mille douze marseille"),
+    ("M. Paoli il habite Villa Santa Maria, 12 route du Cap, 20200 Ville-di-Pietrabugno il vient",
+     "Villa Santa Maria, 12 route du Cap, 20200 Ville-di-Pietrabugno"),
+    ("elle habite Le Panorama, bâtiment 3, 45 boulevard de Plombières, 13014 Marseille et",
+     "Le Panorama, bâtiment 3, 45 boulevard de Plombières, 13014 Marseille"),
+    ("Réunion du 3 mars, Le Havre, 12 rue de Paris 76600 Le Havre", "12 rue de Paris 76600 Le Havre"),
+])
+def test_french_addresses_with_an_ambiguous_street_word_or_a_named_building(text: str, address: str) -> None:
+    assert [e.text for e in detect(text, lang="fr") if e.label == "ADDRESS"] == [address]
+
+
+def test_an_ambiguous_street_word_without_a_postal_code_is_a_word() -> None:
+    assert [e for e in detect("il y a deux passage de la loi et trois parc de voitures", lang="fr")
+            if e.label == "ADDRESS"] == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("moussa tu l'as vue à la visite médiatisée", "moussa"),
+    ("le rapporteur olive il veut les conclusions pour le 15", "olive"),
+    ("Délibération : candidate FERNÁNDEZ LÓPEZ Pilar — validation totale", "FERNÁNDEZ LÓPEZ Pilar"),
+])
+def test_french_names_asked_after_a_role_or_in_two_family_names(text: str, name: str) -> None:
+    assert name in french_persons(text)
+
+
+def test_a_role_without_a_name() -> None:
+    assert french_persons("le rapporteur public conclut au rejet") == []

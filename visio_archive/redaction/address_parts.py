@@ -233,7 +233,7 @@ def extend_address(text: str, folded: str, e: Entity, cased: bool | None = None)
     town is written with its capital (by default: whether ``e`` holds one)."""
     if cased is None:
         cased = any(ch.isupper() for ch in e.text)
-    start, end = _extend_left(folded, e.start), e.end
+    start, end = _extend_left(folded, e.start, text if cased else ""), e.end
     for m in _STRONG_RE.finditer(folded, max(0, end - 12), min(len(folded), end + 12)):
         if m.start() < end < m.end():
             end = m.end()  # the grammar stopped inside a postal code ("… quebec j9h" of "j9h 3l2")
@@ -323,11 +323,30 @@ _UNIT_BEFORE = re.compile(rf"(?<![\w'’])(?:{_UNIT.pattern})[ \t]*,?[ \t]*$|(?<
                           rf"|(?<![\w'’-])\d{{1,5}}[a-z]?[-/]$|(?<![\w'’-])\d[a-z]\d{{1,2}}[ \t]*,?[ \t]*$")
 
 
-def _extend_left(folded: str, start: int) -> int:
-    for _ in range(3):
+# A named building or house written before the street, with a comma: "Villa Santa Maria, 12 route du Cap",
+# "Le Panorama, bâtiment 3, 45 boulevard de Plombières", "Résidence Les Pins, 4 allée ..."
+_BUILDING_BEFORE = re.compile(
+    r"(?<![\w'’])(?:Villa|Résidence|Residence|Domaine|Mas|Chalet|Immeuble|Tour|Maison|Manoir|Quinta|Casa"
+    r"|(The|Le|La|Les|L['’]))[ \t]*[A-ZÀ-Ý][\w'’-]*"
+    r"(?:[ \t]+(?:de|du|des|la|le|di|da)?[ \t]*[A-ZÀ-Ý][\w'’-]*){0,2}[ \t]*,[ \t]*$")
+
+
+_LIVES_AT = re.compile(r"(?:habite|habitent|vit|vivent|reside|domicilie|domiciliee|lives|living|lives at|stays|adresse"
+                       r"|address|chez|at)[ \t]*:?[ \t]*$")
+
+
+def _extend_left(folded: str, start: int, text: str = "") -> int:
+    for _ in range(4):
         m = _UNIT_BEFORE.search(folded, max(0, start - 60), start)
         if m is None or m.start() == start:
-            break
+            b = _BUILDING_BEFORE.search(text, max(0, start - 50), start) if text else None
+            if b is None or b.start() == start:
+                break
+            if b.group(1) is not None and not _LIVES_AT.search(fold(text[max(0, b.start() - 30):b.start()])):
+                break  # "Réunion du 3 mars, Le Havre, 12 rue ...": an article opens a building's name only
+                # after "habite", "lives at" ...
+            start = b.start()
+            continue
         start = m.start()
     return start
 

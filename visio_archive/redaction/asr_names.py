@@ -399,7 +399,8 @@ _CLAUSE_OPEN = (r"(?:^|(?<=[.!?,;:]\s)|(?<=\bso\s)|(?<=\band\s)|(?<=\bum\s)|(?<=
 # to", "um joy you've got the list", "marine tu peux nous dire", "claire on reprend"): only a person is asked.
 _ASKED_RE = re.compile(
     _CLAUSE_OPEN + r"([a-z][\w'-]+),?[ \t]+(?:(?:um|uh|euh)[ \t]+)?(?:(?:could|can|would|will|are|do|did|have|were"
-    r"|if)[ \t]+you\b|you['’](?:ve|re|ll|d)\b|tu[ \t]+(?:peux|pourrais|veux|vas|as|nous|me)\b|t['’]as\b"
+    r"|if)[ \t]+you\b|you['’](?:ve|re|ll|d)\b|tu[ \t]+(?:(?:l['’]|les[ \t]+|la[ \t]+|le[ \t]+|lui[ \t]+)?"
+    r"(?:peux|pourrais|veux|vas|as|avais|nous|me)\b)|t['’]as\b"
     r"|vous[ \t]+(?:pouvez|pourriez|voulez|avez)\b|on[ \t]+(?:reprend|commence|continue|passe|y va)\b)")
 _PAST_SUBJECT_RE = re.compile(_CLAUSE_OPEN + r"([a-z][\w'-]+)[ \t]+([a-z]+)\b")
 _FROM_SAID_RE = re.compile(

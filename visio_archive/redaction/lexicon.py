@@ -210,6 +210,7 @@ ds di dc dci dsi sgt insp supt
 commissaire inspecteur inspectrice juge lieutenant-colonel brigadier-chef adjudant-chef
 inspector sergeant captain officer detective constable judge councillor councilor commander superintendent
 cllr rev revd reverend pastor rabbi imam
+rapporteur rapporteure greffier greffiere assesseur assesseure mediateur mediatrice
 """.split())
 
 NON_NAMES = frozenset(fold(w) for w in """

@@ -1042,9 +1042,18 @@ def find_addresses(text: str, folded: str | None = None, lang: str = "fr") -> li
         stype = f[m.start():m.end()].split()[-1].strip(".,")
         ambiguous = stype in _AMBIGUOUS_TYPES
         name_end = _take_name(text, f, m.end(), ambiguous)
+        coded = False
+        if name_end is None and ambiguous:
+            # "six bis traverse de la martine treize mille douze marseille": a word that is also a street type,
+            # in lower case, is one when a postal code follows the name
+            name_end = _take_name(text, f, m.end(), False)
+            coded = True
         if name_end is None:
             continue
         end = _take_postal_city(text, f, name_end, lang)
+        if coded and not (end > name_end and (re.search(r"\d{5}|\d{2}\s\d{3}", text[name_end:end])
+                                               or _spoken_digits_between(f, name_end, end))):
+            continue
         if end == name_end:
             district = _DISTRICT_RE.match(text, name_end)
             if district:

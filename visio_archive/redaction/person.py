@@ -894,7 +894,9 @@ _LETTER_LABEL = re.compile(
     r"|porte|terminal|unit|flat|row|vitamin|vitamine|hepatitis|hepatite|lot|serie|batiment|escalier|entree|tranche"
     r"|article|art|chapter|chapitre|titre|livre|groupe|group|equipe|team|scenario|version|modele|model)[ \t]+$")
 _CAPS_SURNAME = re.compile(
-    r"(?<![\w'’-])([A-ZÀ-Ý][A-ZÀ-Ý'’-]{2,})[ \t]+([A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?)(?![\w'’-])"
+    # "TRAORÉ Fatoumata", "FERNÁNDEZ LÓPEZ Pilar" (two family names, as Spanish forms write them)
+    r"(?<![\w'’-])([A-ZÀ-Ý][A-ZÀ-Ý'’-]{2,}(?:[ \t]+[A-ZÀ-Ý][A-ZÀ-Ý'’-]{2,})?)[ \t]+"
+    r"([A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?)(?![\w'’-])"
     r"|(?<![\w'’-])([A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?)[ \t]+([A-ZÀ-Ý][A-ZÀ-Ý'’-]{2,})(?![\w'’-])")
 
 

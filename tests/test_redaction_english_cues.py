@@ -128,3 +128,23 @@ def test_french_names_asked_after_a_role_or_in_two_family_names(text: str, name:
 
 def test_a_role_without_a_name() -> None:
     assert french_persons("le rapporteur public conclut au rejet") == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("and what's the best number for you while you're here mr macaulay it's eight four seven two", "macaulay"),
+    ("Judge Obi: The complaints are direct race discrimination", "Obi"),
+    ("Nelson Adebayo booked Nelson Mandela Hall for the 3rd", "Nelson Adebayo"),
+])
+def test_surnames_after_mr_and_speaker_labels(text: str, name: str) -> None:
+    assert name in persons(text)
+
+
+@pytest.mark.parametrize("text", [
+    "we use ms teams for that",
+    "birth certificate from San Fernando before the hearing",
+    "we can meet by the Gandhi statue in Tavistock Square",
+    "at the Kofi Annan International Peacekeeping Training Centre in Accra",
+    "at the Martin Luther King Jr. Student Union",
+])
+def test_products_towns_and_monuments_named_after_people(text: str) -> None:
+    assert persons(text) == []

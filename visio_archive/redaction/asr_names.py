@@ -556,6 +556,17 @@ _PARTICLE_CIVILITIES = frozenset(fold(w) for w in "mr mrs ms mx dr madame monsie
                                  "professeur".split())
 
 
+_EN_CONTRACTED = re.compile(r"['’](?:s|re|ll|d|ve|m|t)$")  # "mr macaulay it's ...": no surname
+# what "ms" abbreviates besides a civility
+_MS_PRODUCTS = frozenset("teams word office excel access forms project outlook paint dos edge sql exchange".split())
+
+
+def _civility_takes(civ: str, fw: str) -> bool:
+    if fw in EN_FINITE or fw in EN_VERB_FORMS or fw in _NEVER or len(fw) < 2:
+        return False
+    return not (civ == "ms" and fw in _MS_PRODUCTS)
+
+
 def civility_word_names(text: str, folded: str, common: Container[str], names: FirstNames,
                         lang: str) -> list[Entity]:
     """A civility in lower case followed by a name made of ordinary words: "madame lopes a appelé",
@@ -591,15 +602,15 @@ def civility_word_names(text: str, folded: str, common: Container[str], names: F
                 or (len(fw) <= 3 and fw not in SHORT_NOT_NAMES))
         if lang != "en" and not good and not _after_is_open(text, folded, t.end(), lang, common):
             continue
-        if lang == "en" and not good:
-            continue
+        if lang == "en" and not good and not (civ in ("mr", "mrs", "mx", "ms") and _civility_takes(civ, fw)):
+            continue  # "mr macaulay": after mr/mrs only a surname, even one the dictionary knows
         end = t.end()
         for _ in range(2):  # "ms hope brown", "madame marie petit"
             n2 = _NEXT.match(text, end)
             if n2 is None:
                 break
             w2, f2 = n2.group(1), folded[n2.start(1):n2.end(1)]
-            if f2 in _NEVER or not _plain(w2) or _elided_clitic(w2) or not (
+            if f2 in _NEVER or not _plain(w2) or _elided_clitic(w2) or _EN_CONTRACTED.search(f2) or not (
                     f2 in surnames or (w2 not in common and len(f2) >= 3)
                     or (fw in names and f2 in nouns and lang == "fr")):
                 break

@@ -69,6 +69,10 @@ def place_or_institution(folded: str, start: int, end: int) -> bool:
     if _INSTITUTION_THEN_TOWN.match(span) or (re.match(r"(?:de|du|d['’])[ \t]*[a-z]", span)
                                               and _INSTITUTION_BEFORE.search(folded, max(0, start - 40), start)):
         return True
+    if re.search(r"(?<![\w'’])(?:san|santa|sao|saint|sainte)[ \t]+$", before):
+        return True  # "from San Fernando", "São Paulo": a saint's name with its saint is a town
+    if re.match(r"[ \t]*&[ \t]*(?:co|sons|partners|associates)\b", folded[end:end + 16]):
+        return True  # "Sandhu & Co": a firm
     if _BODY_DE_BEFORE.search(folded, max(0, start - 40), start):
         return True  # "la cour d'appel de Bastia", "l'Afpa de Brest", "le CHU de Pointe-à-Pitre": the town served
     return _SAINT_PLACE.match(span) is not None and _LOCATIVE.search(before) is not None

@@ -917,7 +917,10 @@ def _caps_word_is_name(word: str) -> bool:
 
 
 _MENTION = re.compile(r"(?<![\w.@])@([A-Z][a-zà-ÿ'’-]+)(?![\w@.-]*\.[a-z])"
-                      r"|(?:^|[—–]\s*)([A-Z][a-zà-ÿ'’-]+):[ \t]*[\"“«]")
+                      r"|(?:^|[—–]\s*)([A-Z][a-zà-ÿ'’-]+):[ \t]*[\"“«]"
+                      # a speaker label with a title at the start of a line: "Judge Obi: The complaints ..."
+                      r"|(?m:^)(?:Judge|Dr|Mr|Mrs|Ms|Mx|Cllr|Councillor|Prof|Professor|Inspector|Sergeant)\.?[ \t]+"
+                      r"([A-Z][a-zà-ÿ'’-]+):")
 # Irish surnames in O' ("o'neill", "O'Brien") are names however ASR writes them, with an initial before
 _O_SURNAME = re.compile(r"(?<![\w'’])(?:[b-hj-z][ \t]+)?o['’](?!clock)[a-z]{3,}(?![\w'’])")
 
@@ -932,7 +935,8 @@ def written_names(text: str, folded: str) -> list[Entity]:
         out.append(Entity(start=m.start(), end=m.end(), label="PERSON", text=m.group(), score=0.8, source="context"))
     for m in _MENTION.finditer(text):
         # a chat's "@Rich", a transcript's "— Rich:" before a quote: a participant's handle, whatever the word
-        a, b = m.span(1) if m.group(1) else m.span(2)
+        group = next(g for g in (1, 2, 3) if m.group(g))
+        a, b = m.span(group)
         if fold(text[a:b]) not in STOP and fold(text[a:b]) not in TITLES:
             out.append(Entity(start=a, end=b, label="PERSON", text=text[a:b], score=0.8, source="context"))
     for m in _O_SURNAME.finditer(folded):

@@ -53,6 +53,7 @@ room hall building stadium arena park square bridge street avenue road boulevard
 theatre theater tower house court clinic infirmary observatory laboratory lab auditorium chapel cathedral church
 chair terminal programme program fellowship scholarship primary secondary day office stage market estate
 enterprises ltd limited inc llc plc holdings corporation corp partners associates solutions act regulations rules
+statue monument union
 """.split())
 # Kinds that English also writes before the name of the place ("University Hospital Kerry", "Huduma Centre Thika")
 _EN_KINDS_FIRST = frozenset("hospital centre center station college school clinic office hall house park market"
@@ -200,7 +201,7 @@ def _english(text: str, folded: str, common: Container[str]) -> list[tuple[int, 
         # ("martin luther king jr boulevard": "luther" and "king" are also dictionary words)
         k = i - 1
         start = None
-        while k >= 0 and i - k <= 4:
+        while k >= 0 and i - k <= 6:  # "Kofi Annan International Peacekeeping Training Centre"
             a, b = toks[k]
             if _SPACE.fullmatch(text, b, toks[k + 1][0]) is None:
                 break
@@ -214,6 +215,8 @@ def _english(text: str, folded: str, common: Container[str]) -> list[tuple[int, 
                 continue
             if ftok in STOP or ftok in _EN_STOP or not re.fullmatch(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?", ftok):
                 break
+            if text[s].isupper() and tok.islower() and ftok not in _HONORIFICS:
+                break  # "Nelson Adebayo booked Nelson Mandela Hall": a capitalised name has no lower-case word
             if (ftok in _HONORIFICS or ftok.rstrip(".") in ("jr", "sr", "st") or ftok in FIRST_NAMES
                     or _namey(tok, ftok, common)):
                 start = a

@@ -148,3 +148,24 @@ def test_surnames_after_mr_and_speaker_labels(text: str, name: str) -> None:
 ])
 def test_products_towns_and_monuments_named_after_people(text: str) -> None:
     assert persons(text) == []
+
+
+def test_every_name_of_an_attendance_list() -> None:
+    text = ("Minutes — Present: Aroha Ngata (presiding member), Will Tupou, Dawn Achterberg, Mere Te Huia; "
+            "Apologies: Lagi Faleolo.")
+    found = persons(text)
+    assert {"Will Tupou", "Mere Te Huia", "Lagi Faleolo"} <= set(found)
+    assert persons("Present: Finance team, all members.") == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("accommodation was paid from jonas weber's account and claimed twice", "jonas weber"),
+    ("mister van der berg can you send the bank statements", "van der berg"),
+    ("good morning this is a preliminary hearing i'm employment judge obi", "obi"),
+])
+def test_possessions_mister_and_a_rank_at_the_end(text: str, name: str) -> None:
+    assert any(name in p for p in persons(text))
+
+
+def test_a_rank_before_a_verb_or_a_preposition() -> None:
+    assert persons("the officer on duty said the judge was late") == []

@@ -60,6 +60,8 @@ __all__ = [
     "fr_pair_names",
     "fr_weak_first_names",
     "given_names",
+    "listed_attendees",
+    "possessive_names",
     "spelled_names",
     "vocative_names",
 ]
@@ -453,6 +455,57 @@ _EN_NOT_VERB_AFTER = re.compile(r"[ \t]*(?:[,.;:!?…]|$)|[ \t]+(?:in|at|from|an
                                 r"|actually|who|too|as|sorry|he's|she's|here|there|on|of|for|with)(?![\w'’])")
 
 
+# Minutes list who attended: every item of "Present: A, B, C; Apologies: D" is a person.
+_ATTENDANCE_CUE = re.compile(r"(?<![\w'’])(?:present|attendees|attending|in attendance|also present|apologies"
+                             r"|absent|participants|presents?|presentes?|excuses?|excusees?|absents?|absentes?)"
+                             r"[ \t]*:[ \t]*", re.IGNORECASE)
+_LISTED = re.compile(r"[ \t]*(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof|Cllr|M\.|Mme)\.?[ \t]+)?"
+                     r"((?:[A-Z]\.[ \t]*)?[A-ZÀ-Ý][\w'’-]+(?:[ \t]+(?:[a-z]{1,3}[ \t]+)?[A-ZÀ-Ý][\w'’-]+){0,3})"
+                     r"[ \t]*(?:\([^()]{0,60}\))?[ \t]*(?P<sep>,|;|\.(?:\s|$)|$|[ \t]+(?:and|et)[ \t]+)")
+_LIST_WORDS = frozenset(fold(w) for w in """team service direction department unit office committee board council
+all none everyone tous toutes aucun aucune finance procurement legal hr equipe bureau""".split())
+
+
+def listed_attendees(text: str, names: FirstNames) -> list[Entity]:
+    """The people of an attendance list in minutes ("Present: Aroha Ngata (presiding member), Will Tupou,
+    Mere Te Huia; Apologies: Lagi Faleolo.")."""
+    out: list[Entity] = []
+    for cue in _ATTENDANCE_CUE.finditer(text):
+        pos = cue.end()
+        for _ in range(30):
+            m = _LISTED.match(text, pos)
+            if m is None:
+                break
+            words = [fold(w) for w in re.findall(r"[^\W\d_][\w'’-]*", m.group(1))]
+            if any(w in _LIST_WORDS for w in words) or (len(words) == 1 and words[0] in STOP):
+                break
+            if len(words) >= 2 or words[0] in names:
+                out.append(Entity(start=m.start(1), end=m.end(1), label="PERSON", text=m.group(1), score=0.8,
+                                  source="context"))
+            pos = m.end()
+            if m.group("sep") not in (",", " and ", " et ") and m.group("sep").strip() not in ("and", "et"):
+                break
+    return out
+
+
+# "jonas weber's account", "amira haddad's phone": a name owns what only a person has
+_POSSESSED = re.compile(r"([a-z][\w-]+)[ \t]+([a-z][\w-]+)['’]s[ \t]+(?:bank[ \t]+)?"
+                        r"(?:account|phone|number|mobile|email|e-mail|address|card|wife|husband|partner|son|daughter|mother|father|mum|mom|dad|car|house|flat"
+                        r"|home|passport|payslip|salary|details|file|case|statement)(?![\w'’])")
+
+
+def possessive_names(text: str, folded: str, names: FirstNames, common: Container[str]) -> list[Entity]:
+    out: list[Entity] = []
+    for m in _POSSESSED.finditer(folded):
+        first, last = m.group(1), m.group(2)
+        if first in _NEVER or last in _NEVER or first not in names:
+            continue
+        if first in names.strong or last not in common or last in SURNAMES or last in EN_SURNAMES:
+            out.append(Entity(start=m.start(1), end=m.end(2), label="PERSON", text=text[m.start(1):m.end(2)],
+                              score=0.7, source="context"))
+    return out
+
+
 def en_relation_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
     """A first name after a relation or an introduction ("my sister grace", "this is mark at ..."); a modal
     that is also a name ("will", "may") only where no verb follows it ("my colleague will call you")."""
@@ -524,7 +577,8 @@ def vocative_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
 # yes/no words that can follow a first name).
 SHORT_NOT_NAMES = frozenset("ah eh he oh bon bof zut hop hum ouh aie ben si ok".split())
 
-_LOWER_CIV = re.compile(r"(?<![\w.])(mr|mrs|ms|mx|dr|madame|monsieur|mademoiselle|maitre|docteur|professeur"
+_LOWER_CIV = re.compile(r"(?<![\w.])(mr|mrs|ms|mx|dr|mister|missus|madame|monsieur|mademoiselle|maitre|docteur"
+                        r"|professeur"
                         r"|(?:(?:le|la|du|au|the)[ \t]+)?(?:" + "|".join(sorted(RANKS, key=len, reverse=True)) + r"))"
                         r"[ \t]+")
 # Accented short words that fold into a function word ("là" -> "la", "où" -> "ou"): "madame lê" is a name,
@@ -552,8 +606,8 @@ def _surname_after_rank(w: str, fw: str, common: Container[str], names: FirstNam
 
 _PARTICLE_RUN = re.compile(r"(?:(?:de|du|des|da|di|del|della|dos|das|van|von|der|den|ten|ter|le|la|el|al|ben|bin"
                            r"|abu|ibn|o|mac|mc)[ \t]+){1,3}")
-_PARTICLE_CIVILITIES = frozenset(fold(w) for w in "mr mrs ms mx dr madame monsieur mademoiselle maitre docteur "
-                                 "professeur".split())
+_PARTICLE_CIVILITIES = frozenset(fold(w) for w in "mr mrs ms mx dr mister missus madame monsieur mademoiselle "
+                                 "maitre docteur professeur".split())
 
 
 _EN_CONTRACTED = re.compile(r"['’](?:s|re|ll|d|ve|m|t)$")  # "mr macaulay it's ...": no surname
@@ -576,7 +630,7 @@ def civility_word_names(text: str, folded: str, common: Container[str], names: F
     surnames = SURNAMES | (EN_SURNAMES if lang == "en" else frozenset())
     for m in _LOWER_CIV.finditer(folded):
         civ = m.group(1)
-        if civ in ("mr", "mrs", "ms", "mx", "dr") and lang != "en":
+        if civ in ("mr", "mrs", "ms", "mx", "dr", "mister", "missus") and lang != "en":
             continue
         t = _WORD.match(text, m.end())
         if t is None:
@@ -594,7 +648,9 @@ def civility_word_names(text: str, folded: str, common: Container[str], names: F
         if (_never(w, fw) or len(fw) < 2 or _elided_clitic(w) or not _plain(w) or fw.endswith("ment")
                 or (w.isupper() and len(w) > 1)):
             continue
-        if civ.split()[-1] in RANKS and not _surname_after_rank(w, fw, common, names, surnames, lang):
+        # "i'm employment judge obi": a word that ends the sentence after a rank is the surname
+        if (civ.split()[-1] in RANKS and not _surname_after_rank(w, fw, common, names, surnames, lang)
+                and not (lang == "en" and _civility_takes("", fw) and _TAG_END.match(text, t.end()))):
             continue  # "le capitaine fait le point", "the officer said": a verb or a word, not a name
         # Two or three letters after a civility are a surname ("monsieur ho", "madame wu", "docteur ba"):
         # no article, title or filler (those are in _NEVER), only interjections and "bon" are words there.
@@ -602,7 +658,8 @@ def civility_word_names(text: str, folded: str, common: Container[str], names: F
                 or (len(fw) <= 3 and fw not in SHORT_NOT_NAMES))
         if lang != "en" and not good and not _after_is_open(text, folded, t.end(), lang, common):
             continue
-        if lang == "en" and not good and not (civ in ("mr", "mrs", "mx", "ms") and _civility_takes(civ, fw)):
+        if lang == "en" and not good and not (civ in ("mr", "mrs", "mx", "ms", "mister", "missus")
+                                                and _civility_takes(civ, fw)):
             continue  # "mr macaulay": after mr/mrs only a surname, even one the dictionary knows
         end = t.end()
         for _ in range(2):  # "ms hope brown", "madame marie petit"

@@ -20,6 +20,8 @@ from visio_archive.redaction.asr_names import (
     fr_pair_names,
     fr_weak_first_names,
     given_names,
+    listed_attendees,
+    possessive_names,
     spelled_names,
     vocative_names,
 )
@@ -386,7 +388,10 @@ class Detector:
                 ents += en_family_names(text, folded, self.common)
                 ents += en_weak_first_names(text, folded, names)
                 ents += en_relation_names(text, folded, names)
+                ents += possessive_names(text, folded, names, self.common)
             ents += given_names(text, folded) + written_names(text, folded)
+            if names is not None:
+                ents += listed_attendees(text, names)
             if names is not None:
                 ents += vocative_names(text, folded, names)
                 ents += civility_word_names(text, folded, self.common, names, self.lang)

@@ -223,6 +223,8 @@ septembre octobre novembre decembre
 visa mastercard maestro amex paypal lydia paylib swift sepa apologies absents excuses garda gardai vitale
 whatsapp telegram signal skype webex eurostar thalys europol eurojust frontex interpol olaf erasmus horizon
 fraunhofer
+doctolib ameli parcoursup pronote mesrdv aglae ants uber heetch bolt blablacar leboncoin vinted airbnb deliveroo
+snapchat instagram facebook tiktok messenger wave moneygram
 data cloud open source design sprint backlog feedback workshop meeting call deadline process digital agile
 scrum product owner team lead manager business marketing startup kick off follow up checkpoint benchmark
 dashboard reporting planning roadmap newsletter webinar slide slides deck board stand daily weekly review

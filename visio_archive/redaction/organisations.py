@@ -45,6 +45,7 @@ _NAMED_BODIES = (
     r"|conseil (?:departemental|regional|municipal)|academie|rectorat|universite|barreau|gendarmerie|commissariat"
     r"|brigade|hopital|centre hospitalier|chu|chr|ehpad|cmp|cmpp|mdph|caf|cpam|cgss|carsat|greta|cci|cma|spip|ccas"
     r"|urssaf|dgfip|ddets|dreets|ars|crous|afpa|france travail|pole emploi|mission locale|agence|college|lycee"
+    r"|commune|tpe|tribunal pour enfants|draaf|dreal|ddpp|ddt|ddtm|dir|sdis|cnaf|msa|sncf|ratp"
 )
 _BODY_DE_BEFORE = re.compile(rf"(?<![\w-])(?:{_NAMED_BODIES})[ \t]+(?:de|du|des|d['’])[ \t]*$")
 _INSTITUTION_THEN_TOWN = re.compile(rf"(?:{_INSTITUTIONS})[ \t]+(?:de|du|d['’])[ \t]*[a-z]")

@@ -454,6 +454,9 @@ _PO_BOX = re.compile(
 def find_po_boxes(text: str, folded: str) -> list[Entity]:
     """Post-office boxes, with what follows them (station, town, region, code)."""
     out: list[Entity] = []
+    if "box" not in folded and "bp" not in folded and "post" not in folded and "apartado" not in folded \
+            and "b.p." not in folded:
+        return out
     for m in _PO_BOX.finditer(folded):
         e = Entity(start=m.start(), end=m.end(), label="ADDRESS", text=text[m.start():m.end()], source="pattern")
         after = text[m.end():m.end() + 4].lstrip(" \t,")
@@ -469,6 +472,8 @@ _POSTCODE_CUE = re.compile(r"(?<![\w'’])(?:eircode|postcode|post code|postal c
 def find_cued_postcodes(text: str, folded: str) -> list[Entity]:
     """A postal code said on its own after its name: "sorry the eircode is d eighteen w two p five"."""
     out: list[Entity] = []
+    if "code" not in folded and "zip" not in folded:
+        return out
     for m in _POSTCODE_CUE.finditer(folded):
         strong = _STRONG_RE.match(folded, m.end())
         spoken = spoken_code_end(folded, m.end())

@@ -470,6 +470,8 @@ def listed_attendees(text: str, names: FirstNames) -> list[Entity]:
     """The people of an attendance list in minutes ("Present: Aroha Ngata (presiding member), Will Tupou,
     Mere Te Huia; Apologies: Lagi Faleolo.")."""
     out: list[Entity] = []
+    if ":" not in text:
+        return out
     for cue in _ATTENDANCE_CUE.finditer(text):
         pos = cue.end()
         for _ in range(30):
@@ -496,6 +498,8 @@ _POSSESSED = re.compile(r"([a-z][\w-]+)[ \t]+([a-z][\w-]+)['’]s[ \t]+(?:bank[ 
 
 def possessive_names(text: str, folded: str, names: FirstNames, common: Container[str]) -> list[Entity]:
     out: list[Entity] = []
+    if "'s" not in folded and "’s" not in folded:
+        return out
     for m in _POSSESSED.finditer(folded):
         first, last = m.group(1), m.group(2)
         if first in _NEVER or last in _NEVER or first not in names:
@@ -615,8 +619,13 @@ _EN_CONTRACTED = re.compile(r"['’](?:s|re|ll|d|ve|m|t)$")  # "mr macaulay it's
 _MS_PRODUCTS = frozenset("teams word office excel access forms project outlook paint dos edge sql exchange".split())
 
 
+# what "mister" / "madam" address besides a surname ("mister chairman", "mr president")
+_EN_OFFICES = frozenset("""chairman chairwoman chairperson chair president vice speaker secretary mayor minister
+ambassador deputy prime director commissioner governor senator councillor treasurer clerk right""".split())
+
+
 def _civility_takes(civ: str, fw: str) -> bool:
-    if fw in EN_FINITE or fw in EN_VERB_FORMS or fw in _NEVER or len(fw) < 2:
+    if fw in EN_FINITE or fw in EN_VERB_FORMS or fw in _NEVER or fw in _EN_OFFICES or len(fw) < 2:
         return False
     return not (civ == "ms" and fw in _MS_PRODUCTS)
 

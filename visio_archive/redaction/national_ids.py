@@ -64,12 +64,15 @@ _SCHEMES: tuple[tuple[re.Pattern[str], re.Pattern[str], _Validator], ...] = (
     (re.compile(r"\bid (?:no|number|card)\b\.?|national id\b|identity card|kitambulisho", re.IGNORECASE),
      re.compile(r"\d{7,8}(?![\w'’-])"), _kenyan_id_ok),
 )
+_ANY_CUE = re.compile("|".join(f"(?:{cue.pattern})" for cue, _, _ in _SCHEMES), re.IGNORECASE)
 _CUE_REACH = 60  # characters before the number where its cue must stand ("IRD 49-582-161", "card 2953 ...")
 
 
 def find_national_ids(text: str) -> list[Entity]:
     """Written national identifiers after their cue, checked by their scheme's rule (label NIR)."""
     out: list[Entity] = []
+    if _ANY_CUE.search(text) is None:
+        return out  # one pass over the text for the common case: no scheme named
     for cue, shape, valid in _SCHEMES:
         if cue.search(text) is None:
             continue

@@ -933,13 +933,13 @@ def written_names(text: str, folded: str) -> list[Entity]:
         if surname in STOP or surname in EN_STOP or surname in TITLES or _LETTER_LABEL.search(folded, 0, m.start()):
             continue
         out.append(Entity(start=m.start(), end=m.end(), label="PERSON", text=m.group(), score=0.8, source="context"))
-    for m in _MENTION.finditer(text):
+    for m in (_MENTION.finditer(text) if "@" in text or ":" in text else ()):
         # a chat's "@Rich", a transcript's "— Rich:" before a quote: a participant's handle, whatever the word
         group = next(g for g in (1, 2, 3) if m.group(g))
         a, b = m.span(group)
         if fold(text[a:b]) not in STOP and fold(text[a:b]) not in TITLES:
             out.append(Entity(start=a, end=b, label="PERSON", text=text[a:b], score=0.8, source="context"))
-    for m in _O_SURNAME.finditer(folded):
+    for m in (_O_SURNAME.finditer(folded) if "o'" in folded or "o’" in folded else ()):
         out.append(Entity(start=m.start(), end=m.end(), label="PERSON", text=text[m.start():m.end()], score=0.7,
                           source="context"))
     for m in _CAPS_SURNAME.finditer(text):

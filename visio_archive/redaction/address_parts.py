@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from visio_archive.models import Entity
+from visio_archive.redaction.lexicon import MONTHS
 from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, fold
 
 __all__ = ["extend_address", "find_cued_postcodes", "find_po_boxes", "find_postcode_addresses", "join_addresses",
@@ -133,8 +134,7 @@ sorry pardon actually right alright well anyway
 euros euro eur dollars dollar pounds livres francs personnes habitants
 km kilometres metres heures minutes jours mois ans fois pour cent percent people years months days hours
 """.split())
-_MONTHS = frozenset("""janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre january
-february march april may june july august september october november december""".split())
+_MONTHS = MONTHS
 _TOWN_JOIN = frozenset("""sur sous en les le la de du des d l im am an der den bei ob upon on by y del di da
 dos das van von aan op saint sainte st ste san santa sankt st. ste. co co. county""".split())
 _TOWN_OPENING = frozenset("saint sainte st st. ste ste. san santa sankt le la les el los las co co. county".split())

@@ -29,10 +29,12 @@ from collections.abc import Callable, Container
 from dataclasses import dataclass
 
 from visio_archive.models import Entity
+from visio_archive.redaction.civility import LOWER_CASE_CIVILITIES
 from visio_archive.redaction.lexicon import (
     AMBIGUOUS_FIRST,
     EN_SURNAMES,
     FIRST_NAMES,
+    MONTHS_EN,
     NON_NAMES,
     PARTICLES,
     PUBLIC_BODIES,
@@ -413,8 +415,7 @@ _NOT_A_BODY = frozenset("start beginning outset top bottom now then here there t
 # after a name spoken to: a filler, "and", or what is asked of them ("no worries rose can i get your ...")
 _AFTER_VOCATIVE = re.compile(r"[ \t]+(?:so|and|um|uh|euh|alors|donc|bon|can i|could i|can you|could you|can we"
                              r"|let me|let's|i'll|i will|i just|just|we'll|we will|if you|if i)(?![\w'’])")
-_MONTH_NAMES = frozenset("january february march april may june july august september october november december"
-                         .split())
+_MONTH_NAMES = MONTHS_EN
 _TAG_END = re.compile(r"[ \t]*(?:[,.;:!?…]|$|(?:oui|yes|yeah|non|no)(?![\w'’]))")
 _NAME_GIVEN_CUE = re.compile(
     r"(?<![\w'’])(?:(?:my|his|her|your|their|our|[a-z]+['’]s)[ \t]+(?:(?:first|last|full|middle)[ \t]+)?name"
@@ -581,9 +582,8 @@ def vocative_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
 # yes/no words that can follow a first name).
 SHORT_NOT_NAMES = frozenset("ah eh he oh bon bof zut hop hum ouh aie ben si ok".split())
 
-_LOWER_CIV = re.compile(r"(?<![\w.])(mr|mrs|ms|mx|dr|mister|missus|madame|monsieur|mademoiselle|maitre|docteur"
-                        r"|professeur"
-                        r"|(?:(?:le|la|du|au|the)[ \t]+)?(?:" + "|".join(sorted(RANKS, key=len, reverse=True)) + r"))"
+_LOWER_CIV = re.compile(r"(?<![\w.])(" + "|".join(sorted(LOWER_CASE_CIVILITIES, key=len, reverse=True))
+                        + r"|(?:(?:le|la|du|au|the)[ \t]+)?(?:" + "|".join(sorted(RANKS, key=len, reverse=True)) + r"))"
                         r"[ \t]+")
 # Accented short words that fold into a function word ("là" -> "la", "où" -> "ou"): "madame lê" is a name,
 # "madame là" is not.
@@ -610,8 +610,7 @@ def _surname_after_rank(w: str, fw: str, common: Container[str], names: FirstNam
 
 _PARTICLE_RUN = re.compile(r"(?:(?:de|du|des|da|di|del|della|dos|das|van|von|der|den|ten|ter|le|la|el|al|ben|bin"
                            r"|abu|ibn|o|mac|mc)[ \t]+){1,3}")
-_PARTICLE_CIVILITIES = frozenset(fold(w) for w in "mr mrs ms mx dr mister missus madame monsieur mademoiselle "
-                                 "maitre docteur professeur".split())
+_PARTICLE_CIVILITIES = frozenset(LOWER_CASE_CIVILITIES)
 
 
 _EN_CONTRACTED = re.compile(r"['’](?:s|re|ll|d|ve|m|t)$")  # "mr macaulay it's ...": no surname

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ABBREVIATIONS", "CIVILITIES", "CIVILITY_ALT", "needs_capital", "needs_dot", "strip_civility"]
+__all__ = ["ABBREVIATIONS", "CIVILITIES", "CIVILITY_ALT", "LOWER_CASE_CIVILITIES", "needs_capital", "needs_dot",
+           "strip_civility"]
 
 # Full words: French, English, then German / Dutch (meetings in those languages).
 WORDS: tuple[str, ...] = (
@@ -32,6 +33,12 @@ ABBREVIATIONS: tuple[str, ...] = (
 )
 CIVILITIES: tuple[str, ...] = WORDS + ABBREVIATIONS
 
+# The civilities that open a name in lower-case ASR text: not those that are words too ("miss", "sir",
+# "doctor", "madam": "i miss her", "the doctor said"), nor the abbreviations read as letters ("m", "me", "pr").
+LOWER_CASE_CIVILITIES: tuple[str, ...] = (
+    "mr", "mrs", "ms", "mx", "dr", "mister", "missus", "madame", "monsieur", "mademoiselle", "maitre", "docteur",
+    "professeur",
+)
 # Longest first, so that "mme" is not read as "m" + "me".
 CIVILITY_ALT = "|".join(sorted(CIVILITIES, key=len, reverse=True))
 

@@ -203,6 +203,12 @@ excusez pardon svp s'il stp point rue avenue boulevard place chemin
 """.split())
 
 # Words that NER sometimes takes for a name, and that never are one in a meeting.
+# Month names, accent-folded: a date, not a name or a town ("le 3 mars", "since may").
+MONTHS_FR = frozenset("janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split())
+MONTHS_EN = frozenset("january february march april may june july august september october november december"
+                      .split())
+MONTHS = MONTHS_FR | MONTHS_EN
+
 # Ranks and offices said right before a surname ("le lieutenant gomes", "the inspector walsh").
 RANKS = frozenset(fold(w) for w in """
 lieutenant capitaine commandant colonel adjudant adjudante brigadier sergent sergente caporal gendarme

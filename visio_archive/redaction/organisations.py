@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from visio_archive.redaction.civility import CIVILITY_ALT
+
 _ORG_NOUNS = (
     r"bailleur|employeur|mutuelle|banque|assureur|assurance|societe|entreprise|boite|agence|prestataire|operateur"
     r"|fournisseur|donneur d['’]ordre|sous-traitant|cabinet|enseigne|marque|application|appli|logiciel|fichier"
@@ -27,8 +29,7 @@ _ORG_BEFORE = re.compile(
     rf"|job|contract)[ \t]+(?:[\w'’-]+[ \t]+)?(?:chez|at|for|with)[ \t]+$"
     rf"|(?<![\w'’-])(?:site|appli|application|plateforme)[ \t]+(?:de|d['’]|of)[ \t]+[a-z'’ -]{{2,30}}?[ \t]+$"
 )
-_CIVILITY_JUST_BEFORE = re.compile(
-    r"(?:monsieur|madame|mademoiselle|m\.|mme|mlle|maitre|me|docteur|dr|mr|mrs|ms|miss|mx)[ \t]+$")
+_CIVILITY_JUST_BEFORE = re.compile(rf"(?<![\w'’])(?:{CIVILITY_ALT})\.?[ \t]+$")
 _LOCATIVE = re.compile(r"(?<![\w'’-])(?:a|au|aux|en|vers|sur|pres de|de|du|in|at|to|from|near)[ \t]+$")
 # A public body or service and the town it serves ("le cmp de montreuil", "la mdph de mayotte", "le tribunal
 # judiciaire de bonneville", "la mairie de saint-brieuc"): the town is no surname there.

@@ -25,7 +25,7 @@ from visio_archive.redaction.address_parts import (
     find_postcode_addresses,
     join_addresses,
 )
-from visio_archive.redaction.lexicon import STOP
+from visio_archive.redaction.lexicon import MONTHS_FR, STOP
 from visio_archive.redaction.national_ids import cued_national_id, find_national_ids, trailing_letters_end
 from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, UNITS, Unit, fold, numeric_runs
 from visio_archive.redaction.validators import (
@@ -867,7 +867,7 @@ _POSTAL_RE = re.compile(r"[\s,]*(?:(\d{5}|\d{2}\s\d{3})|((?:[^\W\d_]+[\s-]?){1,6
 _CITY_TOKEN_RE = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*")
 
 
-_MONTHS = frozenset("janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split())
+_MONTHS = MONTHS_FR
 
 
 def _date_in_name(text: str, folded: str, s: int, e: int, prev: str) -> bool:

@@ -169,3 +169,18 @@ def test_possessions_mister_and_a_rank_at_the_end(text: str, name: str) -> None:
 
 def test_a_rank_before_a_verb_or_a_preposition() -> None:
     assert persons("the officer on duty said the judge was late") == []
+
+
+def test_an_overseas_estate_address_with_lot_section_and_an_article_town() -> None:
+    text = ("elle vit seule lotissement les flamboyants lot quatorze section dubelloy quatre-vingt-dix-sept mille "
+            "cent trente-neuf les abymes une vieille maison")
+    found = detect(text, lang="fr")
+    assert [e.text for e in found if e.label == "ADDRESS"] == [
+        "lotissement les flamboyants lot quatorze section dubelloy quatre-vingt-dix-sept mille cent trente-neuf "
+        "les abymes"]
+    assert [e for e in found if e.label == "PERSON"] == []  # "elle vit seule": a verb, not the name Vít
+
+
+def test_a_lower_case_town_opened_by_saint() -> None:
+    assert [e.text for e in detect("12 rue de la paix 93200 saint denis et voilà", lang="fr")
+            if e.label == "ADDRESS"] == ["12 rue de la paix 93200 saint denis"]

@@ -205,6 +205,9 @@ def _plain(tok: str) -> bool:
     return tok.replace("-", "").replace("'", "").replace("’", "").isalpha()
 
 
+_FR_SUBJECTS = frozenset("je tu il elle on nous vous ils elles qui".split())
+
+
 def fr_pair_names(text: str, folded: str, common: Container[str], names: FirstNames) -> list[Entity]:
     """"pierre boulanger", "olivier chêne", "blanche berger", "david bois": a first name and the
     surname-like word after it, in lower-case French; not after a determiner ("la rose", "en jean")."""
@@ -221,6 +224,8 @@ def fr_pair_names(text: str, folded: str, common: Container[str], names: FirstNa
         prev = _prev_word(text, t.start())
         if fold(prev) in FR_DETERMINERS:
             continue
+        if weak and fold(prev) in _FR_SUBJECTS and (tok in common or _verb_form(tok, common)):
+            continue  # "elle vit seule", "il sait tout": a verb after its subject, not the name "Vit"
         if weak and prev in nouns and fold(prev) not in STOP:
             continue  # "carte blanche", "bleu marine": an adjective after a noun
         m = _NEXT.match(text, t.end())

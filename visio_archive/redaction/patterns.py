@@ -929,6 +929,9 @@ STREET_WORDS: frozenset[str] = frozenset()  # street types inside a name stop no
 _ORDINAL_RE = re.compile(r"(?:\d{1,2}(?:e|eme|er|ere)|[a-z-]+iemes?|premier|premiere|rez-de-chaussee)")
 
 
+_TOWN_OPENERS = frozenset("le la les l saint sainte st ste".split())
+
+
 def _take_postal_city(text: str, folded: str, pos: int, lang: str = "fr") -> int:
     m = re.compile(r"[ \t]*,?[ \t]*(\d{5}|\d{2}[ \u00a0]\d{3})\b").match(text, pos)
     end = pos
@@ -968,6 +971,15 @@ def _take_postal_city(text: str, folded: str, pos: int, lang: str = "fr") -> int
             if ft in _ADDR_STOP and not t.group()[0].isupper():
                 break
             cend = t.end()
+            nxt = _CITY_TOKEN_RE.match(text, t.end() + 1) if t.end() < len(text) else None
+            if (ft in _TOWN_OPENERS and nxt is not None and text[t.end():nxt.start()] == " "
+                    and folded[nxt.start():nxt.end()] not in _ADDR_STOP):
+                # "… quatre-vingt-dix-sept mille cent trente-neuf les abymes", "… saint denis": an article or
+                # a saint opens the town in lower-case text too
+                cend = nxt.end()
+                p = nxt.end()
+                n_tok += 2
+                continue
         elif t.group()[0].isupper() or ft == "cedex":
             cend = t.end()
         elif ft in ("sur", "sous", "en", "les", "le", "la", "de", "du", "des", "l"):
@@ -1148,14 +1160,14 @@ def find_addresses_intl(text: str, folded: str) -> list[Entity]:
 _ID = rf"(?:[a-z]{{1,2}}\d{{0,3}}|\d{{1,4}}[a-z]?|(?:{_NUMW})(?:[ -](?:{_NUMW}|et|un))*)"
 _FR_UNIT_WORDS = (r"batiment|bat\.?|bloc|immeuble|tour|escalier|esc\.?|entree|appartement|appart|appt|apt\.?"
                   r"|app\.?|logement|porte|boite|bal|etage|lot|chambre|box")
-_FR_PLACE_WORDS = r"residence|lieu-dit|lieudit|hameau|cite|lotissement|domaine|quartier|village"
+_FR_PLACE_WORDS = r"residence|lieu-dit|lieudit|hameau|cite|lotissement|domaine|quartier|village|section"
 # a residence's or hamlet's name ends where the sentence goes on ("quartier nord c'est là où ...")
 _CLAUSE_WORDS = (r"(?:c['’]est|c['’]etait|est|et|ou|la-bas|qui|que|qu['’]\w*|on|il|elle|ils|elles|je|j['’]\w*|nous|vous"
                  r"|mais|donc|puis|alors|avec|pour|dans|sur|a|ont|sont|ca|y|en|au|aux|si|car|comme|chez)(?![\w'’-])")
 _UNIT_WORD_RE = re.compile(_FR_UNIT_WORDS)
 _COMPLEMENT = (rf"(?:porte[ \t]+(?:de[ \t]+)?(?:gauche|droite|face|du fond|palier)"
                rf"|(?:{_FR_UNIT_WORDS})[ \t]+(?:n[°o]\.?[ \t]*|numero[ \t]+)?{_ID}(?![\w'’])"
-               rf"|(?:{_FR_PLACE_WORDS})[ \t]+(?:(?!{_CLAUSE_WORDS}|(?:{_FR_UNIT_WORDS})(?![\w'’]))"
+               rf"|(?:{_FR_PLACE_WORDS})[ \t]+(?:(?!{_CLAUSE_WORDS}|(?:{_FR_UNIT_WORDS}|{_NUMW})(?![\w'’]))"
                rf"[^\W\d_][\w'’-]*[ \t]*){{1,4}}"
                rf"|(?:(?:\d{{1,2}}|{_NUMW})[ \t]*(?:e|eme|er|ere|ieme|iere)?|[a-z]+iemes?|premier|premiere|dernier)"
                rf"[ \t]+etage|rez-de-chaussee)")

@@ -184,3 +184,18 @@ def test_an_overseas_estate_address_with_lot_section_and_an_article_town() -> No
 def test_a_lower_case_town_opened_by_saint() -> None:
     assert [e.text for e in detect("12 rue de la paix 93200 saint denis et voilà", lang="fr")
             if e.label == "ADDRESS"] == ["12 rue de la paix 93200 saint denis"]
+
+
+@pytest.mark.parametrize(("text", "lang", "name"), [
+    ("there's a man called frank i think frank baker or barker but i've not seen him", "en", "barker"),
+    ("madame martin ou martins je ne sais plus", "fr", "martins"),
+    ("yes hi it's marisol de la cruz whitfield that's de la cruz three words then hyphen whitfield", "en",
+     "de la cruz"),
+])
+def test_a_near_spelling_after_or_and_a_surname_said_again_with_its_particles(text: str, lang: str,
+                                                                                  name: str) -> None:
+    assert name in [e.text for e in detect(text, lang=lang) if e.label == "PERSON"]
+
+
+def test_an_alternative_that_is_no_near_spelling() -> None:
+    assert "later" not in persons("we met mr green or maybe later")

@@ -255,7 +255,34 @@ def coordinated_names(text: str, folded: str, ents: Sequence[Entity], common: Co
                 continue
             out.append(Entity(start=m.start(1), end=m.end(1), label="PERSON", text=raw, score=0.6,
                               source="context"))
+    for x in ents:
+        # "frank baker or barker", "madame martin ou martins": the speaker unsure of a surname's spelling
+        # says a near one after it; that one is the name too, dictionary word or not
+        alt = _ALTERNATIVE.match(folded, x.end) if x.label == "PERSON" else None
+        if alt is None:
+            continue
+        last = re.split(r"[\s-]+", folded[x.start:x.end])[-1]
+        word = alt.group(1)
+        if len(word) >= 4 and word != last and _near(last, word):
+            out.append(Entity(start=alt.start(1), end=alt.end(1), label="PERSON", text=text[alt.start(1):alt.end(1)],
+                              score=0.6, source="context"))
     return out
+
+
+_ALTERNATIVE = re.compile(r"[ \t]+(?:or|ou|or maybe|ou peut-etre)[ \t]+([^\W\d_][\w'’-]+)(?![\w'’-])")
+
+
+def _near(a: str, b: str) -> bool:
+    """Two spellings of one surname: one or two letters apart (Levenshtein)."""
+    if abs(len(a) - len(b)) > 2:
+        return False
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1] <= 2
 
 
 _CONTRACTION = re.compile(r"(?:i|you|we|they|he|she|it|that|there|who)['’](?:ll|m|re|ve|d|s)")
@@ -293,12 +320,35 @@ def _name_words(text: str, folded: str, ents: Iterable[Entity], common: Containe
     return words
 
 
+# the particles of a surname said again ("marisol de la cruz whitfield ... that's de la cruz")
+_PARTICLES_LEFT = re.compile(r"(?<![\w'’])(?:(?:de|del|della|da|di|du|des|dos|van|von|der|den|ten|ter|le|la|el|al"
+                             r"|ben|bin|abu|ibn)[ \t]+){1,3}$")
+
+
+def _with_known_particles(text: str, folded: str, ents: list[Entity]) -> list[Entity]:
+    """A surname said again takes back the particles it had where it was found whole: "marisol de la cruz
+    whitfield ... that's de la cruz"."""
+    names = [folded[e.start:e.end] for e in ents if e.label == "PERSON" and " " in e.text]
+    out = []
+    for e in ents:
+        lead = _PARTICLES_LEFT.search(folded, max(0, e.start - 20), e.start) if e.label == "PERSON" else None
+        if lead is not None and any(folded[lead.start():e.end] in n for n in names):
+            e = e.model_copy(update={"start": lead.start(), "text": text[lead.start():e.end]})
+        out.append(e)
+    return out
+
+
 def _occurrences(text: str, folded: str, words: set[str], ents: Sequence[Entity]) -> list[Entity]:
     covered = [(e.start, e.end) for e in ents]
-    return [Entity(start=w.start(), end=w.end(), label="PERSON", text=text[w.start():w.end()], score=0.6,
-                   source="repeat")
-            for w in _NAME_WORD.finditer(folded)
-            if w.group() in words and not any(a <= w.start() and w.end() <= b for a, b in covered)]
+    out: list[Entity] = []
+    for w in _NAME_WORD.finditer(folded):
+        if w.group() not in words or any(a <= w.start() and w.end() <= b for a, b in covered):
+            continue
+        lead = _PARTICLES_LEFT.search(folded, max(0, w.start() - 20), w.start())
+        start = lead.start() if lead is not None and text[lead.start():w.start()].islower() else w.start()
+        out.append(Entity(start=start, end=w.end(), label="PERSON", text=text[start:w.end()], score=0.6,
+                          source="repeat"))
+    return out
 
 
 def repeated_names(text: str, folded: str, ents: Sequence[Entity], common: Container[str],
@@ -467,6 +517,7 @@ class Detector:
                 ents += coordinated_names(text, folded, ents, self.common, self.lang)
                 ents += spelled_names(text, folded, [(x.start, x.end) for x in ents if x.label == "PERSON"])
                 ents += repeated_names(text, folded, ents, self.common, self.lang)
+                ents = _with_known_particles(text, folded, ents)
             # "i'll", "we're": a pronoun's contraction is never a name, whichever rule proposed a piece of it
             results.append([x for x in merge_entities(text, ents)
                             if not (x.label == "PERSON" and _CONTRACTION.fullmatch(folded, x.start, x.end))])

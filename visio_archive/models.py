@@ -131,7 +131,9 @@ class Entity(BaseModel):
     label: str
     text: str
     score: float = 1.0
-    source: str = "pattern"  # "ner", "pattern", "gazetteer", "context", "lexicon", "shape" (bad-checksum look-alike)
+    # "ner", "pattern", "gazetteer", "context", "lexicon", "label" (a chat mention or speaker label), "repeat",
+    # "shape" (bad-checksum look-alike)
+    source: str = "pattern"
 
 
 class RedactedSegment(BaseModel):

@@ -161,7 +161,7 @@ def _capitalised_word_opening(text: str, folded: str, e: Entity, common: Contain
     """"Taux de chômage :", "Grâce à la dotation", "Relance envoyée à ...", "Patience hein": an ordinary word
     capitalised because it opens a sentence or a heading, then a preposition, an article or a colon: no
     name ("Rose a appelé", "Pierre Martin" keep theirs)."""
-    if e.label != "PERSON" or e.source in ("gazetteer", "repeat") or " " in e.text or "-" in e.text:
+    if e.label != "PERSON" or e.source in ("gazetteer", "repeat", "label") or " " in e.text or "-" in e.text:
         return False
     word = re.sub(r"['’]s$", "", text[e.start:e.end])  # "Victim's NIR"
     # "Karim à l'accueil": a known first name counts only when it is a dictionary word too
@@ -217,7 +217,7 @@ def _english_place_word(text: str, folded: str, e: Entity) -> bool:
     if span[:1].isupper() and (re.match(r"(?:st|st\.|saint)[ \t]", f) or re.search(
             r"(?<![\w'’])(?:st|st\.|saint)[ \t]+$", folded[max(0, e.start - 7):e.start])):
         return True
-    if e.source == "context":
+    if e.source in ("context", "label"):
         return False
     if " " not in span and span[:1].isupper() and f not in FIRST_NAMES and _EN_LOCATIVE.search(
             folded, max(0, e.start - 10), e.start):

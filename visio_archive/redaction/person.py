@@ -938,7 +938,7 @@ def written_names(text: str, folded: str) -> list[Entity]:
         group = next(g for g in (1, 2, 3) if m.group(g))
         a, b = m.span(group)
         if fold(text[a:b]) not in STOP and fold(text[a:b]) not in TITLES:
-            out.append(Entity(start=a, end=b, label="PERSON", text=text[a:b], score=0.8, source="context"))
+            out.append(Entity(start=a, end=b, label="PERSON", text=text[a:b], score=0.8, source="label"))
     for m in (_O_SURNAME.finditer(folded) if "o'" in folded or "o’" in folded else ()):
         out.append(Entity(start=m.start(), end=m.end(), label="PERSON", text=text[m.start():m.end()], score=0.7,
                           source="context"))

@@ -8,8 +8,13 @@ import pytest
 from visio_archive.redaction import detect
 
 
+def spans(text: str, label: str = "PERSON", lang: str = "en") -> list[str]:
+    """The texts ``detect`` labels ``label`` in ``text``."""
+    return [e.text for e in detect(text, lang=lang) if e.label == label]
+
+
 def persons(text: str) -> list[str]:
-    return [e.text for e in detect(text, lang="en") if e.label == "PERSON"]
+    return spans(text)
 
 
 @pytest.mark.parametrize(("text", "name"), [
@@ -50,11 +55,11 @@ def test_minutes_initials_with_particles_and_chat_mentions() -> None:
     ("he's on d sterling at sterling lettings dot co dot uk", "d sterling at sterling lettings dot co dot uk"),
 ])
 def test_spoken_addresses_with_an_initial_or_a_split_domain(text: str, email: str) -> None:
-    assert [e.text for e in detect(text, lang="en") if e.label == "EMAIL"] == [email]
+    assert spans(text, "EMAIL") == [email]
 
 
 def test_no_address_in_a_place_said_with_at() -> None:
-    assert [e for e in detect("we meet at the town hall dot", lang="en") if e.label == "EMAIL"] == []
+    assert spans("we meet at the town hall dot", "EMAIL") == []
 
 
 @pytest.mark.parametrize(("text", "kept"), [
@@ -69,7 +74,7 @@ def test_english_institutions_and_towns_they_serve_are_kept(text: str, kept: str
 
 
 def french_persons(text: str) -> list[str]:
-    return [e.text for e in detect(text, lang="fr") if e.label == "PERSON"]
+    return spans(text, lang="fr")
 
 
 @pytest.mark.parametrize(("text", "kept"), [
@@ -109,12 +114,11 @@ def test_a_certain_amount_is_no_name() -> None:
     ("Réunion du 3 mars, Le Havre, 12 rue de Paris 76600 Le Havre", "12 rue de Paris 76600 Le Havre"),
 ])
 def test_french_addresses_with_an_ambiguous_street_word_or_a_named_building(text: str, address: str) -> None:
-    assert [e.text for e in detect(text, lang="fr") if e.label == "ADDRESS"] == [address]
+    assert spans(text, "ADDRESS", "fr") == [address]
 
 
 def test_an_ambiguous_street_word_without_a_postal_code_is_a_word() -> None:
-    assert [e for e in detect("il y a deux passage de la loi et trois parc de voitures", lang="fr")
-            if e.label == "ADDRESS"] == []
+    assert spans("il y a deux passage de la loi et trois parc de voitures", "ADDRESS", "fr") == []
 
 
 @pytest.mark.parametrize(("text", "name"), [
@@ -182,8 +186,8 @@ def test_an_overseas_estate_address_with_lot_section_and_an_article_town() -> No
 
 
 def test_a_lower_case_town_opened_by_saint() -> None:
-    assert [e.text for e in detect("12 rue de la paix 93200 saint denis et voilà", lang="fr")
-            if e.label == "ADDRESS"] == ["12 rue de la paix 93200 saint denis"]
+    assert spans("12 rue de la paix 93200 saint denis et voilà", "ADDRESS", "fr") == [
+        "12 rue de la paix 93200 saint denis"]
 
 
 @pytest.mark.parametrize(("text", "lang", "name"), [
@@ -194,7 +198,7 @@ def test_a_lower_case_town_opened_by_saint() -> None:
 ])
 def test_a_near_spelling_after_or_and_a_surname_said_again_with_its_particles(text: str, lang: str,
                                                                                   name: str) -> None:
-    assert name in [e.text for e in detect(text, lang=lang) if e.label == "PERSON"]
+    assert name in spans(text, lang=lang)
 
 
 def test_an_alternative_that_is_no_near_spelling() -> None:

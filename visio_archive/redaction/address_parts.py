@@ -31,7 +31,8 @@ _NUMW = "|".join(_NUM_WORDS)
 _SPOKEN = rf"(?:{_NUMW})(?:[ -](?:{_NUMW}|et|and|oh))*"
 _ID = rf"(?:[a-z]?\d{{1,4}}[a-z]?\d?|[a-z](?![\w'’])|{_SPOKEN}(?:[ \t][a-z](?![\w'’]))?)"
 _SEP = r"[ \t]*[,;]?[ \t]*"
-_HID = rf"(?:\d{{1,4}}|(?:{_NUMW}|oh)(?:[ -](?:{_NUMW}|oh))*)"
+_SPOKEN_OH = rf"(?:{_NUMW}|oh)(?:[ -](?:{_NUMW}|oh))*"  # digits read out with "oh" ("two oh four one")
+_HID = rf"(?:\d{{1,4}}|{_SPOKEN_OH})"
 
 # Flat, floor, door, staircase: French, English, Nordic, Iberian, Italian, German, Dutch and Belgian words.
 _UNIT_WORD = (r"appartement|appart|appt|app\.?|apt\.?|apartment|flat|unit|suite|ste\.?|batiment|bat\.?|bloc|block"
@@ -134,7 +135,6 @@ sorry pardon actually right alright well anyway
 euros euro eur dollars dollar pounds livres francs personnes habitants
 km kilometres metres heures minutes jours mois ans fois pour cent percent people years months days hours
 """.split())
-_MONTHS = MONTHS
 _TOWN_JOIN = frozenset("""sur sous en les le la de du des d l im am an der den bei ob upon on by y del di da
 dos das van von aan op saint sainte st ste san santa sankt st. ste. co co. county""".split())
 _TOWN_OPENING = frozenset("saint sainte st st. ste ste. san santa sankt le la les el los las co co. county".split())
@@ -167,7 +167,7 @@ def _town(text: str, folded: str, pos: int, cased: bool, words: int = 3) -> int:
         if t is None:
             break
         ft = folded[t.start():t.end()].rstrip(".")
-        if ft in _TOWN_STOP or ft in NUMBER_WORDS or ft in EN_NUMBER_WORDS or ft in _MONTHS or (
+        if ft in _TOWN_STOP or ft in NUMBER_WORDS or ft in EN_NUMBER_WORDS or ft in MONTHS or (
                 len(ft) < 3 and ft not in _TOWN_JOIN):
             break
         if cased and not t.group()[0].isupper() and ft not in _TOWN_JOIN:
@@ -200,7 +200,7 @@ def _loose_town_code(text: str, folded: str, pos: int, cased: bool) -> int:
         if t is None:
             return pos
         ft = folded[t.start(1):t.end(1)].rstrip(".")
-        if ft in _TOWN_STOP or ft in NUMBER_WORDS or ft in EN_NUMBER_WORDS or ft in _MONTHS or len(ft) < 3:
+        if ft in _TOWN_STOP or ft in NUMBER_WORDS or ft in EN_NUMBER_WORDS or ft in MONTHS or len(ft) < 3:
             return pos
         p = t.end(1)
         code = _postcode_at(text, folded, p, cased)
@@ -272,7 +272,7 @@ def extend_address(text: str, folded: str, e: Entity, cased: bool | None = None)
                 town = region.end()  # "… dubbo new south wales", "… tralee county kerry", "… chicago illinois"
                 after_town = True
                 code = _postcode_at(text, folded, town, cased)
-                tail = _CODE_AFTER_TOWN.match(folded, town)
+                tail = _CODE_AFTER_TOWN.match(folded, town) if code is None else None
                 end = code[0] if code is not None else tail.end() if tail is not None else town
                 after_code = code is not None or tail is not None
                 continue
@@ -331,7 +331,7 @@ _BUILDING_BEFORE = re.compile(
     r"(?:[ \t]+(?:de|du|des|la|le|di|da)?[ \t]*[A-ZÀ-Ý][\w'’-]*){0,2}[ \t]*,[ \t]*$")
 
 
-_LIVES_AT = re.compile(r"(?:habite|habitent|vit|vivent|reside|domicilie|domiciliee|lives|living|lives at|stays|adresse"
+_LIVES_AT = re.compile(r"(?:habite|habitent|vit|vivent|reside|domicilie|domiciliee|lives|living|stays|adresse"
                        r"|address|chez|at)[ \t]*:?[ \t]*$")
 
 
@@ -407,7 +407,7 @@ def find_postcode_addresses(text: str, folded: str, taken: list[tuple[int, int]]
                 break
             if tok == "the" and i > 0 and _HOUSE.match(toks[i - 1].group()):
                 continue  # "112 The Broadway"
-            if tok.rstrip(".") in _WALK_STOP or tok in _MONTHS or (
+            if tok.rstrip(".") in _WALK_STOP or tok in MONTHS or (
                     re.search(r"\d", tok) and not _FLAT_CODE.fullmatch(tok)):
                 break
             words += 1
@@ -448,7 +448,7 @@ def join_addresses(text: str, ents: list[Entity]) -> list[Entity]:
 _PO_BOX = re.compile(
     rf"(?<![\w'’])(?:p[ \t]?\.?[ \t]?o\.?[ \t]?box|post office box|postbus|postfach|apartado|boite postale|bp|b\.p\.)"
     rf"[ \t]*(?:no\.?[ \t]*)?(?:\d{{1,6}}|{_HID})(?![\w'’])"
-    rf"(?:[ \t]*(?:-|dash)[ \t]*(?:\d{{5}}|(?:{_NUMW}|oh)(?:[ -](?:{_NUMW}|oh))*)(?![\w'’]))?")
+    rf"(?:[ \t]*(?:-|dash)[ \t]*(?:\d{{5}}|{_SPOKEN_OH})(?![\w'’]))?")
 
 
 def find_po_boxes(text: str, folded: str) -> list[Entity]:

@@ -40,6 +40,7 @@ from visio_archive.redaction.lexicon import (
     PUBLIC_BODIES,
     RANKS,
     STOP,
+    SURNAME_PARTICLE_ALT,
     SURNAMES,
     TITLES,
     anglophone_first_names,
@@ -420,7 +421,6 @@ _NOT_A_BODY = frozenset("start beginning outset top bottom now then here there t
 # after a name spoken to: a filler, "and", or what is asked of them ("no worries rose can i get your ...")
 _AFTER_VOCATIVE = re.compile(r"[ \t]+(?:so|and|um|uh|euh|alors|donc|bon|can i|could i|can you|could you|can we"
                              r"|let me|let's|i'll|i will|i just|just|we'll|we will|if you|if i)(?![\w'’])")
-_MONTH_NAMES = MONTHS_EN
 _TAG_END = re.compile(r"[ \t]*(?:[,.;:!?…]|$|(?:oui|yes|yeah|non|no)(?![\w'’]))")
 _NAME_GIVEN_CUE = re.compile(
     r"(?<![\w'’])(?:(?:my|his|her|your|their|our|[a-z]+['’]s)[ \t]+(?:(?:first|last|full|middle)[ \t]+)?name"
@@ -453,8 +453,7 @@ _EN_RELATION_CUE = re.compile(
     r"|landlord|landlady|flatmate|housemate|boyfriend|girlfriend)[ \t]+(?:(?:is|was|called|named)[ \t]+)?"
     r"|(?<![\w'’])an?[ \t]+(?:man|woman|guy|lady|girl|boy|chap|fella|bloke|gentleman|nurse|doctor)[ \t]+"
     r"(?:called|named)[ \t]+"
-    r"|(?<![\w'’])(?:this is|speaking with|talking to|talking with|you're through to|through to)[ \t]+")
-_EN_INTRO_CUES = ("this is", "speaking with", "talking to", "talking with", "you're through to", "through to")
+    r"|(?<![\w'’])(?P<intro>this is|speaking with|talking to|talking with|you're through to|through to)[ \t]+")
 _EN_AFTER_INTRO = re.compile(r"[ \t]+(?:at|from|here|speaking|calling|in|on|with|of)(?![\w'’])|[ \t]*(?:[,.;:!?…]|$)")
 _EN_MODALS = frozenset("will may can might must should would could".split())
 _EN_NOT_VERB_AFTER = re.compile(r"[ \t]*(?:[,.;:!?…]|$)|[ \t]+(?:in|at|from|and|is|was|has|had|said|says|told"
@@ -491,15 +490,15 @@ def listed_attendees(text: str, names: FirstNames) -> list[Entity]:
                 out.append(Entity(start=m.start(1), end=m.end(1), label="PERSON", text=m.group(1), score=0.8,
                                   source="context"))
             pos = m.end()
-            if m.group("sep") not in (",", " and ", " et ") and m.group("sep").strip() not in ("and", "et"):
+            if m.group("sep").strip() not in (",", "and", "et"):
                 break
     return out
 
 
 # "jonas weber's account", "amira haddad's phone": a name owns what only a person has
 _POSSESSED = re.compile(r"([a-z][\w-]+)[ \t]+([a-z][\w-]+)['’]s[ \t]+(?:bank[ \t]+)?"
-                        r"(?:account|phone|number|mobile|email|e-mail|address|card|wife|husband|partner|son|daughter|mother|father|mum|mom|dad|car|house|flat"
-                        r"|home|passport|payslip|salary|details|file|case|statement)(?![\w'’])")
+                        r"(?:account|phone|number|mobile|email|e-mail|address|card|wife|husband|partner|son|daughter"
+                        r"|mother|father|mum|mom|dad|car|house|flat|home|passport|payslip|salary|details|file|case|statement)(?![\w'’])")
 
 
 def possessive_names(text: str, folded: str, names: FirstNames, common: Container[str]) -> list[Entity]:
@@ -527,8 +526,7 @@ def en_relation_names(text: str, folded: str, names: FirstNames) -> list[Entity]
         ftok = folded[t.start():t.end()]
         if ftok not in names or ftok in _NEVER:
             continue  # a month is a name here: "my mom june sorry juniper ..."
-        intro = folded[m.start():m.end()].rstrip().startswith(_EN_INTRO_CUES)
-        if intro and not _EN_AFTER_INTRO.match(folded, t.end()):
+        if m.group("intro") and not _EN_AFTER_INTRO.match(folded, t.end()):
             continue  # "this is grace period …": an introduction ends at "at", "from", "here" or a stop
         if ftok in _EN_MODALS and not _EN_NOT_VERB_AFTER.match(folded, t.end()):
             continue
@@ -574,7 +572,7 @@ def vocative_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
         if t is None:
             continue
         ftok = folded[t.start():t.end()]
-        if ftok not in names or ftok in _NEVER or (ftok in _MONTH_NAMES and m.group(1) not in ("thanks", "hi")):
+        if ftok not in names or ftok in _NEVER or (ftok in MONTHS_EN and m.group(1) not in ("thanks", "hi")):
             continue
         rest = text[t.end():t.end() + 2]
         if rest.strip() and rest.lstrip()[:1] not in ",.;:!?…" and not _AFTER_VOCATIVE.match(folded, t.end()):
@@ -613,9 +611,10 @@ def _surname_after_rank(w: str, fw: str, common: Container[str], names: FirstNam
     return fw in names or fw in surnames or not known or (short and not (lang == "en" and known))
 
 
-_PARTICLE_RUN = re.compile(r"(?:(?:de|du|des|da|di|del|della|dos|das|van|von|der|den|ten|ter|le|la|el|al|ben|bin"
-                           r"|abu|ibn|o|mac|mc)[ \t]+){1,3}")
-_PARTICLE_CIVILITIES = frozenset(LOWER_CASE_CIVILITIES)
+# a surname's particles after a civility; "o", "mac", "mc", "das" too, said as separate words there
+_PARTICLE_RUN = re.compile(rf"(?:(?:{SURNAME_PARTICLE_ALT}|das|o|mac|mc)[ \t]+){{1,3}}")
+# the civilities that are English only (the French rules leave them alone)
+_EN_CIVILITIES = frozenset(("mr", "mrs", "ms", "mx", "mister", "missus"))
 
 
 _EN_CONTRACTED = re.compile(r"['’](?:s|re|ll|d|ve|m|t)$")  # "mr macaulay it's ...": no surname
@@ -643,15 +642,14 @@ def civility_word_names(text: str, folded: str, common: Container[str], names: F
     surnames = SURNAMES | (EN_SURNAMES if lang == "en" else frozenset())
     for m in _LOWER_CIV.finditer(folded):
         civ = m.group(1)
-        if civ in ("mr", "mrs", "ms", "mx", "dr", "mister", "missus") and lang != "en":
+        if (civ in _EN_CIVILITIES or civ == "dr") and lang != "en":
             continue
         t = _WORD.match(text, m.end())
         if t is None:
             continue
         # "mr de la rosa", "monsieur van der berg": the particles belong to the surname after them (as written:
         # "madame lê" is a surname, not the particle "le")
-        particles = (_PARTICLE_RUN.match(text.lower(), t.start())
-                     if civ in _PARTICLE_CIVILITIES or civ.split()[-1] in RANKS else None)
+        particles = _PARTICLE_RUN.match(text.lower(), t.start())
         name = _WORD.match(text, particles.end()) if particles is not None else None
         if name is not None and folded[name.start():name.end()] not in _NEVER and _plain(name.group()):
             out.append(Entity(start=t.start(), end=name.end(), label="PERSON", text=text[t.start():name.end()],
@@ -671,8 +669,7 @@ def civility_word_names(text: str, folded: str, common: Container[str], names: F
                 or (len(fw) <= 3 and fw not in SHORT_NOT_NAMES))
         if lang != "en" and not good and not _after_is_open(text, folded, t.end(), lang, common):
             continue
-        if lang == "en" and not good and not (civ in ("mr", "mrs", "mx", "ms", "mister", "missus")
-                                                and _civility_takes(civ, fw)):
+        if lang == "en" and not good and not (civ in _EN_CIVILITIES and _civility_takes(civ, fw)):
             continue  # "mr macaulay": after mr/mrs only a surname, even one the dictionary knows
         end = t.end()
         for _ in range(2):  # "ms hope brown", "madame marie petit"

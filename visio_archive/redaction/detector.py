@@ -26,7 +26,15 @@ from visio_archive.redaction.asr_names import (
     vocative_names,
 )
 from visio_archive.redaction.civility import CIVILITIES, CIVILITY_ALT, needs_capital, needs_dot
-from visio_archive.redaction.lexicon import FIRST_NAMES, NAMESAKES, NON_NAMES, PARTICLES, STOP, TITLES
+from visio_archive.redaction.lexicon import (
+    FIRST_NAMES,
+    NAMESAKES,
+    NON_NAMES,
+    PARTICLES,
+    STOP,
+    SURNAME_PARTICLE_ALT,
+    TITLES,
+)
 from visio_archive.redaction.numbers_fr import fold
 from visio_archive.redaction.organisations import organisation_context, place_or_institution
 from visio_archive.redaction.patterns import find_structured
@@ -321,8 +329,7 @@ def _name_words(text: str, folded: str, ents: Iterable[Entity], common: Containe
 
 
 # the particles of a surname said again ("marisol de la cruz whitfield ... that's de la cruz")
-_PARTICLES_LEFT = re.compile(r"(?<![\w'’])(?:(?:de|del|della|da|di|du|des|dos|van|von|der|den|ten|ter|le|la|el|al"
-                             r"|ben|bin|abu|ibn)[ \t]+){1,3}$")
+_PARTICLES_LEFT = re.compile(rf"(?<![\w'’])(?:(?:{SURNAME_PARTICLE_ALT})[ \t]+){{1,3}}$")
 
 
 def _with_known_particles(text: str, folded: str, ents: list[Entity]) -> list[Entity]:

@@ -203,6 +203,10 @@ excusez pardon svp s'il stp point rue avenue boulevard place chemin
 """.split())
 
 # Words that NER sometimes takes for a name, and that never are one in a meeting.
+# The particles a surname carries before it in lower-case speech ("de la cruz", "van der berg", "ben ali"),
+# as a regex alternation for the name rules (PARTICLES above also holds "saint", "les", "l" ...).
+SURNAME_PARTICLE_ALT = "de|del|della|da|di|du|des|dos|van|von|der|den|ten|ter|le|la|el|al|ben|bin|abu|ibn"
+
 # Month names, accent-folded: a date, not a name or a town ("le 3 mars", "since may").
 MONTHS_FR = frozenset("janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split())
 MONTHS_EN = frozenset("january february march april may june july august september october november december"

@@ -478,7 +478,7 @@ def _garbled(tok: str, common: Container[str] | None) -> bool:
     if not core or len(core) > 8 or not core.isalpha():
         return False
     f = fold(core)
-    if f in _MONTHS or f in NUMBER_WORDS or f in EN_NUMBER_WORDS:
+    if f in MONTHS_FR or f in NUMBER_WORDS or f in EN_NUMBER_WORDS:
         return False
     if tok != core:  # cut off by the recogniser: "tr...", "tratt'"
         return True
@@ -867,14 +867,11 @@ _POSTAL_RE = re.compile(r"[\s,]*(?:(\d{5}|\d{2}\s\d{3})|((?:[^\W\d_]+[\s-]?){1,6
 _CITY_TOKEN_RE = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*")
 
 
-_MONTHS = MONTHS_FR
-
-
 def _date_in_name(text: str, folded: str, s: int, e: int, prev: str) -> bool:
-    if prev in _MONTHS and e - s == 4:
+    if prev in MONTHS_FR and e - s == 4:
         return True
     nxt = re.compile(r"[ \t]+([^\W\d_]+)").match(folded, e)
-    return bool(nxt and nxt.group(1) in _MONTHS and e - s <= 2)
+    return bool(nxt and nxt.group(1) in MONTHS_FR and e - s <= 2)
 
 
 def _take_name(text: str, folded: str, pos: int, ambiguous: bool) -> int | None:
@@ -1146,7 +1143,7 @@ def find_addresses_intl(text: str, folded: str) -> list[Entity]:
             continue  # "via the 12 ...", "plaza de 2024": no street name
         if _UNIT_AFTER.match(text, m.end(1)) or re.match(r"[ \t]+(?:fois|times)\b", folded[m.end(1):]):
             continue  # "par la via domitia 12 fois": a count
-        if re.match(r"[ \t]+(?:" + "|".join(_MONTHS) + r")\b", folded[m.end(1):]) or (
+        if re.match(r"[ \t]+(?:" + "|".join(MONTHS_FR) + r")\b", folded[m.end(1):]) or (
                 head[0] in _FR_HEAD_TYPES and m.end() == m.end(1) and not text[m.start()].isupper()):
             continue  # "place du marché 14 juillet"; "rue X 12" without a postal code in lower case: ambiguous
         out.append(Entity(start=m.start(), end=m.end(), label="ADDRESS", text=text[m.start():m.end()],

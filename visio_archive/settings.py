@@ -64,6 +64,11 @@ class Settings(BaseSettings):
 
     # Redaction: key for keyed HMAC pseudonyms and for encrypting the pseudonym mapping.
     redaction_key: SecretStr = SecretStr("visio-local-redaction-key-change-me")
+    # Processes that share the detection of one transcript (0: one per usable core). Each extra one
+    # loads the language's pipeline once (5-10 s of CPU) and is used from the next transcript on, so
+    # it pays only in a process that redacts many meetings (VISIO_FANOUT=local, imports): a flow run
+    # per recording (the deployments fan-out) would load it for nothing. See redaction/pool.py.
+    redaction_processes: int = Field(default=1, ge=0)
 
     # --- identity (owner: identity helper, issue 13) -------------------------------------------
     # Where people reach the archive (redirect URL, Secure cookies, Origin checks derive from it).

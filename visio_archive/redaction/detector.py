@@ -403,8 +403,9 @@ class Detector:
     """One language's detector: a spaCy NER pipeline (may be None) plus the rule layers."""
 
     def __init__(self, nlp: Any, common: Container[str], lang: str = "fr",
-                 labels: Iterable[str] = DEFAULT_LABELS, min_score: float = 0.0) -> None:
+                 labels: Iterable[str] = DEFAULT_LABELS, min_score: float = 0.0, size: str = "md") -> None:
         self.nlp = nlp
+        self.size = size  # the model size it was loaded with: worker processes load the same one
         self.common = common
         self.lang = lang
         self.labels = frozenset(labels)
@@ -457,13 +458,25 @@ class Detector:
         return ents
 
     def detect_many(self, texts: Sequence[str], participants: Sequence[str] = (), *,
-                    batch_size: int = 128, n_process: int = 1) -> list[list[Entity]]:
-        """Entities for each text.  ``n_process`` > 1 runs the NER in worker processes (spaCy's
-        multiprocessing) while this process runs the rules: worth it for thousands of texts."""
+                    batch_size: int = 128, processes: int = 1) -> list[list[Entity]]:
+        """Entities for each text.  ``processes`` > 1: a batch of at least
+        :data:`~visio_archive.redaction.pool.MIN_PARALLEL_WORDS` words is split across that many
+        processes (this one and worker processes that load the pipeline once; see
+        :mod:`visio_archive.redaction.pool`); the result is the same."""
+        if processes > 1:
+            from visio_archive.redaction.pool import detect_on_every_core
+
+            found = detect_on_every_core(self, texts, participants, batch_size=batch_size, processes=processes)
+            if found is not None:
+                return found
+        return self.detect_serial(texts, participants, batch_size=batch_size)
+
+    def detect_serial(self, texts: Sequence[str], participants: Sequence[str] = (), *,
+                      batch_size: int = 128) -> list[list[Entity]]:
+        """Entities for each text, in this process."""
         gaz = Gazetteer(participants, self.common) if participants else None
         docs: Iterable[Any] = (
-            self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process) if self.nlp is not None
-            else (None for _ in texts)
+            self.nlp.pipe(texts, batch_size=batch_size) if self.nlp is not None else (None for _ in texts)
         )
         results: list[list[Entity]] = []
         for text, doc in zip(texts, docs, strict=True):
@@ -541,7 +554,7 @@ def get_detector(lang: str = "fr", *, size: str = "md", settings: Settings | Non
         from visio_archive.redaction.nlp import load_pipeline
 
         nlp, common = load_pipeline(lang, size, settings)
-        det = Detector(nlp, common, lang=lang)
+        det = Detector(nlp, common, lang=lang, size=size)
         _detectors[key] = det
     return det
 
@@ -553,9 +566,9 @@ def detect(text: str, *, lang: str = "fr", participants: Sequence[str] = (),
 
 
 def detect_many(texts: Sequence[str], *, lang: str = "fr", participants: Sequence[str] = (),
-                labels: Iterable[str] | None = None, batch_size: int = 128, n_process: int = 1,
+                labels: Iterable[str] | None = None, batch_size: int = 128, processes: int = 1,
                 ) -> list[list[Entity]]:
     det = get_detector(lang)
     if labels is not None and frozenset(labels) != det.labels:
-        det = Detector(det.nlp, det.common, lang=det.lang, labels=labels, min_score=det.min_score)
-    return det.detect_many(list(texts), participants, batch_size=batch_size, n_process=n_process)
+        det = Detector(det.nlp, det.common, lang=det.lang, labels=labels, min_score=det.min_score, size=det.size)
+    return det.detect_many(list(texts), participants, batch_size=batch_size, processes=processes)

@@ -28,6 +28,7 @@ from visio_archive.redaction.detector import detect_many, spread_names
 from visio_archive.redaction.numbers_fr import fold
 from visio_archive.redaction.operators import Pseudonymizer, redact_text
 from visio_archive.redaction.person import looks_like_name, participant_names
+from visio_archive.redaction.pool import usable_cores
 
 if TYPE_CHECKING:
     from visio_archive.settings import Settings
@@ -164,6 +165,7 @@ def redact_transcript(transcript: Transcript, *, settings: Settings, series: str
     free_speakers = [k for k, sp in enumerate(transcript.speakers)
                      if not _is_participant(sp) and participant_names([sp.name])]
     fields = [transcript.title or "", series or ""] + [transcript.speakers[k].name for k in free_speakers]
+    processes = settings.redaction_processes or usable_cores()
     field_ents = detect_many(fields, lang=lang, participants=names, labels=labels)
     # Each stretch with the rules of the language it was spoken in (an English guest in a French
     # meeting is redacted with the English pipeline), pseudonyms shared across languages.
@@ -173,7 +175,7 @@ def redact_transcript(transcript: Transcript, *, settings: Settings, series: str
         by_language.setdefault((seg.language or lang)[:2].lower(), []).append(k)
     for seg_lang, indexes in by_language.items():
         found = detect_many([transcript.segments[k].text for k in indexes], lang=seg_lang, participants=names,
-                            labels=labels)
+                            labels=labels, processes=processes)
         for k, ents in zip(indexes, found, strict=True):
             seg_ents[k] = ents
     if labels is None or "PERSON" in labels:

@@ -35,9 +35,9 @@ from visio_archive.redaction.lexicon import (
     SURNAME_PARTICLE_ALT,
     TITLES,
 )
-from visio_archive.redaction.numbers_fr import fold
+from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, fold
 from visio_archive.redaction.organisations import organisation_context, place_or_institution
-from visio_archive.redaction.patterns import find_structured
+from visio_archive.redaction.patterns import find_structured, is_cue_word
 from visio_archive.redaction.person import (
     EN_AMBIGUOUS_FIRST,
     EN_STOP,
@@ -310,10 +310,17 @@ def _code_or_acronym(text: str, e: Entity) -> bool:
 
 
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+# Words a name span may take in by accident that must never be redacted everywhere else: hesitations, the
+# identifiers' own names, a saint's town ("Saint-Brieuc")
+_NEVER_SPREAD = frozenset(["um", "uh", "euh", "heu", "hum", "hmm", "er", "erm", "ah", "oh", "eh", "bah", "ben"])
+_NO_SPREAD_SHAPE = re.compile(r"(?:saint|sainte|st|ste|san|santa|sao)-")
+# "au luxembourg", "from saint-brieuc": a word repeated after these is a place
+_PLACE_BEFORE = re.compile(r"(?<![\w'’])(?:au|aux|en|in|from)[ \t]+$")
 
 
 def _name_words(text: str, folded: str, ents: Iterable[Entity], common: Container[str], lang: str) -> set[str]:
-    """The words of the names found that are no ordinary word of the language (folded)."""
+    """The words of the names found that are no ordinary word of the language (folded); not acronyms
+    ("EMA", "BACS"), number words, hesitations or identifier names ("nric") a span took in."""
     words: set[str] = set()
     for e in ents:
         if e.label != "PERSON" or e.source == "repeat":
@@ -323,6 +330,10 @@ def _name_words(text: str, folded: str, ents: Iterable[Entity], common: Containe
             word = text[w.start():w.end()].lower()  # the dictionary keeps accents: "rivière", "noël"
             if (len(f) >= 2 and f not in CIVILITIES and f not in common and word not in common
                     and f not in PARTICLES and f not in STOP and f not in NON_NAMES and f not in TITLES
+                    and f not in _NEVER_SPREAD
+                    and not all(p in NUMBER_WORDS or p in EN_NUMBER_WORDS for p in f.split("-"))
+                    and not _NO_SPREAD_SHAPE.match(f) and not is_cue_word(f)
+                    and not (text[w.start():w.end()].isupper() and len(f) <= 5)
                     and not (lang == "en" and en_known(f, common))):
                 words.add(f)
     return words
@@ -345,12 +356,24 @@ def _with_known_particles(text: str, folded: str, ents: list[Entity]) -> list[En
     return out
 
 
-def _occurrences(text: str, folded: str, words: set[str], ents: Sequence[Entity]) -> list[Entity]:
+def _occurrences(text: str, folded: str, words: set[str], ents: Sequence[Entity], lang: str = "fr",
+                 common: Container[str] = frozenset(), names: Container[str] = frozenset()) -> list[Entity]:
     covered = [(e.start, e.end) for e in ents]
+    places: list[tuple[int, int]] | None = None
     out: list[Entity] = []
     for w in _NAME_WORD.finditer(folded):
         if w.group() not in words or any(a <= w.start() and w.end() <= b for a, b in covered):
             continue
+        if (_PLACE_BEFORE.search(folded, max(0, w.start() - 6), w.start()) or organisation_context(folded, w.start())
+                or place_or_institution(folded, w.start(), w.end())):
+            continue  # "au luxembourg", "le tribunal judiciaire de bonneville": the town, not the name
+        if (text[w.start():w.end()].isupper() and len(w.group()) <= 5) or re.match(r"\.\w", text[w.end():w.end() + 2]) \
+                or text[w.start() - 1:w.start()] in (".", "@"):
+            continue  # "the BACS cut-off", "autoentrepreneur.urssaf.fr": an acronym, a piece of an address
+        if places is None:
+            places = find_places(text, folded, lang, common, names=names)
+        if any(a <= w.start() < b for a, b in places):
+            continue  # "karin grech hospital": a place named after a person
         lead = _PARTICLES_LEFT.search(folded, max(0, w.start() - 20), w.start())
         start = lead.start() if lead is not None and text[lead.start():w.start()].islower() else w.start()
         out.append(Entity(start=start, end=w.end(), label="PERSON", text=text[start:w.end()], score=0.6,
@@ -364,7 +387,7 @@ def repeated_names(text: str, folded: str, ents: Sequence[Entity], common: Conta
     Wiśniewska, sorry, Wisniewska", "luana is off sick ... anything for luana". Only words that are no
     ordinary word of the language ("young", "rose", "marchand" found once stay words elsewhere)."""
     words = _name_words(text, folded, ents, common, lang)
-    return _occurrences(text, folded, words, ents) if words else []
+    return _occurrences(text, folded, words, ents, lang, common) if words else []
 
 
 def spread_names(texts: Sequence[str], found: Sequence[list[Entity]], langs: Sequence[str]) -> list[list[Entity]]:
@@ -376,8 +399,8 @@ def spread_names(texts: Sequence[str], found: Sequence[list[Entity]], langs: Seq
     for text, f, ents, lang in zip(texts, folded, found, langs, strict=True):
         words |= _name_words(text, f, ents, common[lang], lang)
     out: list[list[Entity]] = []
-    for text, f, ents in zip(texts, folded, found, strict=True):
-        extra = _occurrences(text, f, words, ents) if words else []
+    for text, f, ents, lang in zip(texts, folded, found, langs, strict=True):
+        extra = _occurrences(text, f, words, ents, lang, common[lang]) if words else []
         out.append(merge_entities(text, [*ents, *extra]) if extra else list(ents))
     return out
 

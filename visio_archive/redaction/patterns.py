@@ -424,7 +424,9 @@ plutôt répète recommence redis reprends je j'ai dis dit c'est cest le la et p
 uh um er erm ah oh hmm sorry no wait i mean again let me yeah yes okay ok like so then and
 """.split())
 _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("NIR", re.compile(r"secu\b|securite sociale|\bnir\b|\binsee\b|carte vitale|immatriculation|assure social"
+    # an identity scheme's name, and its card ("pan card", "ghana card", "medicare card") is that number's cue,
+    # not a payment card's
+    ("NIR", re.compile(r"(?:secu\b|securite sociale|\bnir\b|\binsee\b|carte vitale|immatriculation|assure social"
                        r"|social security|national insurance|\bssn\b"
                        r"|sozialversicherung|steuer-?id|steueridentifikationsnummer|\bbsn\b|burgerservicenummer"
                        r"|\bnric\b|\bnin\b|\bhkid\b|identity card|\bid card\b|national id"
@@ -432,7 +434,19 @@ _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        # the UK's NINO, Kenya's "ID No.": spoken as ASR writes them ("p p s", "n i is", "i r d")
                        r"|\bppsn?\b|\bp p s\b|personal public service|social insurance|\bsin\b|tax file|\btfn\b"
                        r"|medicare|\bird\b|\bi r d\b|\bnino\b|\bn i\b(?= (?:number|no|is|was)\b)|\bid no\b"
-                       r"|\bid number|identity number")),
+                       r"|\bid number|identity number"
+                       # identity, tax, social-insurance and health-insurance numbers of other administrations,
+                       # and the documents that carry one (passport, licence): a person's number, whatever its
+                       # checksum (India's Aadhaar and PAN, Nigeria's BVN, the Philippines' SSS, UMID, PhilHealth,
+                       # Jamaica's TRN, Ghana's card and NHIS, Pakistan's CNIC, Latin and European national codes)
+                       r"|\bid\b|\bi d\b|identity|identification|aadhaa?r|\bpan\b|passport|passeport"
+                       r"|driv(?:ing|er'?s?) licen[cs]e|licen[cs]e number|permis de conduire|voter'?s? id"
+                       r"|\bbvn\b|\btin\b|\btrn\b|\bnis\b|\bnhis\b|\bnhif\b|\bsss\b|\bgsis\b|\bumid\b|\bcrn\b"
+                       r"|philhealth|ghana card|\bcnic\b|\bnida\b|\bomang\b|\bnrc\b|\bmykad\b|\bcurp\b|\bcpf\b"
+                       r"|\bdni\b|\bnie\b|\bnif\b|codice fiscale|\bpesel\b|personnummer|cedula|\btaxpayer"
+                       r"|tax (?:id|number|reference)|numero fiscal|identifiant fiscal|\bspi\b|carte d'identite"
+                       r"|carte nationale d'identite|\bcni\b|numero d'etranger|numero etranger|\bagdref\b)"
+                       r"(?: card\b)?")),
     ("PAYMENT_CARD", re.compile(r"carte (?:bancaire|bleue|de credit|de paiement|visa|cb)|\bcb\b|\bvisa\b|mastercard"
                                 r"|maestro|american express|\bamex\b|\buatp\b|numero de (?:la )?carte|\bcarte\b"
                                 r"|credit card|debit card|\bcard\b")),
@@ -468,7 +482,25 @@ _LINK_TOKEN = re.compile(r"[^\W\d_][\w'’]*(?:\.\.\.|…)?|\.\.\.|…")
 _LINK_GAP = re.compile(r"[\s,;:.!?()\-–—…]*")
 
 
-_LEADING_LETTERS = re.compile(r"(?<![\w'’])[A-Za-z][ \t][A-Za-z][ \t]+$")
+# Letters said one by one, or written as a code glued by a dash, just before an identifier's digits: "n p",
+# "b q r p r", "s", "g h a", "GHA-"; a lone "a" or "i" is the article or the pronoun.
+_LEADING_LETTERS = re.compile(r"(?:(?<![\w'’])[A-Za-z][ \t]){2,5}$|(?<![\w'’])[B-HJ-Zb-hj-z][ \t]$"
+                              r"|(?<![\w'’-])[A-Z]{1,4}-$")
+
+
+def leading_letters_start(text: str, start: int) -> int:
+    """Where an identifier's leading letters begin (``start`` when there are none)."""
+    lead = _LEADING_LETTERS.search(text, max(0, start - 10), start)
+    return lead.start() if lead is not None else start
+
+
+def _identifier_letters(text: str, start: int, end: int) -> int:
+    """How many letters stand around (and inside) an identifier's digits."""
+    inside = sum(1 for c in text[start:end] if c.isalpha()) - sum(
+        len(w) for w in re.findall(r"[^\W\d_]{2,}", text[start:end]))
+    before = sum(1 for c in text[leading_letters_start(text, start):start] if c.isalpha())
+    after = sum(1 for c in text[end:trailing_letters_end(text, end)] if c.isalpha())
+    return max(inside, 0) + before + after
 _CORRECTION = re.compile(r"(?<![\w'’])(?:non|pardon|plutot|je veux dire|sorry|no|wait|i mean|rather)(?![\w'’])")
 
 
@@ -489,6 +521,8 @@ def _link(text: str, folded: str, a: int, b: int, common: Container[str] | None)
     """May the text between two numeric stretches sit inside one spoken identifier?"""
     if b - a > 40:
         return False
+    if text[a - 1:a].isdigit() and text[b:b + 1].isdigit() and "," in text[a:b] and not text[a:b].strip(" ,"):
+        return False  # "PIN 12-025348719-6, 43 Masikap St.": written numbers a comma separates are two things
     p = a
     words = 0
     while True:
@@ -503,6 +537,8 @@ def _link(text: str, folded: str, a: int, b: int, common: Container[str] | None)
         words += 1
         if words > 4 or not (fold(tok).strip(".…") in _FILLERS or _garbled(tok, common)):
             return False
+        if (tok.isupper() and len(tok.rstrip(".…")) >= 2) or is_cue_word(fold(tok).strip(".…")):
+            return False  # "SSS 34-1927563-8, UMID CRN 0111-...", "NHIS 20957314, tel. +233 ...": the next one's cue
         p = t.end()
 
 
@@ -531,6 +567,10 @@ def _cue_label(folded: str, start: int) -> str | None:
         before = [x for x in labelled if best_start - 2 <= x[0] <= best_start]
         if before:
             best = (best[0], before[-1][1])
+        elif any(lab == "NIR" for _, lab in labelled):
+            # "the old passport of joy mathew number k four eight ...": the document named earlier in the
+            # sentence says whose number it is
+            best = (best[0], "NIR")
     veto = [m.end() for m in _CONTACT_VETO.finditer(window) if not window[max(0, m.start() - 5):m.end()].endswith(
         "area code")]
     if best[1]:
@@ -695,16 +735,21 @@ _NINO_SHAPE = re.compile(r"[a-z]{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[a-d](
 _CUE_CODES = frozenset("CB IBAN RIB BIC NIR TEL GSM SMS SSN NI NINO BSN".split())
 
 
-def _reference_number(text: str, start: int, *, code_counts: bool = True) -> bool:
+def _reference_number(text: str, start: int, *, code_counts: bool = True, identity: bool = False) -> bool:
+    """Digits that number a file, a permit or a time, not a person.  ``identity``: an identity cue names the
+    number ("SSS 34-1927563-8", "Ghana Card GHA-728146390-1", "PhilHealth PIN 12-025348719-6"): its dashes
+    and letter prefix are the scheme's own writing, only years and times still make it something else."""
+    if re.match(r"[\d ,]+[:h]\d\d\b", text[start:start + 12]):
+        return True  # "2024, 15:00": a time
+    if re.match(r"(?:19|20)[0-9]{2}[-/][0-9A-Za-z]", text[start:start + 6]):
+        return True  # "2026-00451", "2025-DPE-00731", "2025/004871": how files are numbered
+    if identity:
+        return start > 1 and text[start - 1] in "/_" and text[start - 2].isalnum()
     if start > 0 and text[start - 1] in "-/_" and start > 1 and text[start - 2].isalnum():
         return True
     hyphenated = re.match(r"\d+-\d+[\d-]*", text[start:])
     if hyphenated and any(len(g) >= 5 for g in hyphenated.group().split("-")):
         return True  # "9302-24-118745": groups a phone plan never writes (a receipt, a case number)
-    if re.match(r"[\d ,]+[:h]\d\d\b", text[start:start + 12]):
-        return True  # "2024, 15:00": a time
-    if re.match(r"(?:19|20)[0-9]{2}[-/][0-9A-Za-z]", text[start:start + 6]):
-        return True  # "2026-00451", "2025-DPE-00731", "2025/004871": how files are numbered
     token = re.match(r"[\w/-]+", text[start:])
     if token and "-" in token.group() and re.search(r"[A-Za-z]", token.group()) and re.search(r"\d", token.group()):
         return True  # "93-AR-2025-05531": digits and letters in one hyphenated code
@@ -743,6 +788,26 @@ def _quantity_shape(nums: list[Unit], text: str) -> bool:
     return len(g) >= 2 and 1 <= len(g[0]) <= 3 and g[0][0] != "0" and all(len(x) == 3 for x in g[1:])
 
 
+def is_cue_word(word: str) -> bool:
+    """A folded word that names a contact or identity number ("nric", "sss", "mobile"): no name."""
+    return any(rx.fullmatch(word) for _, rx in _CONTACT_CUES)
+
+
+def _split_after_dashed(text: str, runs: list[list[Unit]]) -> list[list[Unit]]:
+    """"PIN 12-025348719-6, 43 Masikap St.": after a number written with dashes, a comma ends it."""
+    out: list[list[Unit]] = []
+    for run in runs:
+        cur: list[Unit] = []
+        for u in run:
+            if (cur and u.kind == "digits" and cur[-1].kind == "digits" and "," in text[cur[-1].end:u.start]
+                    and re.search(r"\d-\d", text[cur[0].start:cur[-1].end])):
+                out.append(cur)
+                cur = []
+            cur.append(u)
+        out.append(cur)
+    return out
+
+
 def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Container[str] | None = None,
                          runs: list[list[Unit]] | None = None) -> list[Entity]:
     """Spoken identifiers as ASR really writes them: a run of digits and number words that carries six
@@ -757,7 +822,7 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         runs = numeric_runs(text, folded, lang=lang)
     if not runs:
         return []
-    stretches = [[r] for r in runs]
+    stretches = [[r] for r in _split_after_dashed(text, runs)]
     # join runs that only fillers / corrections / garbled tokens separate
     joined: list[list[list[Unit]]] = []
     for st in stretches:
@@ -771,7 +836,7 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         units = [u for run in group for u in run if u.is_number or u.kind in ("letter", "country")]
         nums = [u for u in units if u.is_number]
         digits = sum(len(u.digits) for u in nums)
-        if digits < 6:
+        if digits < 4:
             continue
         start, end = units[0].start, units[-1].end
         if _UNIT_AFTER.match(text, end):
@@ -779,7 +844,10 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         label = _cue_label(folded, start)
         if label is None:
             label = _cue_after(folded, end)
-        if _reference_number(text, start, code_counts=label != "NIR"):
+        if digits < 6 and not (label == "NIR" and digits + _identifier_letters(text, start, end) >= 8):
+            continue  # "pan c k l p b six one oh four r": an Indian PAN has five letters, four digits, a letter
+        identity = label == "NIR"
+        if _reference_number(text, start, code_counts=not identity, identity=identity):
             continue  # "REQ-2026-00871", "n° 2026-00451", "PC 044 109 25 00123": a file or permit reference
         if (label in (None, "") and digits >= 9 and _thousands_shape(nums)
                 and _valid_phone("".join(u.digits for u in nums))
@@ -789,7 +857,8 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
             label = "PHONE"
         if _quantity_shape(nums, text) and not (
                 label == "PHONE" and digits >= 9 and _thousands_shape(nums)
-                and _valid_phone("".join(u.digits for u in nums))):
+                and _valid_phone("".join(u.digits for u in nums))) and not (
+                identity and "-" in text[start:end]):  # "TRN 112-384-957": nobody writes a quantity with dashes
             continue  # "1 200 000", "12 03 2024" ... but "joignable au 655 218 904" is a Spanish mobile
         if label is None and lang == "fr" and _spoken_french_phone(nums, digits, folded, start):
             label = "PHONE"
@@ -823,11 +892,9 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
             label = "NIR"
         if label == "NIR":
             # an identifier's letters around its digits: "seven seven one nine two six four f" (PPSN),
-            # "n p seven three oh one five eight a" (NINO)
+            # "n p seven three oh one five eight a" (NINO), "s nine oh one ... d" (NRIC), "GHA-728146390-1"
             end = trailing_letters_end(text, end)
-            lead = _LEADING_LETTERS.search(text, max(0, start - 5), start)
-            if lead is not None:
-                start = lead.start()
+            start = leading_letters_start(text, start)
         if start > 0 and text[start - 1] == "(" and ")" in text[start:end]:
             start -= 1
         out.append(Entity(start=start, end=end, label=label, text=text[start:end], score=0.7, source="context"))

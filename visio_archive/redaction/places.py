@@ -115,7 +115,7 @@ def _french(text: str, folded: str, common: Container[str],
             if ftok in PARTICLES or (base in ("d", "l") and len(ftok) <= 2):
                 k += 1
                 continue
-            if ftok in _HONORIFICS:
+            if ftok in _HONORIFICS and real == 0:  # not "lycée Victor Hugo [la mère madame zhang]"
                 after_first = True  # "avenue du président Kennedy", "fondation abbé Pierre"
                 k += 1
                 continue

@@ -116,3 +116,42 @@ def test_a_name_spreads_to_the_other_turns_but_not_into_a_place_named_after_it()
     spread = spread_names(turns, first, ["fr"] * 3)
     assert [(e.label, e.text) for e in spread[1]] == [("PERSON", "kowalczyk")]
     assert spread[2] == []
+
+
+# ------------------------------------------------------------------ names as a meeting says them
+
+
+def persons(text: str, lang: str = "fr") -> list[str]:
+    from visio_archive.redaction.detector import detect
+
+    return [e.text for e in detect(text, lang=lang) if e.label == "PERSON"]
+
+
+@pytest.mark.parametrize("spelled", ["e t x e b e r r i a", "o tréma z t u r k", "a deux t o u m a n i"])
+def test_a_name_spelled_letter_by_letter_needs_no_cue(spelled: str) -> None:
+    assert persons(f"{spelled} avec un x oui") == [spelled]
+
+
+@pytest.mark.parametrize("acronym", ["l'u r s s a f", "la s n c f", "c a f"])
+def test_an_acronym_spelled_out_is_no_name(acronym: str) -> None:
+    assert persons(f"écrivez à {acronym} demain") == []
+
+
+def test_a_name_broken_off_and_said_again_is_one_span() -> None:
+    assert persons("c'est bien monsieur kowal euh kowalski") == ["monsieur kowal euh kowalski"]
+    assert persons("oui c'est madame kaczma- kaczmarek qui a appelé") == ["madame kaczma- kaczmarek"]
+
+
+def test_a_first_name_the_lemma_tables_also_list_is_a_name_alone() -> None:
+    assert persons("sa petite-fille morgane est aidante") == ["morgane"]
+    assert persons("on mange sous le vieil olivier si le vent se calme") == []  # a tree
+
+
+def test_a_word_first_name_after_a_civility_takes_the_surname() -> None:
+    assert persons("et sa mère madame france técher atteste") == ["madame france técher"]
+    assert persons("elle est inscrite à france travail depuis mars") == []
+
+
+def test_a_compound_first_name_is_a_name() -> None:
+    assert persons("pas toi marie-france l'autre") == ["marie-france"]
+    assert persons("le vin château pierre-blanche est une marque") == []

@@ -689,15 +689,18 @@ def civility_word_names(text: str, folded: str, common: Container[str], names: F
 
 # letters, and the marks a speller names between them ("n apostrophe d i a y e", "k e i tréma t a")
 _SPELL_MARK = (r"apostrophe|trema|accent[ \t]+(?:aigu|grave|circonflexe)|cedille|tiret|trait[ \t]+d['’]union"
-               r"|hyphen|dash")
+               r"|hyphen|dash|deux|double")  # "a deux t o u m a n i", "p h i double l i p s"
 _SPELLED = re.compile(rf"(?<![\w'’@.])[^\W\d_][ \t]+(?:(?:[^\W\d_]|{_SPELL_MARK})[ \t]+){{1,}}[^\W\d_](?![\w'’@])")
 _SPELL_CUE = re.compile(r"(?:epelle|epeler|epele|s'ecrit|s ecrit|ca s'ecrit|lettre par lettre|spelled|spelt|spell"
                         r"|spelling|letter by letter|that's)[ \t:,]*$")
 
 
-def spelled_names(text: str, folded: str, persons: list[tuple[int, int]]) -> list[Entity]:
+def spelled_names(text: str, folded: str, persons: list[tuple[int, int]],
+                  common: Container[str] = frozenset()) -> list[Entity]:
     """Letters spelled one by one ("c a i l l a u x", "d o y l e") that spell a name found in the same
-    text, that follow a name directly ("caillaux, c a i l l a u x") or a spelling cue."""
+    text, that follow a name directly ("caillaux, c a i l l a u x") or a spelling cue; and, with no cue,
+    five letters or more that make no word or public body's acronym ("e t x e b e r r i a", "o trema z t
+    u r k"): what else does a meeting spell out letter by letter."""
     out: list[Entity] = []
     words = {w for a, b in persons for w in re.split(r"[\s\-'’]+", folded[a:b]) if len(w) >= 3}
     for m in _SPELLED.finditer(folded):
@@ -714,7 +717,11 @@ def spelled_names(text: str, folded: str, persons: list[tuple[int, int]]) -> lis
             continue
         near = any(0 <= m.start() - b <= 12 and re.fullmatch(r"[\s,:;]*(?:is|c'est|ca fait)?[\s,:;]*",
                                                             folded[b:m.start()]) for _, b in persons)
-        if letters in words or near or _SPELL_CUE.search(before):
+        alone = (len(letters) >= 5 and re.search(r"[aeiouy]", letters) is not None
+                 and re.search(r"[b-df-hj-np-tv-z]", letters) is not None and letters not in common
+                 and letters not in PUBLIC_BODIES
+                 and not re.search(r"['’][^\W\d_][ \t]+$", folded[max(0, m.start() - 4):m.start()]))  # "l'u r s s a f"
+        if letters in words or near or _SPELL_CUE.search(before) or alone:
             out.append(Entity(start=m.start(), end=m.end(), label="PERSON", text=text[m.start():m.end()],
                               score=0.7, source="context"))
     return out

@@ -27,10 +27,12 @@ from visio_archive.redaction.asr_names import (
 )
 from visio_archive.redaction.civility import CIVILITIES, CIVILITY_ALT, needs_capital, needs_dot
 from visio_archive.redaction.lexicon import (
+    AMBIGUOUS_FIRST,
     FIRST_NAMES,
     NAMESAKES,
     NON_NAMES,
     PARTICLES,
+    PUBLIC_BODIES,
     STOP,
     SURNAME_PARTICLE_ALT,
     TITLES,
@@ -330,7 +332,7 @@ def _name_words(text: str, folded: str, ents: Iterable[Entity], common: Containe
             word = text[w.start():w.end()].lower()  # the dictionary keeps accents: "rivière", "noël"
             if (len(f) >= 2 and f not in CIVILITIES and f not in common and word not in common
                     and f not in PARTICLES and f not in STOP and f not in NON_NAMES and f not in TITLES
-                    and f not in _NEVER_SPREAD
+                    and f not in _NEVER_SPREAD and f not in AMBIGUOUS_FIRST and f not in PUBLIC_BODIES
                     and not all(p in NUMBER_WORDS or p in EN_NUMBER_WORDS for p in f.split("-"))
                     and not _NO_SPREAD_SHAPE.match(f) and not is_cue_word(f)
                     and not (text[w.start():w.end()].isupper() and len(f) <= 5)
@@ -403,6 +405,37 @@ def spread_names(texts: Sequence[str], found: Sequence[list[Entity]], langs: Seq
         extra = _occurrences(text, f, words, ents, lang, common[lang]) if words else []
         out.append(merge_entities(text, [*ents, *extra]) if extra else list(ents))
     return out
+
+
+_CUT_OFF_BEFORE = re.compile(r"(?<![\w'’-])[^\W\d_]{2,}-[ \t]+$")
+_RESTART_BEFORE = re.compile(r"(?<![\w'’-])([^\W\d_]{3,})[ \t,]+(?:(?:euh|heu|enfin|pardon|uh|um|er|sorry|i mean)"
+                             r"[ \t,]+)?$")
+
+
+def _false_start(text: str, folded: str, start: int) -> int:
+    """A name the speaker began, broke off and said again belongs to it: "kaczma- kaczmarek", "nom- naledi"
+    (ASR marks a word cut off with a dash), "kowal euh kowalski" (the start of the same name)."""
+    cut = _CUT_OFF_BEFORE.search(folded, max(0, start - 30), start)
+    if cut is not None:
+        return cut.start()
+    again = _RESTART_BEFORE.search(folded, max(0, start - 40), start)
+    if again is not None and folded[start:].startswith(again.group(1)) and again.group(1) not in STOP:
+        return again.start()
+    return start
+
+
+_RESTART_AFTER = re.compile(r"[ \t,]+(?:(?:euh|heu|enfin|pardon|uh|um|er|sorry|i mean|non|no)[ \t,]+)+"
+                            r"([^\W\d_][\w'’-]*)")
+
+
+def _said_again(folded: str, end: int) -> int:
+    """"monsieur kowal euh kowalski": the name said again in full after a hesitation ends the span."""
+    last = re.search(r"([^\W\d_][\w'’-]*)$", folded[max(0, end - 40):end])
+    again = _RESTART_AFTER.match(folded, end)
+    if last is None or again is None:
+        return end
+    head, word = last.group(1), again.group(1)
+    return again.end() if len(head) >= 3 and word != head and word.startswith(head) else end
 
 
 def _outside_places(ents: list[Entity], places: list[tuple[int, int]]) -> list[Entity]:
@@ -545,7 +578,8 @@ class Detector:
                     end = extend_person(text, folded, x.start, x.end, self.common, self._rare, self.lang)
                     if self.lang == "en":
                         end = en_trim_verbs(text, folded, x.start, end, self.common)
-                    start = extend_person_left(text, x.start, self.common)
+                    end = _said_again(folded, end)
+                    start = _false_start(text, folded, extend_person_left(text, x.start, self.common))
                     if (start, end) != (x.start, x.end):
                         ents[k] = x.model_copy(update={"start": start, "end": end, "text": text[start:end]})
             if "PERSON" in self.labels:
@@ -558,7 +592,8 @@ class Detector:
                             organisation_context(folded, x.start) or place_or_institution(folded, x.start, x.end)
                             or letter_label(folded, x.start, x.end)))]
                 ents += coordinated_names(text, folded, ents, self.common, self.lang)
-                ents += spelled_names(text, folded, [(x.start, x.end) for x in ents if x.label == "PERSON"])
+                ents += spelled_names(text, folded, [(x.start, x.end) for x in ents if x.label == "PERSON"],
+                                      self.common)
                 ents += repeated_names(text, folded, ents, self.common, self.lang)
                 ents = _with_known_particles(text, folded, ents)
             # "i'll", "we're": a pronoun's contraction is never a name, whichever rule proposed a piece of it

@@ -157,6 +157,16 @@ AMBIGUOUS_FIRST = frozenset(
 
 FIRST_NAMES = frozenset(fold(w) for w in _FIRST.split())
 
+# First names of the list that are also ordinary French words or places ("mai", "reine", "prune", "milan"):
+# alone, with no surname after them, they stay words.  The model's lemma tables also hold many names
+# ("morgane", "julien", "guillaume"), so "in the dictionary" alone does not say a first name is a word.
+WORDLIKE_FIRST = AMBIGUOUS_FIRST | frozenset(fold(w) for w in """
+alpha ange aurore auguste capucine colombe constant fortune line long mai modeste octave placide prune reine
+son urbain violette flore lorraine milan duc van martial sylvestre germain marguerite narcisse honore pascale
+maxime baptiste amine ara mamy samba gloria oscar romane diane bernard jack mark scott lei li hui hao long
+ana victoria florin valentin valentine benjamin olivier clement
+""".split())
+
 _SURNAMES = """
 martin bernard thomas petit robert richard durand dubois moreau laurent simon michel lefebvre leroy roux
 david bertrand morel fournier girard bonnet dupont lambert fontaine rousseau vincent muller lefevre

@@ -23,6 +23,7 @@ from visio_archive.redaction.lexicon import (
     STOP,
     SURNAMES,
     TITLES,
+    WORDLIKE_FIRST,
     anglophone_first_names,
 )
 from visio_archive.redaction.numbers_fr import NUMBER_WORDS, fold
@@ -149,10 +150,23 @@ def civility_names(text: str, folded: str, common: Container[str]) -> list[Entit
                                            or ft in NUMBER_WORDS or ft in _EN_FUNCTION):
                 end = t.end()
         if end is None or end <= name_start:
+            end = _word_first_name_then_surname(text, folded, name_start, common, lower_ok)
+        if end is None or end <= name_start:
             continue
         out.append(Entity(start=name_start, end=end, label="PERSON", text=text[name_start:end],
                           score=0.95, source="context"))
     return out
+
+
+def _word_first_name_then_surname(text: str, folded: str, pos: int, common: Container[str],
+                                  lower_ok: bool) -> int | None:
+    """"madame france técher", "Mme Rose Payet": after a civility, a first name that is also a word (or a
+    public body's: "France Travail") and then a surname is a name."""
+    t = _WORD_RE.match(text, pos)
+    if t is None or folded[t.start():t.end()] not in AMBIGUOUS_FIRST:
+        return None
+    end = _extend_name(text, folded, t.end(), common, lower_ok=lower_ok, max_tokens=2)
+    return end if end is not None and folded[t.end():end].strip() not in PUBLIC_BODIES else None
 
 
 def first_name_names(text: str, folded: str, common: Container[str],
@@ -164,15 +178,19 @@ def first_name_names(text: str, folded: str, common: Container[str],
         tok = t.group()
         ftok = folded[t.start():t.end()]
         parts = re.split(r"[-'’]", ftok)
-        if not (all(p in FIRST_NAMES for p in parts) or ftok in extra):
+        # "marie-france", "jean-rose": a compound of first names is one, even when a part is also a word
+        compound = ("-" in ftok and len(parts) == 2 and all(p in FIRST_NAMES or p in AMBIGUOUS_FIRST for p in parts)
+                    and any(p not in AMBIGUOUS_FIRST for p in parts))  # not "château pierre-blanche"
+        if not (all(p in FIRST_NAMES for p in parts) or ftok in extra or compound):
             continue
         cap = _is_cap(tok)
         if ftok in TITLES or ftok in STOP:
             continue
         end = _extend_name(text, folded, t.end(), common, lower_ok=not cap, max_tokens=3, rare=rare)
         if end is None:
-            if any(p in AMBIGUOUS_FIRST for p in parts) or tok.lower() in common:
-                continue
+            if (any(p in AMBIGUOUS_FIRST for p in parts) and not compound) or (tok.lower() in common and (
+                    ftok in WORDLIKE_FIRST or ftok not in FIRST_NAMES or cap)):
+                continue  # "sa petite-fille morgane est aidante": a name the lemma tables also list
             end = t.end()
         out.append(Entity(start=t.start(), end=end, label="PERSON", text=text[t.start():end],
                           score=0.8, source="lexicon"))

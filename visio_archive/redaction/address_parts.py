@@ -20,10 +20,10 @@ import re
 
 from visio_archive.models import Entity
 from visio_archive.redaction.lexicon import MONTHS
-from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, fold
+from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, fold, numeric_runs
 
-__all__ = ["extend_address", "find_cued_postcodes", "find_po_boxes", "find_postcode_addresses", "join_addresses",
-           "spoken_code_end"]
+__all__ = ["extend_address", "find_cued_postcodes", "find_digital_addresses", "find_po_boxes",
+           "find_postcode_addresses", "join_addresses", "spoken_code_end"]
 
 _NUM_WORDS = sorted((NUMBER_WORDS | EN_NUMBER_WORDS) - {"a", "and", "et", "oh", "double", "triple", "un", "une"},
                     key=len, reverse=True)
@@ -167,9 +167,10 @@ def _town(text: str, folded: str, pos: int, cased: bool, words: int = 3) -> int:
         if t is None:
             break
         ft = folded[t.start():t.end()].rstrip(".")
-        if ft in _TOWN_STOP or ft in NUMBER_WORDS or ft in EN_NUMBER_WORDS or ft in MONTHS or (
+        month_town = cased and ft in MONTHS and bool(re.compile(r"[ \t]+[A-Z][a-z]").match(text, t.end()))
+        if ft in _TOWN_STOP or ft in NUMBER_WORDS or ft in EN_NUMBER_WORDS or (ft in MONTHS and not month_town) or (
                 len(ft) < 3 and ft not in _TOWN_JOIN):
-            break
+            break  # a month opens a town only before a capitalised word ("May Pen", not "May 12")
         if cased and not t.group()[0].isupper() and ft not in _TOWN_JOIN:
             break
         if ft in _TOWN_JOIN and not taken and ft not in _TOWN_OPENING:
@@ -181,6 +182,9 @@ def _town(text: str, folded: str, pos: int, cased: bool, words: int = 3) -> int:
         else:
             joined = False
             end = t.end()
+            if t.group().endswith(".") and len(ft) > 3:
+                end -= 1  # "…, Accra." ends a sentence; "St." is an abbreviation
+                break
         taken += 1
         q = re.compile(r"[ \t]+").match(text, t.end())
         if q is None:
@@ -193,9 +197,10 @@ _TOWN_BEFORE = re.compile(r"(?:,[ \t]*|[ \t])[^\W\d_][\w'’-]*$")
 
 
 def _loose_town_code(text: str, folded: str, pos: int, cased: bool) -> int:
-    """Up to three town words (lower case allowed) and then a code: "mission bay auckland one oh seven one"."""
+    """Up to four suburb and town words (lower case allowed) and then a code: "mission bay auckland one oh seven
+    one", "gandhi nagar adyar chennai six double oh oh two oh"."""
     p = pos
-    for _ in range(3):
+    for _ in range(4):
         t = re.compile(rf"[ \t]*,?[ \t]*({_TOWN_WORD})").match(text, p)
         if t is None:
             return pos
@@ -209,6 +214,9 @@ def _loose_town_code(text: str, folded: str, pos: int, cased: bool) -> int:
         tail = _CODE_AFTER_TOWN.match(folded, p)
         if tail is not None and not tail.group(1) and not _QUANTITY_AFTER.match(folded, tail.end()):
             return tail.end()
+        extra = _code_after_town(text, folded, p, cased)
+        if extra is not None:
+            return extra  # "… vilakazi street orlando west eighteen oh four"
     return pos
 
 
@@ -237,7 +245,8 @@ def extend_address(text: str, folded: str, e: Entity, cased: bool | None = None)
     for m in _STRONG_RE.finditer(folded, max(0, end - 12), min(len(folded), end + 12)):
         if m.start() < end < m.end():
             end = m.end()  # the grammar stopped inside a postal code ("… quebec j9h" of "j9h 3l2")
-    after_code = bool(re.search(rf"(?:\d{{4,5}}|{_STRONG}|{_SPOKEN}|{_CONTINENTAL})$", folded[e.start:e.end]))
+    after_code = bool(re.search(rf"(?:\d{{4,5}}|{_STRONG}|{_SPOKEN}|{_CONTINENTAL})$", folded[e.start:e.end])
+                      or _PO_BOX.fullmatch(folded, e.start, e.end))  # a box's town follows it as a code's does
     after_town = bool(re.search(r"\d{4,5}[ \t]+[^\W\d_][\w'’-]*$", folded[e.start:e.end]))
     for _ in range(8):
         u = re.compile(_SEP + _UNIT.pattern).match(folded, end)
@@ -259,6 +268,10 @@ def extend_address(text: str, folded: str, e: Entity, cased: bool | None = None)
             if tail is not None and not _QUANTITY_AFTER.match(folded, tail.end()) and (
                     not tail.group(1) or cased) and _TOWN_BEFORE.search(folded, e.start, end):
                 end, after_code = tail.end(), True  # the grammar took the town: "…, Kingston" + " 6"
+                continue
+            extra = _code_after_town(text, folded, end, cased) if text[end - 1:end].isalpha() else None
+            if extra is not None:
+                end, after_code = extra, True  # "… west mambalam chennai" + " six double oh oh three three"
                 continue
             loose = _loose_town_code(text, folded, end, cased)
             if loose > end:
@@ -287,6 +300,10 @@ def extend_address(text: str, folded: str, e: Entity, cased: bool | None = None)
                         not tail.group(1) or (text[town - 1].isalpha() and cased)):
                     end, after_code = tail.end(), True  # "…, Durban 4031", "… bellville seven five three oh"
                     continue
+                extra = _code_after_town(text, folded, town, cased)
+                if extra is not None:
+                    end, after_code = extra, True  # "…, Chennai 600026", "… Naxxar NXR 2010"
+                    continue
             join = _JOIN_NEXT.match(folded, end)
             if join is not None and after_town:
                 more = _town(text, folded, join.end(1), cased, words=2)
@@ -301,12 +318,20 @@ def extend_address(text: str, folded: str, e: Entity, cased: bool | None = None)
         country = _COUNTRIES.match(folded, end)
         if country is not None and country.end() > end and re.search(r"\d", folded[e.start:end]):
             end = country.end()
+        elif cased and after_town:
+            region = _REGION_AFTER_TOWN.match(text, end)
+            if region is not None:
+                end = region.end()  # "P.O. Box 1187, May Pen, Clarendon;", "…, Mushin, Lagos —"
+        elif not cased and not after_town and not after_code and text[end - 1:end].isalpha():
+            end = _towns_to_clause_end(text, folded, end)
         break
     if (start, end) == (e.start, e.end):
         return e
     return e.model_copy(update={"start": start, "end": end, "text": text[start:end]})
 
 
+# a parish, county or state written after the town, the address's last piece before the sentence goes on
+_REGION_AFTER_TOWN = re.compile(r",[ \t]*[A-Z][\w'’-]+(?:[ \t][A-Z][\w'’-]+)?(?=[ \t]*(?:[;.)\n–—]|$))")
 _CEDEX = re.compile(r"[ \t]+cedex(?:[ \t]+\d{1,2})?(?![\w'’])")
 _CEDEX_NUMBER = re.compile(r"[ \t]+\d{1,2}(?![\w'’])")
 # a code after a town, where no national plan tells it apart: four or five digits, four digits read out, or a
@@ -316,6 +341,83 @@ _CODE_AFTER_TOWN = re.compile(rf"[ \t]+(?:\d{{4,5}}|(?:{_D1}[ \t]){{4}}{_D1}(?:[
 _QUANTITY_AFTER = re.compile(r"[ \t]*(?:%|€|\$|£|kl\b|km\b|kg\b|people|years?|times|hours?|days?|minutes?|euros?"
                              r"|pounds?|dollars?|rand|percent|per cent|pm\b|am\b|h\b)")
 _PROVINCE = re.compile(r"[ \t]*\([^()\d]{2,25}\)")
+# Codes that only their place after a town tells apart: six written digits (India's PIN, Nigeria, Kenya's
+# boxes: "Chennai 600026"), Malta's three letters and four digits ("Naxxar NXR 2010")
+_WRITTEN_CODE_AFTER_TOWN = re.compile(r"[ \t]*,?[ \t]*(?:\d{6}|\d{3}[ \t]\d{3}|[A-Z]{3}[ \t]?\d{4})"
+                                      r"(?![\w'’.,/-]?\d)(?![\w'’])")
+
+
+def spoken_postcode_end(text: str, folded: str, pos: int) -> int | None:
+    """End of a postal code of four to six digits read out as number words right after ``pos``, in either
+    language's reading: "eighteen oh four" (1804), "six double oh oh three three" (600033), "soixante-sept cent
+    vingt" (67120). The run of number words must end there (a longer one is a phone number) and be no
+    quantity ("four thousand people"), no year said in two halves ("twenty nineteen")."""
+    m = re.compile(r"[ \t]*,?[ \t]*").match(folded, pos)
+    q = m.end() if m else pos
+    if q >= len(folded) or not folded[q].isalpha():
+        return None
+    for lang in ("en", "fr"):
+        runs = numeric_runs(text[q:q + 100], folded[q:q + 100], lang=lang)
+        if not runs or runs[0][0].start != 0:
+            continue
+        units = runs[0]
+        if any(not u.is_number or u.kind != "words" for u in units):
+            continue
+        digits = "".join(u.digits for u in units)
+        if not 4 <= len(digits) <= 6 or (len(units) == 2 and all(len(u.digits) == 2 for u in units)):
+            continue
+        end = q + units[-1].end
+        if _QUANTITY_AFTER.match(folded, end) or re.match(r"[ \t]+(?:thousand|mille|hundred|cents?)\b", folded[end:]):
+            continue
+        return end
+    return None
+
+
+def _code_after_town(text: str, folded: str, pos: int, cased: bool) -> int | None:
+    """A postal code right after a town that only its place shows (see above), or ``None``."""
+    if cased:
+        w = _WRITTEN_CODE_AFTER_TOWN.match(text, pos)
+        return w.end() if w is not None else None
+    return spoken_postcode_end(text, folded, pos)
+
+
+# The town, suburb and region of a lower-case address where no code follows them: up to six words after the
+# street, up to where the sentence goes on ("... bamboo avenue ensom city spanish town saint catherine",
+# "... hope road kingston six just past the museum", "... close off ojuelegba road surulere and ...").
+_CLAUSE_END = re.compile(r"[ \t]*(?:$|[,.;:!?)–—]|(?:and|so|but|which|who|just|since|with|near|behind|opposite|next"
+                         r"|right|okay|ok|for|from|et|mais|donc|juste|pres|puis|alors|because|then|right|somewhere"
+                         r"|where|that|if|please|thanks|thank|merci)(?![\w'’]))")
+_DISTRICT_WORD = re.compile(r"[ \t]+(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+                            r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?![\w'’])")
+
+
+# words that go on a sentence after a street, never a town ("… church street last week and …")
+_NOT_TOWN = frozenset("""last next every each week weeks weekend night nights morning mornings afternoon evening
+monday tuesday wednesday thursday friday saturday sunday lundi mardi mercredi jeudi vendredi samedi dimanche
+again instead too also still already anymore either as well only even ever never always usually often sometimes
+maybe perhaps probably there's theres it's its that's thats is was has had have will would could should can did
+does said says told asked know think mean see guess semaine soir matin nuit encore toujours deja aussi""".split())
+
+
+def _towns_to_clause_end(text: str, folded: str, pos: int) -> int:
+    p, end = pos, pos
+    for _ in range(6):
+        t = re.compile(rf"[ \t]+({_TOWN_WORD})").match(text, p)
+        if t is None:
+            break
+        ft = folded[t.start(1):t.end(1)].rstrip(".")
+        if ft in _TOWN_STOP or ft in _NOT_TOWN or ft in NUMBER_WORDS or ft in EN_NUMBER_WORDS or ft in MONTHS or (
+                len(ft) < 3 and ft not in _TOWN_JOIN):
+            break
+        p = t.end(1)
+        d = _DISTRICT_WORD.match(folded, p)
+        if d is not None and _CLAUSE_END.match(folded, d.end()):
+            return d.end()  # "kingston six"
+        if _CLAUSE_END.match(folded, p) and ft not in _TOWN_JOIN:
+            end = p
+            break
+    return end
+
 _JOIN_NEXT = re.compile(r"[ \t]+(?:sur|sous|en|les|im|am|an|der|bei|ob|upon|on|by)([ \t]+)(?=[^\W\d_])")
 # a flat or post-office box said before the street ("flat 2f1 9 marchmont crescent", "case postale 1842, chemin
 # des Vignes 5"), a flat number joined to the house number ("1204-88 Lisgar Street")
@@ -335,8 +437,54 @@ _LIVES_AT = re.compile(r"(?:habite|habitent|vit|vivent|reside|domicilie|domicili
                        r"|address|chez|at)[ \t]*:?[ \t]*$")
 
 
+# "number seven olaniyan close", "new number fourteen old number seven second cross street" (Indian doors keep
+# their old number beside the new one), "quarante-deux non quarante-trois boulevard …" (the number said first
+# and corrected is the same person's house)
+_NUMBER_WORD_BEFORE = re.compile(r"(?<![\w'’])(?:(?:new|old|door|house)[ \t]+)?(?:number|no\.?|numero|n[°o]\.?)[ \t]*$")
+_OLD_NUMBER_BEFORE = re.compile(rf"(?<![\w'’])(?:new|old)[ \t]+(?:number|no\.?)[ \t]*{_HID}[ \t]+$")
+_CORRECTED_BEFORE = re.compile(rf"(?<![\w'’])(?:\d{{1,4}}|{_SPOKEN})[ \t]+(?:(?:euh|uh|um|er)[ \t]+)?"
+                               rf"(?:non|no|sorry|pardon|enfin|i mean|plutot|ou plutot)[ \t]*,?[ \t]+"
+                               rf"(?:(?:euh|uh|um|er)[ \t]+)?$")
+_NUMBER_START = re.compile(rf"(?:\d|(?:{_NUMW})(?![\w'’]))")
+# A named building written before the street ("Flat 3B, Sri Sai Residency, 21 Arcot Road")
+_NAMED_BUILDING_BEFORE = re.compile(
+    r"(?<![\w'’])(?:[A-Z][\w'’-]*[ \t]+){1,3}(?:Residency|Residence|Apartments|Apts|Towers?|Court|House|Mansions?"
+    r"|Heights|Enclave|Complex|Estate|Building|Lodge|Villas?|Chambers|Flats)[ \t]*,[ \t]*$")
+# A street without a number, a village, quarter or farm, before a hamlet, quarter or post-office box ("chemin
+# des goyaviers lieu-dit bellemène 97460 saint-paul", "village de kawéni rue du stade boîte postale 142 …",
+# "ferme Haranburua, quartier Celhay, 64240 Hasparren")
+_PLACE_LED = re.compile(r"(?:lieu-dit|lieudit|quartier|village|hameau|residence|cite|ferme|mas|bp|b\.p\.|boite postale"
+                        r"|p\.?[ \t]?o\.?[ \t]?box|post office box|rue|chemin|route|allee|impasse|sentier|street|road"
+                        r"|lane|triq|barangay)(?![\w'’])")
+_STREET_OR_PLACE_BEFORE = re.compile(
+    r"(?<![\w'’-])(?:rue|chemin|route|allee|avenue|impasse|boulevard|ruelle|sentier|sente|street|road|lane|triq"
+    r"|village|quartier|hameau|lieu-dit|lieudit|cite|residence|ferme|mas|barangay)[ \t]+"
+    r"(?:(?:du|de la|des|de l['’]|de|d['’]|the)[ \t]*)?[^\W\d_][\w'’-]*[ \t]*,?[ \t]*$")
+
+
 def _extend_left(folded: str, start: int, text: str = "") -> int:
-    for _ in range(4):
+    for _ in range(6):
+        if _PLACE_LED.match(folded, start):
+            p = _STREET_OR_PLACE_BEFORE.search(folded, max(0, start - 50), start)
+            if p is not None and p.start() < start:
+                start = p.start()
+                continue
+        if _NUMBER_START.match(folded, start):
+            n = (_NUMBER_WORD_BEFORE.search(folded, max(0, start - 20), start)
+                 or _CORRECTED_BEFORE.search(folded, max(0, start - 60), start))
+            if n is not None and n.start() < start:
+                start = n.start()
+                continue
+        if re.match(r"(?:new|old)[ \t]+(?:number|no)", folded[start:start + 12]):
+            n = _OLD_NUMBER_BEFORE.search(folded, max(0, start - 40), start)
+            if n is not None:
+                start = n.start()
+                continue
+        if text:
+            b = _NAMED_BUILDING_BEFORE.search(text, max(0, start - 60), start)
+            if b is not None and b.start() < start:
+                start = b.start()
+                continue
         m = _UNIT_BEFORE.search(folded, max(0, start - 60), start)
         if m is None or m.start() == start:
             b = _BUILDING_BEFORE.search(text, max(0, start - 50), start) if text else None
@@ -359,6 +507,14 @@ _PLACE_WORDS = frozenset("""section village hameau lieu-dit lieudit quartier res
 bp cs""".split())
 _BOX_WORDS = frozenset("bp cs box postale postfach apartado boite".split())
 _FLAT_CODE = re.compile(r"[a-z]?\d{1,3}[a-z]\d?")  # "2f1": a flat in Scotland, not a number
+# Malta's code after its locality, a capitalised word ("Naxxar NXR 2010", not "en LFI 2026")
+_MALTA_CODE = re.compile(r"(?<![\w'’-])[A-Z]{3}[ \t]?\d{4}(?![\w'’-])")
+_CAPITALISED_BEFORE = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]+[ \t]+$")
+# what says that the words after it are where a person lives, a house with a name and no number among them
+_ADDRESS_CUE_BEFORE = re.compile(
+    r"(?:(?<![\w'’])(?:address|adresse|addresse)(?:[ \t]+(?:is|c['’]est|est))?[ \t]*:?"
+    r"|(?<![\w'’])(?:lives|live|living|stays|stay|staying|resides|reside|residing)[ \t]+at"
+    r"|(?<![\w'’])(?:habite|habitent|demeurant|demeure|domicilie|domiciliee)(?:[ \t]+(?:au|aux|a))?)[ \t]*$")
 _SHORT_DOTTED = re.compile(r"(?:co|st|ste|mt|ft|av|bd|n|s|e|w|no)\.$")
 
 
@@ -366,6 +522,8 @@ def find_postcode_addresses(text: str, folded: str, taken: list[tuple[int, int]]
     """Addresses found from their postal code back to their house number, where no street grammar took them."""
     cased_text = any(ch.isupper() for ch in text)
     codes: list[tuple[int, int]] = [(m.start(), m.end()) for m in _STRONG_RE.finditer(folded)]
+    codes += [(m.start(), m.end()) for m in _MALTA_CODE.finditer(text)
+              if _CAPITALISED_BEFORE.search(text, max(0, m.start() - 30), m.start())]
     for m in _CONTINENTAL_RE.finditer(folded):
         if (cased_text or len(m.group()) == 5) and _town(text, folded, m.end(), cased_text) > m.end():
             codes.append((m.start(), m.end()))  # lower-case text: only five-digit codes
@@ -377,6 +535,7 @@ def find_postcode_addresses(text: str, folded: str, taken: list[tuple[int, int]]
         toks = list(_WALK_TOKEN.finditer(folded, max(0, a - 140), a))
         start = None
         words = commas = 0
+        first_word = a
         for i in range(len(toks) - 1, -1, -1):
             tok = toks[i].group()
             if tok == ",":
@@ -411,8 +570,11 @@ def find_postcode_addresses(text: str, folded: str, taken: list[tuple[int, int]]
                     re.search(r"\d", tok) and not _FLAT_CODE.fullmatch(tok)):
                 break
             words += 1
+            first_word = toks[i].start()
             if words > 8:
                 break
+        if start is None and words >= 2 and _ADDRESS_CUE_BEFORE.search(folded, max(0, first_word - 40), first_word):
+            start = first_word  # "her address is bryn awel lon tyn y coed llanrug l l five five three p p"
         if start is None:
             continue
         # the street before a number written after it ("Derb Sidi Bouloukat 17, …", "Storgatan 12 B, …")
@@ -447,7 +609,7 @@ def join_addresses(text: str, ents: list[Entity]) -> list[Entity]:
 # 2041-00900" (Kenya writes the box, a dash and the post office's code), "BP 142", "boîte postale 12".
 _PO_BOX = re.compile(
     rf"(?<![\w'’])(?:p[ \t]?\.?[ \t]?o\.?[ \t]?box|post office box|postbus|postfach|apartado|boite postale|bp|b\.p\.)"
-    rf"[ \t]*(?:no\.?[ \t]*)?(?:\d{{1,6}}|{_HID})(?![\w'’])"
+    rf"[ \t]*(?:no\.?[ \t]*)?(?:[a-z]{{1,3}}[ \t]?(?=\d)|(?:[a-z][ \t]){{1,3}}(?={_D1}))?(?:\d{{1,6}}|{_HID})(?![\w'’])"
     rf"(?:[ \t]*(?:-|dash)[ \t]*(?:\d{{5}}|{_SPOKEN_OH})(?![\w'’]))?")
 
 
@@ -481,4 +643,44 @@ def find_cued_postcodes(text: str, folded: str) -> list[Entity]:
         if ends:
             a, b = m.end(), max(ends)
             out.append(Entity(start=a, end=b, label="ADDRESS", text=text[a:b], source="pattern"))
+    return out
+
+
+# Ghana's digital addresses (GhanaPost GPS: a region and district's two letters, then three or four digits
+# and four more: "AK-039-5028", "GA-183-8164"), written or read out after their name: "her digital address
+# is a k four eight five nine seven three two". They point at one house, so they are its address.
+_DIGITAL_CUE = re.compile(r"(?<![\w'’])(?:digital address|gps address|ghana ?post(?: gps)?(?: address)?|gps"
+                          r"|adresse numerique)(?:[ \t]+(?:code|is|it's|number|c'est))*[ \t]*:?[ \t]*")
+_DIGITAL_WRITTEN = re.compile(r"[a-z]{2}[ \t]?-?[ \t]?\d{3,4}[ \t]?-?[ \t]?\d{4}(?![\w'’])")
+_DIGITAL_LETTERS = re.compile(r"(?:[a-z]{2}|[a-z][ \t]+[a-z])(?:[ \t]*(?:-|dash)?[ \t]*)(?=[\w])")
+
+
+def find_digital_addresses(text: str, folded: str) -> list[Entity]:
+    """Digital addresses after their name, written or read out (see above)."""
+    out: list[Entity] = []
+    if "gps" not in folded and "digital" not in folded and "numerique" not in folded:
+        return out
+    for m in _DIGITAL_CUE.finditer(folded):
+        a = m.end()
+        w = _DIGITAL_WRITTEN.match(folded, a)
+        if w is not None:
+            out.append(Entity(start=a, end=w.end(), label="ADDRESS", text=text[a:w.end()], source="pattern"))
+            continue
+        letters = _DIGITAL_LETTERS.match(folded, a)
+        if letters is None:
+            continue
+        q = letters.end()
+        runs = numeric_runs(text[q:q + 120], folded[q:q + 120], lang="en")
+        if not runs or runs[0][0].start != 0:
+            continue
+        digits, end = "", q
+        for u in runs[0]:
+            if not u.is_number:
+                break
+            digits += u.digits
+            end = q + u.end
+            if len(digits) >= 8:
+                break
+        if 7 <= len(digits) <= 8:
+            out.append(Entity(start=a, end=end, label="ADDRESS", text=text[a:end], source="pattern"))
     return out

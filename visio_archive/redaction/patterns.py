@@ -21,6 +21,7 @@ from visio_archive.models import Entity
 from visio_archive.redaction.address_parts import (
     extend_address,
     find_cued_postcodes,
+    find_digital_addresses,
     find_po_boxes,
     find_postcode_addresses,
     join_addresses,
@@ -914,14 +915,14 @@ _AMBIGUOUS_TYPES = frozenset("voie parc mail domaine clos passage villa galerie 
 _NUMW = "|".join(sorted((w for w in NUMBER_WORDS if w not in ("un", "une", "et", "zero")), key=len, reverse=True))
 _ADDR_HEAD_RE = re.compile(
     rf"(?<![\w,.])(\d{{1,4}}(?:\s?[-/]\s?\d{{1,4}})?|(?:{_NUMW})(?:[\s-](?:{_NUMW}|et|un|une))*)"
-    rf"(?:\s?(?:bis|ter|quater|[btq])\b)?\s*,?\s*(?:(?:de la|de l'|du|des)\s+)?(?:{_STREET_TYPES})\b\.?",
+    rf"(?:\s?(?:bis|ter|quater|[a-hq])\b)?\s*,?\s*(?:(?:de la|de l'|du|des)\s+)?(?:{_STREET_TYPES})\b\.?",
 )
 # The same head with the house number read out in English ("twelve rue des lilas" in an English meeting).
 _EN_HOUSE_NUM = "|".join(sorted((w for w in EN_NUMBER_WORDS if w not in ("oh", "double", "triple", "a", "and")),
                                 key=len, reverse=True))
 _ADDR_HEAD_RE_EN = re.compile(
     rf"(?<![\w,.])(\d{{1,4}}(?:\s?[-/]\s?\d{{1,4}})?|(?:{_EN_HOUSE_NUM})(?:[\s-](?:{_EN_HOUSE_NUM}))*)"
-    rf"(?:\s?(?:bis|ter|quater|[btq])\b)?\s*,?\s*(?:(?:de la|de l'|du|des)\s+)?(?:{_STREET_TYPES})\b\.?",
+    rf"(?:\s?(?:bis|ter|quater|[a-hq])\b)?\s*,?\s*(?:(?:de la|de l'|du|des)\s+)?(?:{_STREET_TYPES})\b\.?",
 )
 _NAME_TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*\.?|\d{1,4}(?:e|er|eme)?\b")
 _ADDR_STOP = frozenset(fold(w) for w in """
@@ -1150,7 +1151,8 @@ def find_addresses(text: str, folded: str | None = None, lang: str = "fr") -> li
 # A hamlet, residence or estate with a postal code and no house number ("lieu-dit Kerhuel 29820 Guilers",
 # "Résidence Les Flamboyants, bâtiment 4, 97200 Fort-de-France", "hameau de kerlaz, 56340 carnac"): the
 # postal code is what makes it a private address (a residence named alone is a place).
-_PLACE_HEAD_RE = re.compile(r"(?<![\w'’-])(?:residence|lieu-dit|lieudit|hameau|lotissement|domaine|cite)\b[ \t]+")
+_PLACE_HEAD_RE = re.compile(r"(?<![\w'’-])(?:residence|lieu-dit|lieudit|hameau|lotissement|domaine|cite|quartier"
+                            r"|village|ferme|mas)\b[ \t]+")
 
 
 def find_locality_addresses(text: str, folded: str) -> list[Entity]:
@@ -1163,7 +1165,8 @@ def find_locality_addresses(text: str, folded: str) -> list[Entity]:
         end = _take_postal_city(text, folded, more)
         if end == more or (not re.search(r"\d", text[more:end]) and not _spoken_digits_between(folded, more, end)):
             continue
-        out.append(Entity(start=m.start(), end=end, label="ADDRESS", text=text[m.start():end], source="pattern"))
+        st = _complements_before(folded, m.start(), _FR_COMPLEMENT_BEFORE)  # "ferme X, quartier Y, 64240 …"
+        out.append(Entity(start=st, end=end, label="ADDRESS", text=text[st:end], source="pattern"))
     return out
 
 
@@ -1224,7 +1227,7 @@ def find_addresses_intl(text: str, folded: str) -> list[Entity]:
 _ID = rf"(?:[a-z]{{1,2}}\d{{0,3}}|\d{{1,4}}[a-z]?|(?:{_NUMW})(?:[ -](?:{_NUMW}|et|un))*)"
 _FR_UNIT_WORDS = (r"batiment|bat\.?|bloc|immeuble|tour|escalier|esc\.?|entree|appartement|appart|appt|apt\.?"
                   r"|app\.?|logement|porte|boite|bal|etage|lot|chambre|box")
-_FR_PLACE_WORDS = r"residence|lieu-dit|lieudit|hameau|cite|lotissement|domaine|quartier|village|section"
+_FR_PLACE_WORDS = r"residence|lieu-dit|lieudit|hameau|cite|lotissement|domaine|quartier|village|section|ferme|mas"
 # a residence's or hamlet's name ends where the sentence goes on ("quartier nord c'est là où ...")
 _CLAUSE_WORDS = (r"(?:c['’]est|c['’]etait|est|et|ou|la-bas|qui|que|qu['’]\w*|on|il|elle|ils|elles|je|j['’]\w*|nous|vous"
                  r"|mais|donc|puis|alors|avec|pour|dans|sur|a|ont|sont|ca|y|en|au|aux|si|car|comme|chez)(?![\w'’-])")
@@ -1276,7 +1279,7 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
         out += find_addresses_en(text, f)
         out += [e for e in find_addresses(text, f, "en") if _FR_ONLY_TYPE.search(fold(e.text))]
     out += find_locality_addresses(text, f) + find_addresses_intl(text, f) + find_po_boxes(text, f)
-    out += find_cued_postcodes(text, f)
+    out += find_cued_postcodes(text, f) + find_digital_addresses(text, f)
     # what follows a street in any country's order (flat, postal code, town, country), then the addresses
     # that only their postal code shows, then one span for the pieces of one address
     out = [extend_address(text, f, e) if e.label == "ADDRESS" else e for e in out]
@@ -1391,8 +1394,10 @@ def find_addresses_en(text: str, folded: str | None = None) -> list[Entity]:
         out.append(e.model_copy(update={"end": tail.end(), "text": text[a:tail.end()]}) if tail else e)
     for m in _EN_ADDR_RE.finditer(f):
         name = m.group(2).split()
-        if any(w in _EN_ADDR_STOP for w in name) or name[0] in _EN_COUNT_NOUNS:
+        if any(w in _EN_ADDR_STOP for w in name) or (name[0] in _EN_COUNT_NOUNS and not (
+                name[0] == "second" and len(name) > 1)):
             continue  # "the 2024 year end", "a 5 year view", "12 people walk": a count, not a house number
+            # ("seven second cross street": an ordinal street name)
         end = _complements_after(f, m.end(), _EN_AFTER)  # "..., flat 2, leeds ls6 2ab"
         c = _EN_CITY_RE.match(f, end)
         tail = _EN_TOWN_TAIL.match(f, end)

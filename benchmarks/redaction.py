@@ -85,6 +85,8 @@ PARTS: dict[str, tuple[Path, str]] = {
     "meet8-fr": (ROOT / "benchmarks" / "data" / "redaction_meet8_fr.txt", "fr"),
     "meet9-en": (ROOT / "benchmarks" / "data" / "redaction_meet9_en.txt", "en"),
     "meet9-fr": (ROOT / "benchmarks" / "data" / "redaction_meet9_fr.txt", "fr"),
+    "meet10-en": (ROOT / "benchmarks" / "data" / "redaction_meet10_en.txt", "en"),
+    "meet10-fr": (ROOT / "benchmarks" / "data" / "redaction_meet10_fr.txt", "fr"),
 }
 LABELS = ["PERSON", "EMAIL", "PHONE", "NIR", "IBAN", "PAYMENT_CARD", "ADDRESS"]
 TARGETS = {"EMAIL": 0.98, "PHONE": 0.98, "NIR": 0.98, "IBAN": 0.98, "PAYMENT_CARD": 0.98,

@@ -153,3 +153,84 @@ def test_french_house_letters_farms_and_streets_before_a_hamlet(text: str, addre
 ])
 def test_a_farm_or_a_quarter_without_a_postal_code_stays(text: str) -> None:
     assert addresses(text, "fr") == []
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("she rents unit three slash nine park street auburn twenty one forty four with her son",
+     "unit three slash nine park street auburn twenty one forty four"),
+    ("the postal one is po box two two one blacktown nsw twenty one forty eight okay",
+     "po box two two one blacktown nsw twenty one forty eight"),
+    ("he's out at rural route four box twelve kingman arizona eight six four oh one on his own",
+     "rural route four box twelve kingman arizona eight six four oh one"),
+    ("her mail goes to twelve moonshine hill road r d two upper hutt five three seven one",
+     "twelve moonshine hill road r d two upper hutt five three seven one"),
+    ("since she left nine a ranelagh road upper dublin six she has been couch surfing",
+     "nine a ranelagh road upper dublin six"),
+])
+def test_english_numbers_codes_and_rural_routes(text: str, address: str) -> None:
+    assert covered(text, address), find_structured(text, lang="en")
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("elle habite rue de la semois quatre-vingt-deux boîte quatre mille trente schaerbeek",
+     "rue de la semois quatre-vingt-deux boîte quatre mille trente schaerbeek"),
+    ("il a déménagé avenue de la gare vingt et un b mille cinq lausanne le mois dernier",
+     "avenue de la gare vingt et un b mille cinq lausanne"),
+    ("ils habitent douze rue du fort l quatre mille deux cent dix esch-sur-alzette",
+     "douze rue du fort l quatre mille deux cent dix esch-sur-alzette"),
+    ("elle reste au quatre cent dix rue saint-denis appartement six montréal h deux x un l quatre",
+     "quatre cent dix rue saint-denis appartement six montréal h deux x un l quatre"),
+    ("l'adresse c'est résidence les alizés bâtiment b appartement quatorze quatre-vingt-dix-sept mille deux cents "
+     "fort-de-france",
+     "résidence les alizés bâtiment b appartement quatorze quatre-vingt-dix-sept mille deux cents fort-de-france"),
+    ("ils vivent au trois chemin des prés vingt-neuf mille quimper", "trois chemin des prés vingt-neuf mille quimper"),
+])
+def test_french_speaking_orders_read_out(text: str, address: str) -> None:
+    assert covered(text, address, "fr"), find_structured(text, lang="fr")
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("il habite grand-yoff villa numéro deux cent dix-huit avec sa mère", "grand-yoff villa numéro deux cent dix-huit"),
+    ("elle habite abobo baoulé îlot six lot quatre-vingt-un vers le marché", "abobo baoulé îlot six lot quatre-vingt-un"),
+    ("Famille hébergée chez un cousin, PK 7,4 côté montagne, 98718 Punaauia.", "PK 7,4 côté montagne, 98718 Punaauia"),
+])
+def test_addresses_by_quarter_villa_plot_and_kilometre_point(text: str, address: str) -> None:
+    assert covered(text, address, "fr"), find_structured(text, lang="fr")
+
+
+@pytest.mark.parametrize("text", [
+    "rendez-vous place du marché quatorze juillet",
+    "la réunion rue de la loi seize heures",
+    "il habite à dakar et il a acheté un lot de deux cents chaises",
+    "il habite douze rue de la gare près de la mairie",  # the address ends before "près"
+])
+def test_street_first_dates_counts_and_what_follows_stay(text: str) -> None:
+    assert all("mairie" not in a and "juillet" not in a and "heures" not in a and "chaises" not in a
+               for a in addresses(text, "fr")), addresses(text, "fr")
+
+
+@pytest.mark.parametrize(("text", "account"), [
+    ("she banks with barclays sort code twenty thirty one ninety account number five five one two oh eight four "
+     "three thanks", "twenty thirty one ninety account number five five one two oh eight four three"),
+    ("direct deposit to transit one two three four five institution oh oh three account nine eight seven six five "
+     "four three", "one two three four five institution oh oh three account nine eight seven six five four three"),
+    ("his checking is routing oh two six oh oh nine five nine three account four four two one oh eight seven six",
+     "oh two six oh oh nine five nine three account four four two one oh eight seven six"),
+])
+def test_the_parts_of_a_bank_account_are_one_span(text: str, account: str) -> None:
+    got = [(e.label, e.text) for e in find_structured(text, lang="en") if e.label == "IBAN"]
+    assert got == [("IBAN", account)], got
+
+
+def test_a_public_branch_code_stays() -> None:
+    text = "the branch code is just the universal two five oh six five five so that part was fine"
+    assert [e for e in find_structured(text, lang="en") if e.label == "IBAN"] == []
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("her hkid is k five two seven one four nine bracket three", "five two seven one four nine bracket three"),
+    ("his medicare number is two nine five one four six eight three oh one slash four",
+     "two nine five one four six eight three oh one slash four"),
+])
+def test_a_check_digit_said_after_the_number(text: str, number: str) -> None:
+    assert covered(text, number), find_structured(text, lang="en")

@@ -29,7 +29,7 @@ _NUM_WORDS = sorted((NUMBER_WORDS | EN_NUMBER_WORDS) - {"a", "and", "et", "oh", 
                     key=len, reverse=True)
 _NUMW = "|".join(_NUM_WORDS)
 _SPOKEN = rf"(?:{_NUMW})(?:[ -](?:{_NUMW}|et|and|oh))*"
-_ID = rf"(?:[a-z]?\d{{1,4}}[a-z]?\d?|[a-z](?![\w'’])|{_SPOKEN}(?:[ \t][a-z](?![\w'’]))?)"
+_ID = rf"(?:[a-z]?\d{{1,4}}[a-z]?\d?|[a-z](?![\w'’-])|{_SPOKEN}(?:[ \t][a-z](?![\w'’-]))?)"
 _SEP = r"[ \t]*[,;]?[ \t]*"
 _SPOKEN_OH = rf"(?:{_NUMW}|oh)(?:[ -](?:{_NUMW}|oh))*"  # digits read out with "oh" ("two oh four one")
 _HID = rf"(?:\d{{1,4}}|{_SPOKEN_OH})"
@@ -98,8 +98,11 @@ _REGION_NAMES = (
     "newfoundland and labrador,newfoundland,prince edward island,yukon,nunavut,northwest territories"
 ).split(",")
 _REGION_ALT = "|".join(sorted(_REGION_NAMES, key=len, reverse=True))
+_STATE_ABBREVIATION = re.compile(rf"[ \t]*,?[ \t]*(?:{'|'.join(_AU_STATES + _US_STATES)})(?![\w'’])")
 _REGION = re.compile(rf"[ \t]*,?[ \t]*(?:{_REGION_ALT}|(?:county|co\.?)[ \t]+[^\W\d_][\w'’-]*)(?![\w'’])")
-_CODE_TOKEN = re.compile(rf"[ \t]*(?:(?P<letter>[a-z])(?![\w'’])|(?P<digit>{_D}|\d{{1,3}})(?![\w'’]))")
+# a digit of a code read out in French too: "h trois n un y quatre" (Montréal's H3N 1Y4)
+_D_FR = r"(?:zero|un|deux|trois|quatre|cinq|six|sept|huit|neuf)"
+_CODE_TOKEN = re.compile(rf"[ \t]*(?:(?P<letter>[a-z])(?![\w'’])|(?P<digit>{_D}|{_D_FR}|\d{{1,3}})(?![\w'’-]))")
 
 
 def spoken_code_end(folded: str, pos: int) -> int | None:
@@ -153,6 +156,17 @@ _COUNTRIES = re.compile(
     r"|japan|inde|india|ukraine|russie|russia)\)?(?![\w'’-])")
 
 
+# words that go on a sentence after a street, never a town ("… church street last week and …")
+_NOT_TOWN = frozenset("""last next every each week weeks weekend night nights morning mornings afternoon evening
+monday tuesday wednesday thursday friday saturday sunday lundi mardi mercredi jeudi vendredi samedi dimanche
+again instead too also still already anymore either as well only even ever never always usually often sometimes
+maybe perhaps probably there's theres it's its that's thats is was has had have will would could should can did
+does said says told asked know think mean see guess semaine soir matin nuit encore toujours deja aussi
+lives live living lived stays stay staying moved works working worked habite habitent vit travaille
+landline mobile phone number email pres derriere devant vers apres avant face cote entre pendant depuis jusqu
+jusque comme sauf contre selon sans parmi""".split())
+
+
 def _town(text: str, folded: str, pos: int, cased: bool, words: int = 3) -> int:
     """End of a town name starting at ``pos`` (after spaces or a comma), or ``pos`` when none: one word, more
     only through particles ("kronberg im taunus", "la roche sur yon", "co. kildare") or, in written text,
@@ -168,7 +182,8 @@ def _town(text: str, folded: str, pos: int, cased: bool, words: int = 3) -> int:
             break
         ft = folded[t.start():t.end()].rstrip(".")
         month_town = cased and ft in MONTHS and bool(re.compile(r"[ \t]+[A-Z][a-z]").match(text, t.end()))
-        if ft in _TOWN_STOP or ft in NUMBER_WORDS or ft in EN_NUMBER_WORDS or (ft in MONTHS and not month_town) or (
+        if ft in _TOWN_STOP or ft in _NOT_TOWN or ft in NUMBER_WORDS or ft in EN_NUMBER_WORDS or (
+                ft in MONTHS and not month_town) or (
                 len(ft) < 3 and ft not in _TOWN_JOIN):
             break  # a month opens a town only before a capitalised word ("May Pen", not "May 12")
         if cased and not t.group()[0].isupper() and ft not in _TOWN_JOIN:
@@ -205,7 +220,8 @@ def _loose_town_code(text: str, folded: str, pos: int, cased: bool) -> int:
         if t is None:
             return pos
         ft = folded[t.start(1):t.end(1)].rstrip(".")
-        if ft in _TOWN_STOP or ft in NUMBER_WORDS or ft in EN_NUMBER_WORDS or ft in MONTHS or len(ft) < 3:
+        if ft in _TOWN_STOP or ft in _NOT_TOWN or ft in NUMBER_WORDS or ft in EN_NUMBER_WORDS or ft in MONTHS or (
+                len(ft) < 3):
             return pos
         p = t.end(1)
         code = _postcode_at(text, folded, p, cased)
@@ -226,6 +242,8 @@ def _postcode_at(text: str, folded: str, pos: int, cased: bool) -> tuple[int, bo
     p = m.end() if m else pos
     s = _STRONG_RE.match(folded, p)
     spoken = None if cased else spoken_code_end(folded, p)
+    if not cased and spoken is None and folded.startswith("l ", p):
+        spoken = spoken_postcode_end(text, folded, p + 1)  # Luxembourg's "l quatre mille onze" (L-4011)
     if spoken is not None and (s is None or spoken > s.end()):
         return spoken, True  # "v nine two k x two eight": an Eircode, longer than the British "v9 2kx" in it
     if s is not None and (not cased or text[p].isupper() or text[p].isdigit()):
@@ -286,8 +304,15 @@ def extend_address(text: str, folded: str, e: Entity, cased: bool | None = None)
                 after_town = True
                 code = _postcode_at(text, folded, town, cased)
                 tail = _CODE_AFTER_TOWN.match(folded, town) if code is None else None
-                end = code[0] if code is not None else tail.end() if tail is not None else town
-                after_code = code is not None or tail is not None
+                spoken = _code_after_town(text, folded, town, cased) if code is None and tail is None else None
+                end = (code[0] if code is not None else tail.end() if tail is not None
+                       else spoken if spoken is not None else town)
+                after_code = code is not None or tail is not None or spoken is not None
+                continue
+            state = _STATE_ABBREVIATION.match(folded, town) if town > end else None
+            spoken = _code_after_town(text, folded, state.end(), cased) if state is not None else None
+            if spoken is not None:
+                end, after_code, after_town = spoken, True, True  # "… merrylands nsw twenty one sixty"
                 continue
             if town > end:
                 province = _PROVINCE.match(folded, town)  # "Montréal (Québec) H2J 2L4"
@@ -364,8 +389,9 @@ def spoken_postcode_end(text: str, folded: str, pos: int) -> int | None:
         if any(not u.is_number or u.kind != "words" for u in units):
             continue
         digits = "".join(u.digits for u in units)
-        if not 4 <= len(digits) <= 6 or (len(units) == 2 and all(len(u.digits) == 2 for u in units)):
-            continue
+        if not 4 <= len(digits) <= 6 or (len(units) == 2 and all(len(u.digits) == 2 for u in units)
+                                         and units[0].digits in ("19", "20")):
+            continue  # "twenty nineteen" is a year; "twenty one forty two" is Granville's 2142
         end = q + units[-1].end
         if _QUANTITY_AFTER.match(folded, end) or re.match(r"[ \t]+(?:thousand|mille|hundred|cents?)\b", folded[end:]):
             continue
@@ -391,12 +417,7 @@ _DISTRICT_WORD = re.compile(r"[ \t]+(?:\d{1,2}|one|two|three|four|five|six|seven
                             r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?![\w'’])")
 
 
-# words that go on a sentence after a street, never a town ("… church street last week and …")
-_NOT_TOWN = frozenset("""last next every each week weeks weekend night nights morning mornings afternoon evening
-monday tuesday wednesday thursday friday saturday sunday lundi mardi mercredi jeudi vendredi samedi dimanche
-again instead too also still already anymore either as well only even ever never always usually often sometimes
-maybe perhaps probably there's theres it's its that's thats is was has had have will would could should can did
-does said says told asked know think mean see guess semaine soir matin nuit encore toujours deja aussi""".split())
+
 
 
 def _towns_to_clause_end(text: str, folded: str, pos: int) -> int:
@@ -462,6 +483,13 @@ _STREET_OR_PLACE_BEFORE = re.compile(
     r"(?:(?:du|de la|des|de l['’]|de|d['’]|the)[ \t]*)?[^\W\d_][\w'’-]*[ \t]*,?[ \t]*$")
 
 
+_KILOMETRE_POINT_BEFORE = re.compile(r"(?<![\w'’])p\.?[ \t]?k\.?[ \t]*\d{1,3}[,.]$")
+_UNIT_BUILDING_BEFORE = re.compile(
+    rf"(?<![\w'’])(?:flat|apartment|apt\.?|unit|suite|room)[ \t]+(?:no\.?[ \t]*|number[ \t]+)?{_ID}[ \t]*,?[ \t]*"
+    rf"(?:the[ \t]+)?(?:[^\W\d_][\w'’-]*[ \t]+){{0,3}}(?:hall|house|court|mansions?|apartments|towers?|building"
+    rf"|lodge|residency|heights|estate|chambers|flats|place|centre|center)[ \t]*,?[ \t]*$")
+
+
 def _extend_left(folded: str, start: int, text: str = "") -> int:
     for _ in range(6):
         if _PLACE_LED.match(folded, start):
@@ -485,6 +513,14 @@ def _extend_left(folded: str, start: int, text: str = "") -> int:
             if b is not None and b.start() < start:
                 start = b.start()
                 continue
+        k = _KILOMETRE_POINT_BEFORE.search(folded, max(0, start - 12), start)
+        if k is not None and k.start() < start:
+            start = k.start()  # Polynesia's "PK 18,2 côté mer, 98711 Paea": a point along the coast road
+            continue
+        u = _UNIT_BUILDING_BEFORE.search(folded, max(0, start - 80), start)
+        if u is not None and u.start() < start:
+            start = u.start()  # "apartment fourteen the linen hall eighty two dorset street"
+            continue
         m = _UNIT_BEFORE.search(folded, max(0, start - 60), start)
         if m is None or m.start() == start:
             b = _BUILDING_BEFORE.search(text, max(0, start - 50), start) if text else None
@@ -508,6 +544,8 @@ bp cs""".split())
 _BOX_WORDS = frozenset("bp cs box postale postfach apartado boite".split())
 _FLAT_CODE = re.compile(r"[a-z]?\d{1,3}[a-z]\d?")  # "2f1": a flat in Scotland, not a number
 # Malta's code after its locality, a capitalised word ("Naxxar NXR 2010", not "en LFI 2026")
+_STREET_WORD = re.compile(r"(?<![\w'’-])(?:road|street|lane|avenue|drive|close|crescent|terrace|way|heol|ffordd|lon"
+                          r"|stryd|rue|chemin|triq|jalan)(?![\w'’-])")
 _MALTA_CODE = re.compile(r"(?<![\w'’-])[A-Z]{3}[ \t]?\d{4}(?![\w'’-])")
 _CAPITALISED_BEFORE = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]+[ \t]+$")
 # what says that the words after it are where a person lives, a house with a name and no number among them
@@ -566,6 +604,9 @@ def find_postcode_addresses(text: str, folded: str, taken: list[tuple[int, int]]
                 break
             if tok == "the" and i > 0 and _HOUSE.match(toks[i - 1].group()):
                 continue  # "112 The Broadway"
+            if tok == "the" and words >= 2:
+                first_word = toks[i].start()  # "the old manse glasgow road paisley p a one three d x"
+                break
             if tok.rstrip(".") in _WALK_STOP or tok in MONTHS or (
                     re.search(r"\d", tok) and not _FLAT_CODE.fullmatch(tok)):
                 break
@@ -573,8 +614,12 @@ def find_postcode_addresses(text: str, folded: str, taken: list[tuple[int, int]]
             first_word = toks[i].start()
             if words > 8:
                 break
-        if start is None and words >= 2 and _ADDRESS_CUE_BEFORE.search(folded, max(0, first_word - 40), first_word):
-            start = first_word  # "her address is bryn awel lon tyn y coed llanrug l l five five three p p"
+        if start is None and words >= 2 and (
+                _ADDRESS_CUE_BEFORE.search(folded, max(0, first_word - 40), first_word)
+                or _STREET_WORD.search(folded, first_word, a)):
+            # "her address is bryn awel lon tyn y coed llanrug l l five five three p p", "… of the old manse
+            # glasgow road paisley p a one three d x": a house with a name, its street and town, then its code
+            start = first_word
         if start is None:
             continue
         # the street before a number written after it ("Derb Sidi Bouloukat 17, …", "Storgatan 12 B, …")
@@ -608,7 +653,9 @@ def join_addresses(text: str, ents: list[Entity]) -> list[Entity]:
 # A post-office box is where the person's mail goes: "PO Box 417", "p o box four one seven", "P.O. Box
 # 2041-00900" (Kenya writes the box, a dash and the post office's code), "BP 142", "boîte postale 12".
 _PO_BOX = re.compile(
-    rf"(?<![\w'’])(?:p[ \t]?\.?[ \t]?o\.?[ \t]?box|post office box|postbus|postfach|apartado|boite postale|bp|b\.p\.)"
+    # "rural route two box 47"
+    rf"(?<![\w'’])(?:(?:rural route|r\.?[ \t]?r\.?)[ \t]*(?:\d{{1,3}}|{_HID})[ \t]*,?[ \t]*box"
+    rf"|p[ \t]?\.?[ \t]?o\.?[ \t]?box|post office box|postbus|postfach|apartado|boite postale|bp|b\.p\.)"
     rf"[ \t]*(?:no\.?[ \t]*)?(?:[a-z]{{1,3}}[ \t]?(?=\d)|(?:[a-z][ \t]){{1,3}}(?={_D1}))?(?:\d{{1,6}}|{_HID})(?![\w'’])"
     rf"(?:[ \t]*(?:-|dash)[ \t]*(?:\d{{5}}|{_SPOKEN_OH})(?![\w'’]))?")
 

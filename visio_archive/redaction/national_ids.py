@@ -99,11 +99,22 @@ def _last_cue(cue: re.Pattern[str], before: str) -> int:
     return max(m.end() for m in cue.finditer(before))
 
 
+# A check digit said after the number: Hong Kong's "a three three four oh one eight bracket two" (HKID, the
+# digit printed in brackets), Australia's Medicare "… slash two" (the card's individual reference number)
+_CHECK_DIGIT_AFTER = re.compile(r"[ \t]+(?:open[ \t]+)?(?:bracket|brackets|parenthesis|slash)[ \t]+"
+                                r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|a|\d)"
+                                r"(?:[ \t]+close[ \t]+bracket)?(?![\w'’])", re.IGNORECASE)
+
+
 def trailing_letters_end(text: str, end: int) -> int:
     """Where the check letters after an identifier's digits end: "seven seven one nine two six four f",
-    "6403918QA" (an Irish PPSN ends in one or two letters, a UK NINO in one)."""
+    "6403918QA" (an Irish PPSN ends in one or two letters, a UK NINO in one), and a check digit said in
+    brackets or after a slash."""
     if end < len(text) and text[end].isalpha():
         m = re.match(r"[A-Za-z]{1,2}(?![\w'’])", text[end:])
-        return end + m.end() if m else end
-    m = re.match(r"(?:[ \t][A-Za-z](?![\w'’])){1,2}", text[end:])
-    return end + m.end() if m else end
+        end = end + m.end() if m else end
+    else:
+        m = re.match(r"(?:[ \t][A-Za-z](?![\w'’])){1,2}", text[end:])
+        end = end + m.end() if m else end
+    c = _CHECK_DIGIT_AFTER.match(text, end)
+    return c.end() if c else end

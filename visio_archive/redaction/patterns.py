@@ -433,7 +433,7 @@ _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"|\bnric\b|\bnin\b|\bhkid\b|identity card|\bid card\b|national id"
                        # Ireland's PPSN, Canada's SIN, Australia's TFN and Medicare card, New Zealand's IRD number,
                        # the UK's NINO, Kenya's "ID No.": spoken as ASR writes them ("p p s", "n i is", "i r d")
-                       r"|\bppsn?\b|\bp p s\b|personal public service|social insurance|\bsin\b|tax file|\btfn\b"
+                       r"|\bppsn?s?\b|\bp p s\b|personal public service|social insurance|\bsin\b|tax file|\btfn\b"
                        r"|medicare|\bird\b|\bi r d\b|\bnino\b|\bn i\b(?= (?:number|no|is|was)\b)|\bid no\b"
                        r"|\bid number|identity number"
                        # identity, tax, social-insurance and health-insurance numbers of other administrations,
@@ -452,7 +452,9 @@ _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                 r"|maestro|american express|\bamex\b|\buatp\b|numero de (?:la )?carte|\bcarte\b"
                                 r"|credit card|debit card|\bcard\b")),
     ("IBAN", re.compile(r"\biban|\brib\b|\bcompte\b(?! rendu)|virement|\bvirer\b|\bvirez\b|\bbic\b"
-                        r"|\baccount\b|sort code|\bbank\b|\bkonto|\brekening")),
+                        r"|\baccount\b|\bacct\b|sort code|\bbank\b|\bkonto|\brekening"
+                        # the parts of a bank account that North America and Australia give apart
+                        r"|\btransit\b|\binstitution\b|\brouting\b|\bbsb\b|\baba\b")),
     ("PHONE", re.compile(r"appel|\bjoindre\b|joignable|telephone|\btel\b|portable|mobile|\bfixe\b|standard"
                          r"|ligne directe|whatsapp|\bsms\b|texto|contact|compose|\bfax\b|\bcall\b|\bcalling\b"
                          r"|\bphone|\bcell\b|\breach\b|\bring\b|\btext\b|\bdial\b|extension|landline|hotline"
@@ -809,6 +811,33 @@ def _split_after_dashed(text: str, runs: list[list[Unit]]) -> list[list[Unit]]:
     return out
 
 
+# The name of one part of a bank account right before its digits: "transit oh two eight one four", "institution
+# oh oh four", "routing number …", "BSB 062-692", "sort code 20-34-56"
+_BANK_PART_BEFORE = re.compile(r"(?<![\w'’])(?:transit|institution|routing|bsb|sort code|branch code|aba)"
+                               r"(?:[ \t]+(?:number|no\.?|numero|code))?(?:[ \t]+(?:is|c'est|est))?[ \t]*:?[ \t]*$")
+# The words between two parts of one bank account: "sort code 82-61-45 account number 12447930", "transit
+# 02814 institution 004 account 7712093", "BSB 062-692 1043 8817"
+_BANK_PART_GAP = re.compile(r"[ \t]*,?[ \t]*(?:(?:uh|um|euh|and|et|then|puis)[ \t]+)*(?:(?:the|le|son|his|her)[ \t]+)?"
+                            r"(?:account(?:[ \t]+(?:number|no\.?))?|acct\.?|institution(?:[ \t]+number)?"
+                            r"|transit(?:[ \t]+number)?|routing(?:[ \t]+number)?|compte|numero de compte"
+                            r"|account number is|no de compte)[ \t]*:?[ \t]*")
+
+
+def _join_bank_parts(text: str, folded: str, ents: list[Entity]) -> list[Entity]:
+    """One span for the parts of one bank account said one after the other (see above): the words between
+    them name the parts, and a viewer must not see which bank and branch the account is at either."""
+    ents = sorted(ents, key=lambda e: e.start)
+    out: list[Entity] = []
+    for e in ents:
+        last = out[-1] if out else None
+        if (last is not None and e.start >= last.end and {last.label, e.label} <= {"IBAN", "PHONE"}
+                and "IBAN" in (last.label, e.label) and _BANK_PART_GAP.fullmatch(folded, last.end, e.start)):
+            out[-1] = last.model_copy(update={"end": e.end, "text": text[last.start:e.end], "label": "IBAN"})
+            continue
+        out.append(e)
+    return out
+
+
 def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Container[str] | None = None,
                          runs: list[list[Unit]] | None = None) -> list[Entity]:
     """Spoken identifiers as ASR really writes them: a run of digits and number words that carries six
@@ -837,15 +866,17 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         units = [u for run in group for u in run if u.is_number or u.kind in ("letter", "country")]
         nums = [u for u in units if u.is_number]
         digits = sum(len(u.digits) for u in nums)
-        if digits < 4:
-            continue
         start, end = units[0].start, units[-1].end
+        bank_part = _BANK_PART_BEFORE.search(folded, max(0, start - 30), start) is not None
+        if digits < 4 and not (digits == 3 and bank_part):
+            continue  # "institution oh oh four": a Canadian bank's three digits
         if _UNIT_AFTER.match(text, end):
             continue
-        label = _cue_label(folded, start)
+        label = "IBAN" if bank_part else _cue_label(folded, start)
         if label is None:
             label = _cue_after(folded, end)
-        if digits < 6 and not (label == "NIR" and digits + _identifier_letters(text, start, end) >= 8):
+        if digits < 6 and not bank_part and not (
+                label == "NIR" and digits + _identifier_letters(text, start, end) >= 8):
             continue  # "pan c k l p b six one oh four r": an Indian PAN has five letters, four digits, a letter
         identity = label == "NIR"
         if _reference_number(text, start, code_counts=not identity, identity=identity):
@@ -928,7 +959,15 @@ _NAME_TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*\.?|\d{1,4}(?:e|er|eme)?\b")
 _ADDR_STOP = frozenset(fold(w) for w in """
 a à et pour qui que dans avec depuis mais ou où donc car est sont ont il elle on nous vous je j c ce ça
 en au aux sur chez vers par pendant entre dont si alors comme puis tout tous c'est j'habite habite
-ai avons avez suis etait sera serait merci bonjour oui non voila voilà ensuite aussi encore pres
+ai avons avez suis etait sera serait merci bonjour oui non voila voilà ensuite aussi encore près
+derrière devant après avant côté pendant depuis
+""".split())
+# the same words as written (accents kept): "prés" (meadows: "chemin des prés") is no "près"
+_ADDR_STOP_WRITTEN = frozenset("""
+a à et pour qui que dans avec depuis mais ou où donc car est sont ont il elle on nous vous je j c ce ça
+en au aux sur chez vers par pendant entre dont si alors comme puis tout tous c'est j'habite habite
+ai avons avez suis etait était sera serait merci bonjour oui non voila voilà ensuite aussi encore près
+derrière devant après avant côté pendant depuis
 """.split())
 _ADDR_PARTICLES = frozenset("de du des d la le les l d' l' saint sainte st ste aux".split())
 _POSTAL_RE = re.compile(r"[\s,]*(?:(\d{5}|\d{2}\s\d{3})|((?:[^\W\d_]+[\s-]?){1,6}))", re.UNICODE)
@@ -963,7 +1002,8 @@ def _take_name(text: str, folded: str, pos: int, ambiguous: bool) -> int | None:
         base = ftok.split("'")[0].split("’")[0]
         is_particle = ftok in _ADDR_PARTICLES or (base in ("d", "l") and len(ftok) == 2)
         if not is_particle:
-            if ftok in _ADDR_STOP or ftok in STREET_WORDS:
+            if (ftok in _ADDR_STOP and (tok.lower() == ftok or tok.lower().rstrip(".") in _ADDR_STOP_WRITTEN)) or (
+                    ftok in STREET_WORDS):
                 break
             if real > 0 and (_UNIT_WORD_RE.fullmatch(ftok) or _ORDINAL_RE.fullmatch(ftok)):
                 break  # "avenue jean jaurès bâtiment c", "rue du docteur schweitzer deuxième étage"
@@ -1144,6 +1184,8 @@ def find_addresses(text: str, folded: str | None = None, lang: str = "fr") -> li
         more = _complements_after(f, end, _FR_COMPLEMENT_AFTER)
         if more > end:  # "7 impasse des mimosas, lieu-dit le moulin, 29000 quimper": the town after the complement
             end = _take_postal_city(text, f, more, lang)
+            if end == more:
+                end = _town_after_swallowed_code(text, f, name_end, more)
         out.append(Entity(start=st, end=end, label="ADDRESS", text=text[st:end], source="pattern"))
     return out
 
@@ -1163,11 +1205,31 @@ def find_locality_addresses(text: str, folded: str) -> list[Entity]:
             continue
         more = _complements_after(folded, name_end, _FR_COMPLEMENT_AFTER)
         end = _take_postal_city(text, folded, more)
-        if end == more or (not re.search(r"\d", text[more:end]) and not _spoken_digits_between(folded, more, end)):
+        code_from = more
+        if end == more:
+            end = _town_after_swallowed_code(text, folded, name_end, more)
+            code_from = name_end
+        if end == more or (not re.search(r"\d", text[code_from:end])
+                           and not _spoken_digits_between(folded, code_from, end)):
             continue
         st = _complements_before(folded, m.start(), _FR_COMPLEMENT_BEFORE)  # "ferme X, quartier Y, 64240 …"
         out.append(Entity(start=st, end=end, label="ADDRESS", text=text[st:end], source="pattern"))
     return out
+
+
+def _town_after_swallowed_code(text: str, folded: str, a: int, b: int) -> int:
+    """The town after complements whose last number words took the postal code along ("bâtiment c appartement
+    vingt-deux quatre-vingt-dix-sept mille cent dix pointe-à-pitre": flat 22, then 97110): the number words
+    there hold a thousand and five digits more than a flat's, and a town follows; else ``b``."""
+    runs = numeric_runs(text[a:b], folded[a:b])
+    if not runs or "mille" not in folded[a + runs[-1][0].start:b]:
+        return b
+    if sum(len(u.digits) for u in runs[-1] if u.is_number) < 6:
+        return b
+    t = _CITY_TOKEN_RE.match(text, b + 1) if text[b:b + 1] == " " else None
+    if t is None or folded[t.start():t.end()] in _ADDR_STOP or folded[t.start():t.end()] in _NOT_CITY:
+        return b
+    return t.end()
 
 
 def _spoken_digits_between(folded: str, a: int, b: int) -> bool:
@@ -1194,6 +1256,115 @@ _INTL_RE = re.compile(
     rf"(?:[^\W\d_][\w'’.-]*[ \t]+){{1,4}}?|[^\W\d_][\w'’-]*?(?:{_INTL_SUFFIX})[ \t]+)"
     rf"({_INTL_NUMBER})(?![\w'’])(?:[ \t]*,?[ \t]*{_INTL_POSTAL}{_INTL_TOWN}(?=[\s.,;:)–—-]|$))?"
 )
+
+
+# Belgium, Switzerland and Luxembourg say the number after the street, and read it out: "rue josaphat cent
+# quarante-deux boîte trois mille trente schaerbeek", "route de cossonay quarante-six b mille huit prilly",
+# "avenue des celtes forty two box three one zero four zero etterbeek". The street name, the number words,
+# a letter, a box and a floor, then the postal code read out and the town. Said this way a street and a
+# number are also a date or a count ("place du marché quatorze juillet", "rue de la loi seize heures"), so it
+# takes an address cue before it, a box or a floor after the number, or a code and a town.
+_STREET_FIRST_HEAD = re.compile(
+    r"(?<![\w'’-])(?:rue|avenue|chaussee|chemin|route|boulevard|place|allee|impasse|quai|dreve|square|clos"
+    r"|sentier|ruelle|venelle|rampe|montee|cours|strasse|straat|laan|steenweg)[ \t]+")
+_STREET_FIRST_CUE = re.compile(r"(?:habite|habitent|habitait|adresse|domicil\w*|demenage|demenagee|demenages|loge"
+                               r"|logent|vit|vivent|reste|restent|heberge\w*|chez|registered|address|lives|living|moved)"
+                               r"(?![\w'’])")
+_BOX_WORD = frozenset("boite bte box bus b.".split())
+_SIGN_OFF = frozenset("thanks thank cheers please okay ok yeah yes right merci voila".split())
+_HOUSE_LETTER = frozenset("a b c d e f g h bis ter".split())
+_NUMBER_TOKEN = re.compile(r"[^\W_][\w'’.-]*")
+
+
+def _number_word(ft: str) -> bool:
+    """A number said in words (written digits after a street are the other grammars' business)."""
+    parts = [x for x in ft.split("-") if x]
+    return bool(parts) and all(x in NUMBER_WORDS or x in EN_NUMBER_WORDS for x in parts) and ft not in (
+        "a", "et", "and", "un", "une")
+
+
+def find_street_first_spoken(text: str, folded: str) -> list[Entity]:
+    out: list[Entity] = []
+    for m in _STREET_FIRST_HEAD.finditer(folded):
+        name_end = _take_name(text, folded, m.end(), False)
+        if name_end is None:
+            continue
+        for w in _NUMBER_TOKEN.finditer(text, m.end(), name_end):
+            if _number_word(folded[w.start():w.end()]):
+                name_end = w.start() - 1  # English number words are no French street name's: "des celtes forty two"
+                break
+        if name_end <= m.end():
+            continue
+        p, end, digits_groups, box, thousand = name_end, name_end, 0, False, False
+        while True:
+            t = _NUMBER_TOKEN.match(text, p + 1) if text[p:p + 1] == " " else None
+            if t is None:
+                break
+            ft = folded[t.start():t.end()]
+            after_et = folded[max(0, t.start() - 3):t.start()] == "et "
+            if _number_word(ft) or (ft in ("et", "and", "oh") and digits_groups) or (ft == "un" and after_et):
+                digits_groups += ft not in ("et", "and", "un")
+                thousand = thousand or ft == "mille" or ft == "thousand"
+            elif ft in _HOUSE_LETTER and digits_groups and not box:
+                pass  # "quarante-six b"
+            elif ft in _BOX_WORD and digits_groups:
+                box = True
+            else:
+                break
+            p = end = t.end()
+        if not digits_groups or _UNIT_AFTER.match(text, end) or re.match(
+                r"[ \t]+(?:" + "|".join(MONTHS_FR) + r"|fois|times|heures|hours)\b", folded[end:]):
+            continue
+        floor = _complements_after(folded, end, _FR_COMPLEMENT_AFTER)
+        town = end
+        if digits_groups >= 2 and (thousand or box or digits_groups >= 3):
+            t = _CITY_TOKEN_RE.match(text, end + 1) if text[end:end + 1] == " " else None
+            word = folded[t.start():t.end()] if t is not None else ""
+            if t is not None and not _number_word(word) and not any(
+                    word in stops for stops in (_ADDR_STOP, _NOT_CITY, _EN_ADDR_STOP, STOP, _SIGN_OFF)):
+                town = t.end()
+        cued = _STREET_FIRST_CUE.search(folded, max(0, m.start() - 60), m.start()) is not None
+        if not (cued or box or floor > end or (town > end and thousand)):
+            continue
+        stop = max(floor, town)
+        out.append(Entity(start=m.start(), end=stop, label="ADDRESS", text=text[m.start():stop], source="pattern"))
+    return out
+
+
+# Where streets have no names or numbers (Dakar, Abidjan, Thiès, Papeete), an address is a quarter and a villa,
+# a block (îlot) and a plot (lot): "elle habite sicap liberté six villa numéro quatre mille cinq cent douze",
+# "il habite yopougon niangon sud à droite ilot vingt lot deux cent trente", "son adresse c'est cité lamy
+# villa numéro quarante-sept". After an address cue, the quarter's words up to the villa, plot or block and
+# its number are the address.
+_PLOT_CUE = re.compile(r"(?<![\w'’])(?:habite|habitent|habitait|demeure|demeurant|reside|residant|loge|logent"
+                       r"|adresse(?:[ \t]+(?:a|au|en|de)[ \t]+[^\W\d_][\w'’-]*)?[ \t]+(?:c['’]est|est|:))"
+                       r"(?:[ \t]+(?:a|au|aux|en))?(?:[ \t]+chez[ \t]+(?:son|sa|ses|leur|leurs|mon|ma|mes)[ \t]+"
+                       r"[^\W\d_][\w'’-]*)?[ \t]+")
+_PLOT = re.compile(rf"(?<![\w'’])(?:villa|ilot|lot|parcelle|unite|maison|concession)[ \t]+(?:(?:numero|n°|no)[ \t]+)?"
+                   rf"(?:\d{{1,5}}[a-z]?|(?:{_NUMW})(?:[ -](?:{_NUMW}|et|un))*)(?![\w'’])")
+
+
+_PLOT_CLAUSE = frozenset("et mais donc pour avec qui que quand depuis puis".split())
+
+
+def find_plot_addresses(text: str, folded: str) -> list[Entity]:
+    out: list[Entity] = []
+    if not any(w in folded for w in ("villa", "ilot", "lot", "parcelle", "unite", "concession", "maison")):
+        return out
+    for m in _PLOT_CUE.finditer(folded):
+        a, end = m.end(), None
+        window = folded[a:a + 160]
+        p = 0
+        for plot in _PLOT.finditer(window):
+            between = window[p:plot.start()]
+            words = re.findall(r"[^\W\d_][\w'’-]*", between)
+            if len(words) > 7 or (end is None and not words and plot.start() > 0) or any(
+                    w in _PLOT_CLAUSE for w in words):
+                break
+            end, p = a + plot.end(), plot.end()
+        if end is not None:
+            out.append(Entity(start=a, end=end, label="ADDRESS", text=text[a:end], source="pattern"))
+    return out
 
 
 _INTL_PARTICLES = frozenset("de da do dos das del della di la el des du".split())
@@ -1279,12 +1450,13 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
         out += find_addresses_en(text, f)
         out += [e for e in find_addresses(text, f, "en") if _FR_ONLY_TYPE.search(fold(e.text))]
     out += find_locality_addresses(text, f) + find_addresses_intl(text, f) + find_po_boxes(text, f)
+    out += find_street_first_spoken(text, f) + find_plot_addresses(text, f)
     out += find_cued_postcodes(text, f) + find_digital_addresses(text, f)
     # what follows a street in any country's order (flat, postal code, town, country), then the addresses
     # that only their postal code shows, then one span for the pieces of one address
     out = [extend_address(text, f, e) if e.label == "ADDRESS" else e for e in out]
     out += find_postcode_addresses(text, f, [(e.start, e.end) for e in out])
-    return join_addresses(text, out)
+    return join_addresses(text, _join_bank_parts(text, f, out))
 
 
 _EN_ONLY_TYPE = re.compile(r"\b(?:street|road|lane|drive|crescent|terrace|gardens|close|mews|grove|avenue)\b")
@@ -1336,9 +1508,13 @@ _EN_STREET = (r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|cou
 _EN_NUM = "|".join(sorted((w for w in EN_NUMBER_WORDS if w not in ("oh", "double", "triple", "hundred")),
                           key=len, reverse=True))
 _EN_ADDR_RE = re.compile(
-    rf"(?<![\w,.])(\d{{1,5}}[a-z]?|(?:{_EN_NUM})(?:[ -](?:{_EN_NUM}|hundred))*)[ \t]+"
-    rf"((?:(?:[^\W\d_][\w'’-]*|[nsew]\.|\d{{1,3}}(?:st|nd|rd|th))[ \t]+){{1,3}}?)(?:{_EN_STREET})\b\.?"
-    rf"(?:[ \t]+(?:nw|ne|sw|se|north|south|east|west)\b)?",
+    rf"(?<![\w,.])(\d{{1,5}}[a-z]?|(?:{_EN_NUM})(?:[ -](?:{_EN_NUM}|hundred))*(?:[ \t][a-h](?=[ \t][^\W\d_]{{3}}))?)"
+    rf"[ \t]+((?:(?:[^\W\d_][\w'’-]*|[nsew]\.|\d{{1,3}}(?:st|nd|rd|th))[ \t]+){{1,3}}?)(?:{_EN_STREET})\b\.?"
+    # "paekakariki hill road": a street type inside the name; "rathmines road lower", "dorset street upper"
+    rf"(?:[ \t]+(?:road|street|avenue|lane|drive|way|crescent|terrace|parade|highway)\b)?"
+    rf"(?:[ \t]+(?:nw|ne|sw|se|north|south|east|west|upper|lower|extension|ext\.?)\b)?"
+    # New Zealand's rural delivery ("r d one", "RD 1") after the road
+    rf"(?:[ \t]*,?[ \t]+(?:r[ \t]?d|r\.d\.)[ \t]+(?:\d{{1,2}}|one|two|three|four|five|six|seven|eight|nine)\b)?",
 )
 _EN_ADDR_STOP = frozenset("""the a an and or of to in on at for with from by is was are were be this that it its his her
 their our my your we you they he she i about around than then there here over under after before into""".split())

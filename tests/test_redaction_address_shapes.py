@@ -191,7 +191,8 @@ def test_french_speaking_orders_read_out(text: str, address: str) -> None:
 
 @pytest.mark.parametrize(("text", "address"), [
     ("il habite grand-yoff villa numéro deux cent dix-huit avec sa mère", "grand-yoff villa numéro deux cent dix-huit"),
-    ("elle habite abobo baoulé îlot six lot quatre-vingt-un vers le marché", "abobo baoulé îlot six lot quatre-vingt-un"),
+    ("elle habite abobo baoulé îlot six lot quatre-vingt-un vers le marché",
+     "abobo baoulé îlot six lot quatre-vingt-un"),
     ("Famille hébergée chez un cousin, PK 7,4 côté montagne, 98718 Punaauia.", "PK 7,4 côté montagne, 98718 Punaauia"),
 ])
 def test_addresses_by_quarter_villa_plot_and_kilometre_point(text: str, address: str) -> None:

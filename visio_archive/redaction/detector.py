@@ -106,6 +106,9 @@ def _widen(text: str, e: Entity) -> Entity:
     return e.model_copy(update={"start": s, "end": t, "text": text[s:t]})
 
 
+_INITIALLED = re.compile(r"(?:[A-Z]\.[ \t]?){1,3}[A-Z]")
+
+
 def merge_entities(text: str, ents: Iterable[Entity]) -> list[Entity]:
     """Same-label overlaps are joined; across labels the more specific label keeps the characters
     and the other span keeps only what is left of it (so nothing once detected is dropped)."""
@@ -550,6 +553,7 @@ class Detector:
                               if x.label_ in ("GPE", "LOC", "FAC", "NORP") and x.text[:1].isupper()]
                     ents = [x for x in ents if x.label != "PERSON" or x.source == "gazetteer"
                             or any(w in FIRST_NAMES for w in folded[x.start:x.end].split())
+                            or _INITIALLED.match(x.text) is not None  # "P. Adeyemi": minutes name people so
                             or not any(a <= x.start and x.end <= b for a, b in places)]
                 # one word of the big first-name list that the NER calls a place is one ("Angers", "Nancy")
                 places = [(x.start_char, x.end_char) for x in doc.ents if x.label_ in ("LOC", "GPE", "FAC")]

@@ -393,3 +393,22 @@ def anglophone_first_names() -> frozenset[str]:
         if " " not in f and any(str(freq)[:3].strip() for freq in genders.values()):
             out.add(f)
     return frozenset(out)
+
+# Chinese family names as Hong Kong, Singapore, Malaysia and the mainland romanise them (Cantonese, Hokkien,
+# Teochew, Hakka and pinyin spellings), and the syllables their two-syllable given names are written with:
+# "mr lau chi wai", "ms tsang wing yee", "lee hui min" are one person each, the given name after the family
+# name as they are said.
+CJK_SURNAMES = frozenset("""
+lau tsang chan wong cheung leung ng ho lam lee chow tam yip kwok fung mak law lai siu tse chu cheng yeung
+chung kwan choi lo au poon tang tsui hui ma yuen wan lui koo tong tan lim goh teo ong low chua koh seah toh
+yap sim tay foo neo quek chia heng khoo liew loh soh tee wee li lin liu chen zhang wang yang huang zhao wu
+zhou xu sun zhu hu guo gao luo zheng liang song han cao deng xiao feng zeng cai peng pan yuan yu dong wei
+jiang tian ding kong mok pang shum sze tung wai yau yim chiu chong fong kam keung kwong man mo ngai so tai
+""".split())
+CJK_GIVEN = frozenset("""
+chi wai ka ho wing yee hui min ling wei mei man kin kit yan ying siu fung lai chun kwok tak hung ming lok pui
+shan sze ting yuk wah kam kai tsz hei lam fai kwan yiu hoi po sau mui fong ping hong keung cheuk yu xin xiao
+jun jie hao yang hua li na qing feng lei tao bo hai zhi yi jing xiu yun lan hong zi fang jia qi rui yong
+chee kiat seng huat beng kok boon hock leong meng choon soon keat eng wee hwee ling peng yong kheng lian
+kee kuan lun nam on sum suet tin wa yat yin yung chak chiu fai hin lung nga oi sin wan
+""".split())

@@ -16,6 +16,8 @@ from visio_archive.redaction.asr_names import EN_FINITE, EN_VERB_FORMS, SHORT_NO
 from visio_archive.redaction.civility import CIVILITY_ALT, needs_capital, needs_dot, strip_civility
 from visio_archive.redaction.lexicon import (
     AMBIGUOUS_FIRST,
+    CJK_GIVEN,
+    CJK_SURNAMES,
     FIRST_NAMES,
     NON_NAMES,
     PARTICLES,
@@ -425,7 +427,10 @@ def extend_person(text: str, folded: str, start: int, end: int, common: Containe
                 more = end + len(folded[end:end + w.start()].rstrip())
                 break
     if more is not None and more > end:
-        return more
+        return _chinese_given_name_after(text, folded, start, more) or more
+    given = _chinese_given_name_after(text, folded, start, end)
+    if given is not None:
+        return given
     short = _short_surname_after(text, folded, end)
     if short is not None:
         return short
@@ -434,6 +439,34 @@ def extend_person(text: str, folded: str, start: int, end: int, common: Containe
     return _surname_after_first_name(text, folded, start, end, common) or end
 
 
+_SYLLABLE = re.compile(r"[ \t]+([a-z]{1,6})(?![\w'’-])")
+
+
+def _chinese_given_name_after(text: str, folded: str, start: int, end: int) -> int | None:
+    """A Chinese family name and then its given name's one or two syllables, in lower-case text ("lau chi wai",
+    "tsang wing yee"); one syllable alone only where it is no English word ("lee hui", not "lee man")."""
+    words = folded[start:end].split()
+    if not words or not text[start:end].islower():
+        return None
+    if words[-1] not in CJK_SURNAMES:
+        # "yeung mei" taken already: one syllable more ("yeung mei ling")
+        if len(words) >= 2 and words[-2] in CJK_SURNAMES and words[-1] in CJK_GIVEN:
+            c = _SYLLABLE.match(folded, end)
+            return c.end() if c is not None and c.group(1) in CJK_GIVEN else None
+        return None
+    a = _SYLLABLE.match(folded, end)
+    if a is None or a.group(1) not in CJK_GIVEN:
+        return None
+    b = _SYLLABLE.match(folded, a.end())
+    if b is not None and b.group(1) in CJK_GIVEN:
+        return b.end()
+    alone = a.group(1)
+    if alone in EN_STOP or alone in STOP or alone in _ENGLISH_SYLLABLES or len(alone) < 3:
+        return None
+    return a.end()
+
+
+_ENGLISH_SYLLABLES = frozenset("man ping hong fang tin sin lan yang".split())
 _SHORT_AFTER_NAME = re.compile(r"[ \t]+([^\W\d_]{2,3})(?=[ \t]*(?:[,.;:!?)]|$|[ \t](?:et|and|ou|or)\b))")
 _SHORT_NOT_SURNAMES = SHORT_NOT_NAMES | frozenset("too yes yep no non oui".split())
 
@@ -902,8 +935,8 @@ def en_first_names(text: str, folded: str, common: Container[str], extra: Contai
 # Written minutes name people by an initial and a surname ("Action: C. Okafor to call", "rapporteure S. Meunier"),
 # or, in French administrative style, by the surname in capitals before the first name ("TRAORÉ Fatoumata").
 _INITIAL_NAME = re.compile(
-    r"(?<![\w.&'’-])[A-Z]\.[ \t]?(?:(?:van|von|der|den|de|da|di|du|dos|le|la|ben|el|al|ter|ten|De|Da|Di|Du|Del|Le|La"
-    r"|Van|Von|Ní|Nic|Ó|Uí|Te|Ten|Ter|Abu|Bin|Ibn|El|Al|Ben)[ \t]+){0,2}"
+    r"(?<![\w.&'’-])(?:[A-Z]\.[ \t]?){1,3}(?:(?:van|von|der|den|de|da|di|du|dos|le|la|ben|el|al|ter|ten|De|Da|Di|Du"
+    r"|Del|Le|La|Van|Von|Ní|Nic|Ó|Uí|Te|Ten|Ter|Abu|Bin|Ibn|El|Al|Ben|ap|ab|Ap|Ab|verch|ferch)[ \t]+){0,2}"
     r"((?:Mac|Mc|O['’]|D['’])?[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?)(?![\w'’-])")
 # "Annex B. Budget", "Plan A. Then", "vitamine D. Le": a letter that labels a thing, not an initial
 _LETTER_LABEL = re.compile(
@@ -943,6 +976,9 @@ _MENTION = re.compile(r"(?<![\w.@])@([A-Z][a-zà-ÿ'’-]+)(?![\w@.-]*\.[a-z])"
 _O_SURNAME = re.compile(r"(?<![\w'’])(?:[b-hj-z][ \t]+)?o['’](?!clock)[a-z]{3,}(?![\w'’])")
 
 
+_DOTTED_ABBREVIATIONS = frozenset("u.s u.k p.o e.u u.n d.c n.y l.a u.s.a r.d a.m p.m b.p c.s s.a n.b i.e e.g".split())
+
+
 def written_names(text: str, folded: str) -> list[Entity]:
     """"C. Okafor", "E. MacLeod", "TRAORÉ Fatoumata", "Noah TÉCHER": names as minutes and forms write them."""
     out: list[Entity] = []
@@ -950,6 +986,8 @@ def written_names(text: str, folded: str) -> list[Entity]:
         surname = fold(m.group(1))
         if surname in STOP or surname in EN_STOP or surname in TITLES or _LETTER_LABEL.search(folded, 0, m.start()):
             continue
+        if re.sub(r"[ \t]", "", text[m.start():m.start(1)]).rstrip(".").lower() in _DOTTED_ABBREVIATIONS:
+            continue  # "U.S. Department", "P.O. Box": an abbreviation, not initials
         out.append(Entity(start=m.start(), end=m.end(), label="PERSON", text=m.group(), score=0.8, source="context"))
     for m in (_MENTION.finditer(text) if "@" in text or ":" in text else ()):
         # a chat's "@Rich", a transcript's "— Rich:" before a quote: a participant's handle, whatever the word

@@ -20,6 +20,9 @@ Parts (``--part``, repeatable; default all):
   bâtiments, ordinary-word names, a name right after a place word); tuned on.
 * ``meet-fr-probe`` / ``meet-en-probe``: written with them, same classes, other values and wording,
   never tuned on (run once at the end: the honest estimate).
+* ``meet3-*`` to ``meet10-*``: meetings of many administrations and countries, each pair written blind by
+  engineers who read neither the code nor the other sets; the first run of each is the honest estimate
+  (docs/benchmarks.md keeps it), later runs are tuned on them.
 
 Data: JSONL, one object a line: {"id", "text", "entities": [{"start", "end", "label"}],
 "keep": [strings that must survive verbatim], "participants": [...], "kind": ...}; or the

@@ -155,3 +155,25 @@ def test_a_word_first_name_after_a_civility_takes_the_surname() -> None:
 def test_a_compound_first_name_is_a_name() -> None:
     assert persons("pas toi marie-france l'autre") == ["marie-france"]
     assert persons("le vin château pierre-blanche est une marque") == []
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("her ohip is one two three four five six seven eight nine oh b c and the kids have theirs",
+     "one two three four five six seven eight nine oh b c"),
+    ("the kra pin is a oh oh five one two three four five six z thanks", "a oh oh five one two three four five six z"),
+    ("his nhi is z a b one two three four", "z a b one two three four"),
+    ("sa carte de travail ok mais le nas c'est le neuf quatre six deux un zéro huit sept trois",
+     "neuf quatre six deux un zéro huit sept trois"),
+    ("son matricule c'est le un neuf huit huit zéro un un deux trois quatre cinq six sept",
+     "un neuf huit huit zéro un un deux trois quatre cinq six sept"),
+])
+def test_more_schemes_and_their_letters(text: str, number: str) -> None:
+    lang = "fr" if " le " in text or "c'est" in text else "en"
+    got = [e.text for e in find_structured(text, lang=lang) if e.label == "NIR"]
+    assert any(number in g for g in got), got
+
+
+def test_an_iban_read_out_with_its_country_letters() -> None:
+    text = "le nouveau compte c'est l u deux huit zéro zéro un neuf quatre zéro six quatre quatre zéro zéro zéro zéro"
+    got = [(e.label, e.text) for e in find_structured(text, lang="fr") if e.label == "IBAN"]
+    assert got and got[0][1].startswith("l u deux huit"), got

@@ -30,6 +30,7 @@ from visio_archive.redaction.lexicon import MONTHS_FR, STOP
 from visio_archive.redaction.national_ids import cued_national_id, find_national_ids, trailing_letters_end
 from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, UNITS, Unit, fold, numeric_runs
 from visio_archive.redaction.validators import (
+    IBAN_COUNTRIES,
     IBAN_LENGTHS,
     card_iin_ok,
     iban_checksum_ok,
@@ -446,7 +447,13 @@ _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"|philhealth|ghana card|\bcnic\b|\bnida\b|\bomang\b|\bnrc\b|\bmykad\b|\bcurp\b|\bcpf\b"
                        r"|\bdni\b|\bnie\b|\bnif\b|codice fiscale|\bpesel\b|personnummer|cedula|\btaxpayer"
                        r"|tax (?:id|number|reference)|numero fiscal|identifiant fiscal|\bspi\b|carte d'identite"
-                       r"|carte nationale d'identite|\bcni\b|numero d'etranger|numero etranger|\bagdref\b)"
+                       r"|carte nationale d'identite|\bcni\b|numero d'etranger|numero etranger|\bagdref\b"
+                       # Canada's provincial health cards and social insurance number said in French, Belgium's
+                       # and Luxembourg's national numbers, Singapore's FIN, New Zealand's NHI, Kenya's KRA PIN
+                       r"|\bohip\b|health card|\bnas\b|assurance sociale|assurance maladie|\bramq\b"
+                       r"|national number|registre national|numero national|\bmatricule\b"
+                       r"|\bfin\b(?= (?:is|number|no)\b)"
+                       r"|\bnhi\b|kra pin|\bkra\b|permis de travail|work permit)"
                        r"(?: card\b)?")),
     ("PAYMENT_CARD", re.compile(r"carte (?:bancaire|bleue|de credit|de paiement|visa|cb)|\bcb\b|\bvisa\b|mastercard"
                                 r"|maestro|american express|\bamex\b|\buatp\b|numero de (?:la )?carte|\bcarte\b"
@@ -487,14 +494,28 @@ _LINK_GAP = re.compile(r"[\s,;:.!?()\-–—…]*")
 
 # Letters said one by one, or written as a code glued by a dash, just before an identifier's digits: "n p",
 # "b q r p r", "s", "g h a", "GHA-"; a lone "a" or "i" is the article or the pronoun.
-_LEADING_LETTERS = re.compile(r"(?:(?<![\w'’])[A-Za-z][ \t]){2,5}$|(?<![\w'’])[B-HJ-Zb-hj-z][ \t]$"
-                              r"|(?<![\w'’-])[A-Z]{1,4}-$")
+_LEADING_LETTERS = re.compile(r"(?:(?<![\w'’])[A-Za-z][ \t]){2,5}(?:(?:uh|um|er|euh)[ \t]+)?$"
+                              r"|(?<![\w'’])[B-HJ-Zb-hj-z][ \t]$|(?<![\w'’-])[A-Z]{1,4}-$")
+# "her hkid is a three three four …", "kra pin is a zero one …": after "is" the letter A opens the number
+_LEADING_A = re.compile(r"(?<![\w'’])(?:is|c['’]est|est|:)[ \t]+([Aa])[ \t]$")
+_IBAN_LETTERS = re.compile(r"(?<![\w'’])([a-z])[ \t]([a-z])[ \t]$")
 
 
 def leading_letters_start(text: str, start: int) -> int:
     """Where an identifier's leading letters begin (``start`` when there are none)."""
-    lead = _LEADING_LETTERS.search(text, max(0, start - 10), start)
-    return lead.start() if lead is not None else start
+    lead = _LEADING_LETTERS.search(text, max(0, start - 16), start)
+    if lead is not None:
+        return lead.start()
+    a = _LEADING_A.search(text, max(0, start - 12), start)
+    return a.start(1) if a is not None else start
+
+
+def iban_country_start(text: str, folded: str, start: int) -> int:
+    """Where an IBAN read out begins when its country's two letters come first ("b e quarante-quatre …")."""
+    m = _IBAN_LETTERS.search(folded, max(0, start - 6), start)
+    if m is not None and (m.group(1) + m.group(2)).upper() in IBAN_COUNTRIES:
+        return m.start()
+    return start
 
 
 def _identifier_letters(text: str, start: int, end: int) -> int:
@@ -875,8 +896,9 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         label = "IBAN" if bank_part else _cue_label(folded, start)
         if label is None:
             label = _cue_after(folded, end)
-        if digits < 6 and not bank_part and not (
-                label == "NIR" and digits + _identifier_letters(text, start, end) >= 8):
+        letters = _identifier_letters(text, start, end) if label == "NIR" and digits < 6 else 0
+        if digits < 6 and not bank_part and not (label == "NIR" and (digits + letters >= 8 or (
+                digits >= 4 and letters >= 3))):  # New Zealand's NHI: three letters, four digits
             continue  # "pan c k l p b six one oh four r": an Indian PAN has five letters, four digits, a letter
         identity = label == "NIR"
         if _reference_number(text, start, code_counts=not identity, identity=identity):
@@ -922,6 +944,10 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         if label in ("PHONE", "PAYMENT_CARD", "") and cued_national_id(
                 "".join(u.digits for u in nums), text[max(0, start - 80):start]):
             label = "NIR"
+        if label in ("IBAN", "PHONE", "") and digits >= 12 and iban_country_start(text, folded, start) < start:
+            label = "IBAN"  # "b e quarante-quatre zéro six …": a country's two letters, then an account's digits
+        if label == "IBAN":
+            start = iban_country_start(text, folded, start)
         if label == "NIR":
             # an identifier's letters around its digits: "seven seven one nine two six four f" (PPSN),
             # "n p seven three oh one five eight a" (NINO), "s nine oh one ... d" (NRIC), "GHA-728146390-1"

@@ -40,3 +40,16 @@ def test_a_chinese_name_with_its_given_syllables(text: str, name: str) -> None:
 def test_an_english_word_after_a_chinese_surname_stays() -> None:
     assert not any("desk" in p or p.endswith("man") for p in persons("ask mr lee man the front desk")), persons(
         "ask mr lee man the front desk")
+
+
+@pytest.mark.parametrize(("text", "lang", "name"), [
+    ("the letter is for mrs agnes baker at the same flat", "en", "agnes baker"),
+    ("mr tomasz wood rang back this morning", "en", "tomasz wood"),
+    ("deuxième dossier monsieur moana boucher il est boucher à papeete", "fr", "moana boucher"),
+])
+def test_after_a_civility_and_a_first_name_a_word_is_the_surname(text: str, lang: str, name: str) -> None:
+    assert any(name in p for p in persons(text, lang)), persons(text, lang)
+
+
+def test_a_chat_heading_is_no_name() -> None:
+    assert persons("Tchat — Inès Moreau : je me connecte dans cinq minutes.", "fr") == ["Inès Moreau"]

@@ -28,7 +28,7 @@ from visio_archive.redaction.lexicon import (
     WORDLIKE_FIRST,
     anglophone_first_names,
 )
-from visio_archive.redaction.numbers_fr import NUMBER_WORDS, fold
+from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, fold
 
 __all__ = ["Gazetteer", "civility_names", "clean_person", "first_name_names", "looks_like_name", "participant_names"]
 
@@ -125,6 +125,24 @@ def _extend_name(text: str, folded: str, pos: int, common: Container[str], *, lo
     return end
 
 
+_AFTER_NAME_WORD = re.compile(r"[ \t]+([^\W\d_][\w'’-]+)(?![\w'’])")
+
+
+def _surname_after_civility_first_name(folded: str, end: int) -> int | None:
+    """After a civility and a first name, the next word is the surname even when it is also a word ("mrs
+    isobel rankin", "monsieur teva marin"), unless a function word, a number, a verb or a title."""
+    m = _AFTER_NAME_WORD.match(folded, end)
+    if m is None:
+        return None
+    w = m.group(1)
+    if re.search(r"['’]", w) and not re.match(r"(?:o|d|mc|mac)['’]", w):
+        return None  # "madame etxeberria c'est …": an elided word, not a name ("o'brien", "d'souza" are)
+    if (w in STOP or w in EN_STOP or w in TITLES or w in NUMBER_WORDS or w in EN_NUMBER_WORDS or w in EN_VERB_FORMS
+            or w in EN_FINITE or w in PUBLIC_BODIES or w in NON_NAMES or len(w) < 2):
+        return None
+    return m.end()
+
+
 _EN_FUNCTION = frozenset("the a an and or of to in on at for with from by is was are this that it and".split())
 
 
@@ -134,15 +152,24 @@ def civility_names(text: str, folded: str, common: Container[str]) -> list[Entit
     for m in _CIV_RE.finditer(folded):
         civ = m.group(1)
         orig = text[m.start():m.end()]
-        if needs_capital(civ) and not _is_cap(orig) and not (m.group(2) == "." and civ in ("mr", "mrs", "ms", "mx")):
+        sm = re.compile(r"[ \t]+").match(text, m.end())
+        name_start = sm.end() if sm else m.end()
+        nxt = _WORD_RE.match(folded, name_start)
+        # ASR writes "mr", "mrs", "mx" in lower case and they are no other word; "ms" only before a name
+        spoken = civ in ("mr", "mrs", "mx") or (civ == "ms" and nxt is not None and (
+            nxt.group() in FIRST_NAMES or nxt.group() in SURNAMES) and nxt.group() not in STOP
+            and nxt.group() not in EN_STOP)
+        if needs_capital(civ) and not _is_cap(orig) and not (
+                m.group(2) == "." and civ in ("mr", "mrs", "ms", "mx")) and not spoken:
             continue
         if needs_dot(civ) and m.group(2) != ".":
             continue
         start = m.end()
-        sm = re.compile(r"[ \t]+").match(text, start)
-        name_start = sm.end() if sm else start
-        lower_ok = not needs_capital(civ) or m.group(2) == "."  # "mr. yamamoto": the dot makes it a civility
+        # "mr. yamamoto": the dot makes it a civility
+        lower_ok = not needs_capital(civ) or m.group(2) == "." or spoken
         end = _extend_name(text, folded, start, common, lower_ok=lower_ok)
+        if end is not None and lower_ok and " " not in folded[name_start:end] and text[name_start:end].islower():
+            end = _surname_after_civility_first_name(folded, end) or end  # "mrs isobel rankin", "mr teva marin"
         if (end is None or end <= name_start) and m.group(2) == ".":
             # an abbreviation with its dot announces a name even when the name is also a word ("mr. yamamoto",
             # "Dr. rose"): the next word, unless a function word, a title or a number

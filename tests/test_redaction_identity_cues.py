@@ -177,3 +177,14 @@ def test_an_iban_read_out_with_its_country_letters() -> None:
     text = "le nouveau compte c'est l u deux huit zéro zéro un neuf quatre zéro six quatre quatre zéro zéro zéro zéro"
     got = [(e.label, e.text) for e in find_structured(text, lang="fr") if e.label == "IBAN"]
     assert got and got[0][1].startswith("l u deux huit"), got
+
+
+def test_a_short_group_after_a_filler_with_its_check_letter_belongs_to_the_number() -> None:
+    text = "his national insurance is j r one two three four uh one five c thanks"  # 15: a service number alone
+    got = [e.text for e in find_structured(text, lang="en") if e.label == "NIR"]
+    assert got == ["j r one two three four uh one five c"], got
+
+
+def test_an_emergency_number_said_alone_stays() -> None:
+    assert [e for e in find_structured("if it's urgent ring nine nine nine um nine nine nine", lang="en")
+            if e.label != "PERSON"] == []

@@ -877,8 +877,10 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
     # join runs that only fillers / corrections / garbled tokens separate
     joined: list[list[list[Unit]]] = []
     for st in stretches:
+        # "… nine uh one seven b": a short group ending on an identifier's check letter is no service number
+        lettered = trailing_letters_end(text, st[0][-1].end) > st[0][-1].end
         if joined and _link(text, folded, joined[-1][-1][-1].end, st[0][0].start, common) and not (
-                _service_number(joined[-1][-1]) or _service_number(st[0])):
+                _service_number(joined[-1][-1]) or (_service_number(st[0]) and not lettered)):
             joined[-1].append(st[0])
         else:
             joined.append(st)

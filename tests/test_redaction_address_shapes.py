@@ -235,3 +235,8 @@ def test_a_public_branch_code_stays() -> None:
 ])
 def test_a_check_digit_said_after_the_number(text: str, number: str) -> None:
     assert covered(text, number), find_structured(text, lang="en")
+
+
+def test_a_singapore_block_with_its_floor_and_unit() -> None:
+    text = "Applicant's flat: Blk 412 Ang Mo Kio Avenue 10 #07-1523 Singapore 560412, owner-occupied."
+    assert "Blk 412 Ang Mo Kio Avenue 10 #07-1523 Singapore 560412" in addresses(text), addresses(text)

@@ -586,6 +586,8 @@ def find_postcode_addresses(text: str, folded: str, taken: list[tuple[int, int]]
                 break
             if i == len(toks) - 1 and len(tok) <= 2 and tok.isdigit():
                 continue  # a district number right before the code ("dublin 7 d07 x2k8")
+            if re.fullmatch(r"\d{2}-\d{2,5}", tok) and folded[toks[i].start() - 1:toks[i].start()] == "#":
+                continue  # Singapore's floor and unit: "Blk 27 Jalan Bukit Merah #03-1142 Singapore 160027"
             if _HOUSE.match(tok):
                 if not words:
                     if i > 0 and toks[i - 1].group() in _BOX_WORDS:

@@ -167,6 +167,11 @@ landline mobile phone number email pres derriere devant vers apres avant face co
 jusque comme sauf contre selon sans parmi""".split())
 
 
+def _never_a_town(ft: str) -> bool:
+    """A word that no town's name is: a function word, a word that goes on a sentence, a number word."""
+    return ft in _TOWN_STOP or ft in _NOT_TOWN or ft in NUMBER_WORDS or ft in EN_NUMBER_WORDS
+
+
 def _town(text: str, folded: str, pos: int, cased: bool, words: int = 3) -> int:
     """End of a town name starting at ``pos`` (after spaces or a comma), or ``pos`` when none: one word, more
     only through particles ("kronberg im taunus", "la roche sur yon", "co. kildare") or, in written text,
@@ -182,9 +187,7 @@ def _town(text: str, folded: str, pos: int, cased: bool, words: int = 3) -> int:
             break
         ft = folded[t.start():t.end()].rstrip(".")
         month_town = cased and ft in MONTHS and bool(re.compile(r"[ \t]+[A-Z][a-z]").match(text, t.end()))
-        if ft in _TOWN_STOP or ft in _NOT_TOWN or ft in NUMBER_WORDS or ft in EN_NUMBER_WORDS or (
-                ft in MONTHS and not month_town) or (
-                len(ft) < 3 and ft not in _TOWN_JOIN):
+        if _never_a_town(ft) or (ft in MONTHS and not month_town) or (len(ft) < 3 and ft not in _TOWN_JOIN):
             break  # a month opens a town only before a capitalised word ("May Pen", not "May 12")
         if cased and not t.group()[0].isupper() and ft not in _TOWN_JOIN:
             break
@@ -220,8 +223,7 @@ def _loose_town_code(text: str, folded: str, pos: int, cased: bool) -> int:
         if t is None:
             return pos
         ft = folded[t.start(1):t.end(1)].rstrip(".")
-        if ft in _TOWN_STOP or ft in _NOT_TOWN or ft in NUMBER_WORDS or ft in EN_NUMBER_WORDS or ft in MONTHS or (
-                len(ft) < 3):
+        if _never_a_town(ft) or ft in MONTHS or len(ft) < 3:
             return pos
         p = t.end(1)
         code = _postcode_at(text, folded, p, cased)
@@ -411,7 +413,7 @@ def _code_after_town(text: str, folded: str, pos: int, cased: bool) -> int | Non
 # street, up to where the sentence goes on ("... bamboo avenue ensom city spanish town saint catherine",
 # "... hope road kingston six just past the museum", "... close off ojuelegba road surulere and ...").
 _CLAUSE_END = re.compile(r"[ \t]*(?:$|[,.;:!?)–—]|(?:and|so|but|which|who|just|since|with|near|behind|opposite|next"
-                         r"|right|okay|ok|for|from|et|mais|donc|juste|pres|puis|alors|because|then|right|somewhere"
+                         r"|right|okay|ok|for|from|et|mais|donc|juste|pres|puis|alors|because|then|somewhere"
                          r"|where|that|if|please|thanks|thank|merci)(?![\w'’]))")
 _DISTRICT_WORD = re.compile(r"[ \t]+(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
                             r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?![\w'’])")
@@ -427,8 +429,7 @@ def _towns_to_clause_end(text: str, folded: str, pos: int) -> int:
         if t is None:
             break
         ft = folded[t.start(1):t.end(1)].rstrip(".")
-        if ft in _TOWN_STOP or ft in _NOT_TOWN or ft in NUMBER_WORDS or ft in EN_NUMBER_WORDS or ft in MONTHS or (
-                len(ft) < 3 and ft not in _TOWN_JOIN):
+        if _never_a_town(ft) or ft in MONTHS or (len(ft) < 3 and ft not in _TOWN_JOIN):
             break
         p = t.end(1)
         d = _DISTRICT_WORD.match(folded, p)

@@ -413,6 +413,18 @@ _ASKED_RE = re.compile(
     r"(?:peux|pourrais|veux|vas|as|avais|nous|me)\b)|t['’]as\b"
     r"|vous[ \t]+(?:pouvez|pourriez|voulez|avez)\b|on[ \t]+(?:reprend|commence|continue|passe|y va)\b)")
 _PAST_SUBJECT_RE = re.compile(_CLAUSE_OPEN + r"([a-z][\w'-]+)[ \t]+([a-z]+)\b")
+# A first name, then what the speaker asks or recalls of them: "bill you were looking at her arrears", "sam
+# you went round", "hope what did the home visit show", "mai what about the referral" ("hope you had a good
+# break" is a wish: "hope" is left out of the "you" + past form)
+_YOU_PAST_RE = re.compile(
+    _CLAUSE_OPEN + r"([a-z][\w'-]+),?[ \t]+you[ \t]+(?:were|went|said|mentioned|had|spoke|saw|met|called|rang"
+    r"|looked|visited|checked|sent|took|got|did|wanted|asked|emailed|phoned|wrote|raised|flagged)\b")
+_WH_ASKED_RE = re.compile(
+    _CLAUSE_OPEN + r"([a-z][\w'-]+),?[ \t]+(?:what|where|when|how|who|which|why)[ \t]+(?:did|do|does|is|are|was"
+    r"|were|about|have|has|can|could|would|should|happened|came)\b")
+# "olu here, second case is …", "um precious here": a speaker saying who speaks, at the start of a turn
+_SPEAKER_HERE_RE = re.compile(r"^(?:(?:um|uh|hi|hello|yeah|yes|okay|ok|sorry|morning)[ \t,]+)*([a-z][\w'-]+)[ \t]+here"
+                              r"(?:[ \t]*[,.]|[ \t]+(?:so|and|um|uh|from|the|first|second|third|just|i|we)\b|$)")
 _FROM_SAID_RE = re.compile(
     _CLAUSE_OPEN + r"([a-z][\w'-]+)[ \t]+from[ \t]+(?:the[ \t]+)?([a-z][\w'-]*)(?:[ \t]+[a-z][\w'-]*){0,3}?[ \t]+"
     r"(?:said|says|told|tells|asked|asks|wrote|writes|emailed|rang|called|phoned|confirmed|confirms|agrees|agreed"
@@ -554,6 +566,12 @@ def vocative_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
         t = _WORD.match(text, m.start(1))
         if t is not None and m.group(1) in ("will", "may") and m.group(1) in names and m.group(2) in _EN_HUMAN_VERBS:
             out.append(_context_person(t))
+    for rx, skip in ((_YOU_PAST_RE, frozenset(("hope",))), (_WH_ASKED_RE, frozenset()),
+                     (_SPEAKER_HERE_RE, frozenset())):
+        for m in rx.finditer(folded):
+            t = _WORD.match(text, m.start(1))
+            if t is not None and m.group(1) in names and m.group(1) not in _NEVER and m.group(1) not in skip:
+                out.append(_context_person(t))
     for m in _FROM_SAID_RE.finditer(folded):
         # "will from pharmacy said", "hope from the refugee council agrees", "april from the school says":
         # someone from somewhere says something
@@ -575,7 +593,9 @@ def vocative_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
         if ftok not in names or ftok in _NEVER or (ftok in MONTHS_EN and m.group(1) not in ("thanks", "hi")):
             continue
         rest = text[t.end():t.end() + 2]
-        if rest.strip() and rest.lstrip()[:1] not in ",.;:!?…" and not _AFTER_VOCATIVE.match(folded, t.end()):
+        if (rest.strip() and rest.lstrip()[:1] not in ",.;:!?…" and not _AFTER_VOCATIVE.match(folded, t.end())
+                and ftok not in names.strong):  # "okay olu log the card": a name that is no word, whatever follows
+
             continue  # "thanks grace for …" is left to the other rules; "thanks june so um …" is a name
         out.append(_context_person(t))
     return out

@@ -188,7 +188,7 @@ le-gall quere lebreton diallo traore ndiaye sy diop benali haddad mansouri bensa
 SURNAMES = frozenset(fold(w) for w in _SURNAMES.split())
 
 PARTICLES = frozenset(fold(w) for w in "de du des d la le les l van von der den di da del della dos ben ben el al mac "
-                      "mc saint sainte st ste ní ó ua nic mhic bin bint ibn abu ould".split())
+                      "mc saint sainte st ste ní ó ua nic mhic bin bint ibn abu ould los las das".split())
 
 # Titles and roles: "Monsieur le ministre", "Madame la préfète" are not names.
 TITLES = frozenset(fold(w) for w in """

@@ -30,6 +30,12 @@ _ORG_BEFORE = re.compile(
     rf"|(?<![\w'’-])(?:site|appli|application|plateforme)[ \t]+(?:de|d['’]|of)[ \t]+[a-z'’ -]{{2,30}}?[ \t]+$"
 )
 _CIVILITY_JUST_BEFORE = re.compile(rf"(?<![\w'’])(?:{CIVILITY_ALT})\.?[ \t]+$")
+# "landlord contact Brett Kowalski", "bank manager Ruth Obi", "l'agence, interlocutrice Mme …": the word after the
+# organisation's noun is a person's role, and a person's name follows
+_PERSON_ROLE_JUST_BEFORE = re.compile(
+    r"(?<![\w'’-])(?:contact|manager|officer|agent|adviser|advisor|worker|rep|representative|caseworker"
+    r"|referent|referente|gestionnaire|conseiller|conseillere|interlocuteur|interlocutrice|correspondant"
+    r"|correspondante|responsable|directeur|directrice|gerant|gerante)[ \t]*[:,]?[ \t]+$")
 _LOCATIVE = re.compile(r"(?<![\w'’-])(?:a|au|aux|en|vers|sur|pres de|de|du|in|at|to|from|near)[ \t]+$")
 # A public body or service and the town it serves ("le cmp de montreuil", "la mdph de mayotte", "le tribunal
 # judiciaire de bonneville", "la mairie de saint-brieuc"): the town is no surname there.
@@ -57,7 +63,8 @@ _SAINT_PLACE = re.compile(r"(?:saint|sainte|st|ste|san|santa|sao)[- ][a-z]")
 def organisation_context(folded: str, start: int) -> bool:
     """The words before ``start`` say that what follows is an organisation."""
     window = folded[max(0, start - 60):start]
-    return _ORG_BEFORE.search(window) is not None and _CIVILITY_JUST_BEFORE.search(window) is None
+    return (_ORG_BEFORE.search(window) is not None and _CIVILITY_JUST_BEFORE.search(window) is None
+            and _PERSON_ROLE_JUST_BEFORE.search(window) is None)
 
 
 def place_or_institution(folded: str, start: int, end: int) -> bool:

@@ -248,7 +248,8 @@ def _classify(units: list[Unit], folded: str, text: str = "", whole: bool = True
 
 
 # National formats of other countries, tried in this order (libphonenumber's metadata decides).
-_FOREIGN_REGIONS = ("US", "GB", "IL", "JP", "CN", "DE", "BE", "CH", "IT", "ES", "NL", "PT", "IN", "AU")
+_FOREIGN_REGIONS = ("US", "GB", "IL", "JP", "CN", "DE", "BE", "CH", "IT", "ES", "NL", "PT", "IN", "AU", "IE", "NZ",
+                    "ZA", "KE", "NG", "GH", "PH", "SG", "HK")
 
 
 def _foreign_national(units: list[Unit], body: str, text: str, ctx: str) -> bool:
@@ -404,7 +405,7 @@ def find_written_ibans(text: str, folded: str) -> list[Entity]:
             # an IBAN a few characters short (or long) right after an IBAN cue: still somebody's account
             n = len(value)
             digits = sum(c.isdigit() for c in value[4:])
-            if n >= 12 and digits >= (n - 4) // 2:
+            if n >= max(12, length - 4) and digits >= (n - 4) // 2:
                 found = (min(n, length + 2), 0.5, "shape")
         if found is None:
             pos = m.start() + 1
@@ -442,7 +443,7 @@ _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        # checksum (India's Aadhaar and PAN, Nigeria's BVN, the Philippines' SSS, UMID, PhilHealth,
                        # Jamaica's TRN, Ghana's card and NHIS, Pakistan's CNIC, Latin and European national codes)
                        r"|\bid\b|\bi d\b|identity|identification|aadhaa?r|\bpan\b|passport|passeport"
-                       r"|driv(?:ing|er'?s?) licen[cs]e|licen[cs]e number|permis de conduire|voter'?s? id"
+                       r"|driv(?:ing|er'?s?) licen[cs]e|licen[cs]e number|\bdl\b|permis de conduire|voter'?s? id"
                        r"|\bbvn\b|\btin\b|\btrn\b|\bnis\b|\bnhis\b|\bnhif\b|\bsss\b|\bgsis\b|\bumid\b|\bcrn\b"
                        r"|philhealth|ghana card|\bcnic\b|\bnida\b|\bomang\b|\bnrc\b|\bmykad\b|\bcurp\b|\bcpf\b"
                        r"|\bdni\b|\bnie\b|\bnif\b|codice fiscale|\bpesel\b|personnummer|cedula|\btaxpayer"
@@ -495,7 +496,9 @@ _LINK_GAP = re.compile(r"[\s,;:.!?()\-–—…]*")
 # Letters said one by one, or written as a code glued by a dash, just before an identifier's digits: "n p",
 # "b q r p r", "s", "g h a", "GHA-"; a lone "a" or "i" is the article or the pronoun.
 _LEADING_LETTERS = re.compile(r"(?:(?<![\w'’])[A-Za-z][ \t]){2,5}(?:(?:uh|um|er|euh)[ \t]+)?$"
-                              r"|(?<![\w'’])[B-HJ-Zb-hj-z][ \t]$|(?<![\w'’-])[A-Z]{1,4}-$")
+                              r"|(?<![\w'’])[B-HJ-Zb-hj-z][ \t]$|(?<![\w'’-])[A-Z]{1,4}-$"
+                              # glued to the digits: "K6874-79021-80315" (an Ontario licence)
+                              r"|(?<![\w'’-])[A-Za-z]{1,2}$")
 # "her hkid is a three three four …", "kra pin is a zero one …": after "is" the letter A opens the number
 _LEADING_A = re.compile(r"(?<![\w'’])(?:is|c['’]est|est|:)[ \t]+([Aa])[ \t]$")
 _IBAN_LETTERS = re.compile(r"(?<![\w'’])([a-z])[ \t]([a-z])[ \t]$")
@@ -902,7 +905,9 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         if digits < 6 and not bank_part and not (label == "NIR" and (digits + letters >= 8 or (
                 digits >= 4 and letters >= 3))):  # New Zealand's NHI: three letters, four digits
             continue  # "pan c k l p b six one oh four r": an Indian PAN has five letters, four digits, a letter
-        identity = label == "NIR"
+        # an identity or a bank-account cue names the number: its dashes are the scheme's own writing
+        # ("SSS 34-1927563-8", New Zealand's "acct 38-9011-0472918-002": bank, branch, account, suffix)
+        identity = label in ("NIR", "IBAN")
         if _reference_number(text, start, code_counts=not identity, identity=identity):
             continue  # "REQ-2026-00871", "n° 2026-00451", "PC 044 109 25 00123": a file or permit reference
         if (label in (None, "") and digits >= 9 and _thousands_shape(nums)
@@ -939,15 +944,20 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
             label = "NIR" if 13 <= digits <= 15 else "PAYMENT_CARD" if 16 <= digits <= 19 and not any(
                 u.digits.startswith("0") for u in nums[:1]) else "IBAN" if digits > 19 else "PHONE"
         chars = 2 + sum(len(u.digits) for u in units[1:] if u.is_number or u.kind == "letter")
-        if not units[0].is_number and (label != "IBAN" or chars < 15):
+        country_length = IBAN_LENGTHS.get(text[units[0].start:units[0].end].upper())
+        if not units[0].is_number and (label != "IBAN" or chars < 15 or (
+                country_length is not None and abs(country_length - chars) > 2)):
             # "reach her at 212 ...", "the sort code is 20-34-56": "at", "is" are no country code here (the
-            # shortest IBAN, ISO 13616, has 15 characters)
+            # shortest IBAN, ISO 13616, has 15 characters); nor is "is" (Iceland, 26) before 18 characters:
+            # "his account is 38-9011-0472918-002"
             start = nums[0].start
         if label in ("PHONE", "PAYMENT_CARD", "") and cued_national_id(
                 "".join(u.digits for u in nums), text[max(0, start - 80):start]):
             label = "NIR"
         if label in ("IBAN", "PHONE", "") and digits >= 12 and iban_country_start(text, folded, start) < start:
             label = "IBAN"  # "b e quarante-quatre zéro six …": a country's two letters, then an account's digits
+        if label == "PHONE" and group[0][0].kind == "plus":
+            start = group[0][0].start  # "call her on plus two five four …": the plus is the number's own
         if label == "IBAN":
             start = iban_country_start(text, folded, start)
         if label == "NIR":

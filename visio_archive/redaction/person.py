@@ -27,6 +27,7 @@ from visio_archive.redaction.lexicon import (
     TITLES,
     WORDLIKE_FIRST,
     anglophone_first_names,
+    world_first_names,
 )
 from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, fold
 
@@ -143,6 +144,15 @@ def _surname_after_civility_first_name(folded: str, end: int) -> int | None:
     return m.end()
 
 
+def _first_names_only(folded_span: str) -> bool:
+    """One first name, or first names joined by particles ("maria de los angeles"): no surname yet."""
+    words = folded_span.split()
+    if len(words) == 1:
+        return True
+    names = [w for w in words if w not in PARTICLES]
+    return len(names) < len(words) and all(w in FIRST_NAMES or w in world_first_names() for w in names)
+
+
 _EN_FUNCTION = frozenset("the a an and or of to in on at for with from by is was are this that it and".split())
 
 
@@ -168,8 +178,11 @@ def civility_names(text: str, folded: str, common: Container[str]) -> list[Entit
         # "mr. yamamoto": the dot makes it a civility
         lower_ok = not needs_capital(civ) or m.group(2) == "." or spoken
         end = _extend_name(text, folded, start, common, lower_ok=lower_ok)
-        if end is not None and lower_ok and " " not in folded[name_start:end] and text[name_start:end].islower():
-            end = _surname_after_civility_first_name(folded, end) or end  # "mrs isobel rankin", "mr teva marin"
+        if (end is not None and lower_ok and text[name_start:end].islower()
+                and _first_names_only(folded[name_start:end])):
+            # "mrs isobel rankin", "mr teva marin", "ms maría de los ángeles ortega": after the first names, the
+            # surname, even when it is also a word
+            end = _surname_after_civility_first_name(folded, end) or end
         if (end is None or end <= name_start) and m.group(2) == ".":
             # an abbreviation with its dot announces a name even when the name is also a word ("mr. yamamoto",
             # "Dr. rose"): the next word, unless a function word, a title or a number

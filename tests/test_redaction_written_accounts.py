@@ -1,0 +1,97 @@
+"""Account numbers, identifiers and phone numbers as other countries write them, names after Spanish particles,
+a person's role after an organisation's noun, and first names spoken to at the start of a turn (issue 11:
+what the held-out meetings of 3 December showed; the cases here are written from the schemes, not copied)."""
+
+from __future__ import annotations
+
+import pytest
+
+from visio_archive.redaction import detect
+
+
+def spans(text: str, label: str, lang: str = "en") -> list[str]:
+    """The texts ``detect`` labels ``label`` in ``text``."""
+    return [e.text for e in detect(text, lang=lang) if e.label == label]
+
+
+@pytest.mark.parametrize(("text", "account"), [
+    # New Zealand: bank, branch, account, suffix (2-4-7-2/3), written with dashes after an account cue
+    ("Grant approved; pay to client acct 12-3140-0987654-00; ref GR-2291.", "12-3140-0987654-00"),
+    ("his account is 06-0254-0112233-001 at the Porirua branch", "06-0254-0112233-001"),
+    # Australia: the BSB (3-3) and the account number after it, one span
+    ("direct debit BSB 032-001 2345 6789; mobile later", "032-001 2345 6789"),
+])
+def test_a_dashed_account_after_an_account_cue_is_one_iban_span(text: str, account: str) -> None:
+    assert spans(text, "IBAN") == [account]
+
+
+def test_a_two_letter_word_is_no_country_code_when_the_length_is_not_its_ibans() -> None:
+    # "is" is Iceland's code, and an Icelandic IBAN has 26 characters: the 17 digits after it are no IBAN of it
+    assert spans("her account is 38-9011-0472918-002", "IBAN") == ["38-9011-0472918-002"]
+
+
+@pytest.mark.parametrize(("text", "ident"), [
+    ("Ontario DL K6874-79021-80315 seen as ID", "K6874-79021-80315"),
+    ("passport number X4821907 checked at the counter", "X4821907"),
+])
+def test_letters_glued_to_an_identifiers_digits_are_part_of_it(text: str, ident: str) -> None:
+    assert spans(text, "NIR") == [ident]
+
+
+@pytest.mark.parametrize(("text", "phone"), [
+    ("letting agent is Derek Furlong, 01 496 0173, d.furlong@example.ie", "01 496 0173"),  # Dublin
+    ("the landlord's number, 021 555 0142, is on the lease", "021 555 0142"),  # a South African or Irish plan
+])
+def test_a_number_in_another_countrys_national_format_is_a_phone(text: str, phone: str) -> None:
+    assert spans(text, "PHONE") == [phone]
+
+
+def test_the_spoken_plus_of_an_international_number_is_in_the_span() -> None:
+    text = "can you call her on plus two five four seven one one uh three oh eight eight two seven"
+    assert spans(text, "PHONE") == ["plus two five four seven one one uh three oh eight eight two seven"]
+
+
+@pytest.mark.parametrize("text", [
+    "the reference 2025-4411 is on the letter",
+    "it costs 1 250 000 over the three years",
+    "meeting on 2024 06 12 at ten",
+])
+def test_references_amounts_and_dates_are_still_no_phones(text: str) -> None:
+    assert spans(text, "PHONE") == []
+
+
+def test_a_surname_after_spanish_particles_stays_in_the_name() -> None:
+    text = "first household is ms maría de los ángeles ortega she has a notice"
+    assert spans(text, "PERSON") == ["maría de los ángeles ortega"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("landlord contact Brett Kowalski, Desert Palms Apts.", "Brett Kowalski"),
+    ("bank manager Ruth Obi will write to her", "Ruth Obi"),
+])
+def test_a_role_after_an_organisations_noun_announces_a_person(text: str, name: str) -> None:
+    assert name in spans(text, "PERSON")
+
+
+def test_an_organisation_after_its_noun_is_still_no_person() -> None:
+    assert spans("the landlord is Clarion Housing and they want the keys back", "PERSON") == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("hope what did the home visit show", "hope"),
+    ("bill you were looking at her arrears", "bill"),
+    ("sam you went round on tuesday", "sam"),
+    ("okay oluwaseun log the card as a near miss please", "oluwaseun"),
+])
+def test_a_first_name_spoken_to_at_the_start_of_a_turn(text: str, name: str) -> None:
+    assert name in spans(text, "PERSON")
+
+
+@pytest.mark.parametrize("text", [
+    "hope you had a good break everyone",
+    "so what did the panel say",
+    "right here we go with the second item",
+    "okay let's move on to the rent",
+])
+def test_a_wish_a_question_or_a_filler_at_the_start_of_a_turn_is_no_name(text: str) -> None:
+    assert spans(text, "PERSON") == []

@@ -95,3 +95,28 @@ def test_a_first_name_spoken_to_at_the_start_of_a_turn(text: str, name: str) -> 
 ])
 def test_a_wish_a_question_or_a_filler_at_the_start_of_a_turn_is_no_name(text: str) -> None:
     assert spans(text, "PERSON") == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("the mother is mercy chebet she is a casual labourer", "mercy chebet"),
+    ("second one is blessing okonkwo three children", "blessing okonkwo"),
+    ("Seun Adeyemi tel +234 809 221 4470, seen on Monday", "Seun Adeyemi"),
+])
+def test_virtue_names_and_african_given_names_before_a_surname(text: str, name: str) -> None:
+    assert name in spans(text, "PERSON")
+
+
+@pytest.mark.parametrize("text", [
+    "that was a real blessing for the family",
+    "have mercy on us with the deadline",
+    "it is a gift for the school",
+    "The meeting was held in Santa Rosa and New York.",
+])
+def test_virtue_words_and_places_are_no_names(text: str) -> None:
+    assert spans(text, "PERSON") == []
+
+
+def test_a_code_glued_before_a_dashed_number_keeps_it_a_reference() -> None:
+    text = "IBAN vérifié FR76 2004 1010 0505 0123 456K 022, mandat SEPA MDT-93-2024-11872"
+    assert "MDT-93-2024-11872" not in " ".join(spans(text, "IBAN", "fr"))
+    assert "93-2024-11872" not in " ".join(e.text for e in detect(text, lang="fr"))

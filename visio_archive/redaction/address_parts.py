@@ -256,6 +256,9 @@ def _postcode_at(text: str, folded: str, pos: int, cased: bool) -> tuple[int, bo
     return None
 
 
+_DIRECTION = re.compile(r"[ \t]+(?:est|ouest|nord|sud|east|west|north|south|e|o|w|n|s)\.?(?![\w'’])")
+
+
 def extend_address(text: str, folded: str, e: Entity, cased: bool | None = None) -> Entity:
     """``e`` (an ADDRESS) with the flat, postal code, town and country that follow it; ``cased``: whether the
     town is written with its capital (by default: whether ``e`` holds one)."""
@@ -270,6 +273,10 @@ def extend_address(text: str, folded: str, e: Entity, cased: bool | None = None)
     after_town = bool(re.search(r"\d{4,5}[ \t]+[^\W\d_][\w'’-]*$", folded[e.start:e.end]))
     for _ in range(8):
         u = re.compile(_SEP + _UNIT.pattern).match(folded, end)
+        if u is None:
+            # "… rue ontario est logement quatorze": a street's direction (Montreal, US grids), then the flat
+            d = _DIRECTION.match(folded, end)
+            u = re.compile(_SEP + _UNIT.pattern).match(folded, d.end()) if d is not None else None
         if u is not None and u.end() > end:
             end, after_code = u.end(), False
             continue

@@ -179,12 +179,12 @@ def first_names_for(lang: str, common: Container[str], frequent: Callable[[str],
 
 
 def _first_names(lang: str, common: Container[str], frequent: Callable[[str], bool] | None) -> FirstNames:
-    from visio_archive.redaction.person import EN_AMBIGUOUS_FIRST, EN_STOP
+    from visio_archive.redaction.person import EN_AMBIGUOUS_FIRST, EN_STOP, EN_VIRTUE_NAMES
 
     ambiguous = AMBIGUOUS_FIRST | (EN_AMBIGUOUS_FIRST if lang == "en" else frozenset())
     strong: set[str] = set()
     weak: set[str] = set()
-    for name in FIRST_NAMES | world_first_names():
+    for name in FIRST_NAMES | world_first_names() | (EN_VIRTUE_NAMES if lang == "en" else frozenset()):
         if name in _NEVER or len(name) < 2 or (lang == "en" and name in EN_STOP and name not in _EN_STOP_NAMES):
             continue
         if name in ambiguous or name in common:
@@ -422,6 +422,20 @@ _YOU_PAST_RE = re.compile(
 _WH_ASKED_RE = re.compile(
     _CLAUSE_OPEN + r"([a-z][\w'-]+),?[ \t]+(?:what|where|when|how|who|which|why)[ \t]+(?:did|do|does|is|are|was"
     r"|were|about|have|has|can|could|would|should|happened|came)\b")
+# The same request in the middle of a turn that ASR wrote without punctuation ("… à la banque postale julien tu
+# peux me relire le rib"): only for a first name of the curated list that is no ordinary word ("pierre")
+_ASKED_ANYWHERE_RE = re.compile(
+    r"(?<![\w'’-])([a-z][\w'-]+),?[ \t]+(?:tu[ \t]+(?:peux|pourrais|veux|vas|as|avais)|vous[ \t]+(?:pouvez|pourriez)"
+    r"|can you|could you|would you)(?![\w'’])")
+_REQUEST_AFTER = re.compile(r",?[ \t]+(?:tu[ \t]+(?:peux|pourrais|veux|vas|as|avais)|vous[ \t]+(?:pouvez|pourriez)"
+                            r"|can you|could you|would you)(?![\w'’])")
+
+
+def spoken_to(folded: str, end: int) -> bool:
+    """A request to whoever was just named follows ("julien tu peux …", "mark can you …"): a person."""
+    return _REQUEST_AFTER.match(folded, end) is not None
+
+
 # "olu here, second case is …", "um precious here": a speaker saying who speaks, at the start of a turn
 _SPEAKER_HERE_RE = re.compile(r"^(?:(?:um|uh|hi|hello|yeah|yes|okay|ok|sorry|morning)[ \t,]+)*([a-z][\w'-]+)[ \t]+here"
                               r"(?:[ \t]*[,.]|[ \t]+(?:so|and|um|uh|from|the|first|second|third|just|i|we)\b|$)")
@@ -565,6 +579,11 @@ def vocative_names(text: str, folded: str, names: FirstNames) -> list[Entity]:
         # a first name does ("hope said no" stays ambiguous: left as words)
         t = _WORD.match(text, m.start(1))
         if t is not None and m.group(1) in ("will", "may") and m.group(1) in names and m.group(2) in _EN_HUMAN_VERBS:
+            out.append(_context_person(t))
+    for m in _ASKED_ANYWHERE_RE.finditer(folded):
+        t = _WORD.match(text, m.start(1))
+        ftok = m.group(1)
+        if t is not None and ftok in FIRST_NAMES and ftok not in AMBIGUOUS_FIRST and ftok not in _NEVER:
             out.append(_context_person(t))
     for rx, skip in ((_YOU_PAST_RE, frozenset(("hope",))), (_WH_ASKED_RE, frozenset()),
                      (_SPEAKER_HERE_RE, frozenset())):

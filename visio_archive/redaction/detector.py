@@ -23,6 +23,7 @@ from visio_archive.redaction.asr_names import (
     listed_attendees,
     possessive_names,
     spelled_names,
+    spoken_to,
     vocative_names,
 )
 from visio_archive.redaction.civility import CIVILITIES, CIVILITY_ALT, needs_capital, needs_dot
@@ -553,6 +554,10 @@ class Detector:
                               if x.label_ in ("GPE", "LOC", "FAC", "NORP") and x.text[:1].isupper()]
                     ents = [x for x in ents if x.label != "PERSON" or x.source == "gazetteer"
                             or any(w in FIRST_NAMES for w in folded[x.start:x.end].split())
+                            # "Seun Adeyemi": a first name of the big list, then a second capitalised word
+                            or (self.names is not None and x.text[:1].isupper()
+                                and len(words := folded[x.start:x.end].split()) >= 2
+                                and words[0] in self.names.strong)
                             or _INITIALLED.match(x.text) is not None  # "P. Adeyemi": minutes name people so
                             or not any(a <= x.start and x.end <= b for a, b in places)]
                 # one word of the big first-name list that the NER calls a place is one ("Angers", "Nancy")
@@ -593,9 +598,12 @@ class Detector:
                         and not (self.lang == "en" and _english_place_word(text, folded, x))
                         and not _famous_namesake(folded, x)
                         and not (x.label == "PERSON" and x.source != "gazetteer" and (
-                            organisation_context(folded, x.start) or place_or_institution(folded, x.start, x.end)
+                            (organisation_context(folded, x.start) and not spoken_to(folded, x.end))
+                            or place_or_institution(folded, x.start, x.end)
                             or letter_label(folded, x.start, x.end)))]
-                ents += coordinated_names(text, folded, ents, self.common, self.lang)
+                # "l'office social de strassen et claude": a town after its body stays a town beside a name
+                ents += [c for c in coordinated_names(text, folded, ents, self.common, self.lang)
+                         if not place_or_institution(folded, c.start, c.end)]
                 ents += spelled_names(text, folded, [(x.start, x.end) for x in ents if x.label == "PERSON"],
                                       self.common)
                 ents += repeated_names(text, folded, ents, self.common, self.lang)

@@ -18,7 +18,7 @@ _ORG_NOUNS = (
     r"|fournisseur|donneur d['’]ordre|sous-traitant|cabinet|enseigne|marque|application|appli|logiciel|fichier"
     r"|teleservice|plateforme|site|editeur|transporteur|employer|company|firm|bank|insurer|provider|contractor"
     r"|subcontractor|supplier|agency|software|platform|website|landlord|operator|brand|retailer|chain|carrier"
-    r"|housing association|coach company|caterer|traiteur"
+    r"|housing association|coach company|caterer|traiteur|association|asso|syndicat|collectif|fondation|ong"
 )
 # "<noun> [one or two words] c'est|is <name>", "<noun> [an adjective] <name>", "chez|at <name>" after work words
 _ORG_BEFORE = re.compile(
@@ -53,6 +53,8 @@ _NAMED_BODIES = (
     r"|brigade|hopital|centre hospitalier|chu|chr|ehpad|cmp|cmpp|mdph|caf|cpam|cgss|carsat|greta|cci|cma|spip|ccas"
     r"|urssaf|dgfip|ddets|dreets|ars|crous|afpa|france travail|pole emploi|mission locale|agence|college|lycee"
     r"|commune|tpe|tribunal pour enfants|draaf|dreal|ddpp|ddt|ddtm|dir|sdis|cnaf|msa|sncf|ratp"
+    # the prosecutor's office and the courts and social offices of other French-speaking countries
+    r"|parquet|tpi|tribunal de premiere instance|office social|cpas|cgss|cssm|hospice general|office cantonal"
 )
 _BODY_DE_BEFORE = re.compile(rf"(?<![\w-])(?:{_NAMED_BODIES})[ \t]+(?:de|du|des|d['’])[ \t]*$")
 _INSTITUTION_THEN_TOWN = re.compile(rf"(?:{_INSTITUTIONS})[ \t]+(?:de|du|d['’])[ \t]*[a-z]")

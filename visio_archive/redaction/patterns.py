@@ -41,6 +41,7 @@ from visio_archive.redaction.validators import (
     nir_shape_ok,
     phone_kind,
     phone_valid,
+    rib_key_ok,
 )
 
 __all__ = ["find_addresses", "find_addresses_en", "find_contact_numbers", "find_emails", "find_numbers",
@@ -355,6 +356,16 @@ _IBAN_AT = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})[ \t]?([0-9]{2})")
 _IBAN_SEP = re.compile(r"[ \t]|-(?=[A-Za-z0-9])|\.(?=[A-Za-z0-9])")
 
 
+_RIB_RE = re.compile(r"(?<![\w-])(\d{5})[ \t]?(\d{5})[ \t]?([0-9A-Za-z]{11})[ \t]?(\d{2})(?![\w-])")
+
+
+def find_french_ribs(text: str) -> list[Entity]:
+    """A French RIB written without its IBAN head ("30006 00001 12345678901 89"), its key checked: a bank
+    account wherever it stands, cue or none."""
+    return [Entity(start=m.start(), end=m.end(), label="IBAN", text=m.group(), score=1.0, source="pattern")
+            for m in _RIB_RE.finditer(text) if rib_key_ok(*m.groups())]
+
+
 def find_written_ibans(text: str, folded: str) -> list[Entity]:
     """IBANs written out, letters and all ("GB82 WEST 1234 5698 7654 32", "MT84 MALT 0110 0001 2345 MTLC
     AST0 01S"), several in a row, in upper or lower case.  The country's registry length decides where
@@ -423,7 +434,7 @@ def find_written_ibans(text: str, folded: str) -> list[Entity]:
 # self-corrections, repetitions ("zéro six, non pardon, zéro sept ...", "six one seven, uh, ...").
 _FILLERS = frozenset(fold(w) for w in """
 euh euhh heu hum hmm hm mmh bah ben bé hein ouais oui voilà bon alors donc enfin attendez attends pardon non
-plutôt répète recommence redis reprends je j'ai dis dit c'est cest le la et puis ensuite clé clef
+plutôt répète recommence redis reprends je j'ai dis dit c'est cest le la et puis ensuite après clé clef point tiret
 uh um er erm ah oh hmm sorry no wait i mean again let me yeah yes okay ok like so then and
 """.split())
 _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -454,7 +465,13 @@ _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"|\bohip\b|health card|\bnas\b|assurance sociale|assurance maladie|\bramq\b"
                        r"|national number|registre national|numero national|\bmatricule\b"
                        r"|\bfin\b(?= (?:is|number|no)\b)"
-                       r"|\bnhi\b|kra pin|\bkra\b|permis de travail|work permit)"
+                       r"|\bnhi\b|kra pin|\bkra\b|permis de travail|work permit"
+                       # Belgium's NISS / INSZ, Switzerland's AVS / AHV, France's INS (the NIR as a health
+                       # identifier) and CAF number, Quebec's health card, New Caledonia's CAFAT, the CIN of
+                       # Morocco, Tunisia, Haiti, consular and residence cards
+                       r"|\bniss\b|\binsz\b|\bavs\b|\bahv\b|\bins\b(?= (?:qualifie|est|c'est|:|du|de))"
+                       r"|\ballocataire\b|carte soleil|\bcafat\b|\bcin\b|carte nationale|carte consulaire"
+                       r"|carte de (?:sejour|resident)|titre de sejour|\bnina\b|\bnnu\b)"
                        r"(?: card\b)?")),
     ("PAYMENT_CARD", re.compile(r"carte (?:bancaire|bleue|de credit|de paiement|visa|cb)|\bcb\b|\bvisa\b|mastercard"
                                 r"|maestro|american express|\bamex\b|\buatp\b|numero de (?:la )?carte|\bcarte\b"
@@ -504,11 +521,23 @@ _LEADING_A = re.compile(r"(?<![\w'’])(?:is|c['’]est|est|:)[ \t]+([Aa])[ \t]$
 _IBAN_LETTERS = re.compile(r"(?<![\w'’])([a-z])[ \t]([a-z])[ \t]$")
 
 
+# the words a scheme writes before its number, no letters of the number ("PhilHealth PIN 12-…", "NHS No 4…")
+_NUMBER_WORDS_WRITTEN = frozenset("pin no nr num id ref tel nos ins".split())
+_CODE_AFTER_CUE = re.compile(r"(?<![\w'’-])([A-Za-z][\w'’-]*)[ \t]+([A-Z]{2,4})[ \t]$")
+
+
 def leading_letters_start(text: str, start: int) -> int:
     """Where an identifier's leading letters begin (``start`` when there are none)."""
     lead = _LEADING_LETTERS.search(text, max(0, start - 16), start)
     if lead is not None:
         return lead.start()
+    code = _CODE_AFTER_CUE.search(text, max(0, start - 30), start)
+    # only after a scheme's acronym ("RAMQ BELM …"); after a word ("allocataire CAF 2468013") the capitals
+    # are the body's
+    if (code is not None and code.group(1).isupper() and is_cue_word(fold(code.group(1)).lower())
+            and not is_cue_word(code.group(2).lower())
+            and code.group(2).lower() not in _NUMBER_WORDS_WRITTEN):
+        return code.start(2)  # "RAMQ BELM 8557 1212": a Quebec health number opens with four letters of the name
     a = _LEADING_A.search(text, max(0, start - 12), start)
     return a.start(1) if a is not None else start
 
@@ -550,6 +579,8 @@ def _link(text: str, folded: str, a: int, b: int, common: Container[str] | None)
         return False
     if text[a - 1:a].isdigit() and text[b:b + 1].isdigit() and "," in text[a:b] and not text[a:b].strip(" ,"):
         return False  # "PIN 12-025348719-6, 43 Masikap St.": written numbers a comma separates are two things
+    if " / " in text[a:b] or " ou " in text[a:b]:
+        return False  # "06 12 34 56 78 / 07 98 76 54 32", "… ou …": two numbers given side by side
     p = a
     words = 0
     while True:
@@ -562,11 +593,18 @@ def _link(text: str, folded: str, a: int, b: int, common: Container[str] | None)
             return False
         tok = t.group()
         words += 1
-        if words > 4 or not (fold(tok).strip(".…") in _FILLERS or _garbled(tok, common)):
+        # a lone letter said between digits belongs to the number ("… quatre cinq six k zéro vingt-deux": French
+        # account numbers hold letters), not "a", "y", "à", "i" (words of their own)
+        letter = len(tok) == 1 and tok.isalpha() and tok.islower() and fold(tok) not in ("a", "y", "i", "o")
+        if words > 4 or not (fold(tok).strip(".…") in _FILLERS or _garbled(tok, common) or letter):
             return False
         if (tok.isupper() and len(tok.rstrip(".…")) >= 2) or is_cue_word(fold(tok).strip(".…")):
             return False  # "SSS 34-1927563-8, UMID CRN 0111-...", "NHIS 20957314, tel. +233 ...": the next one's cue
         p = t.end()
+
+
+# The dot of an initial or a civility ends no sentence: "CIN de M. Saint-Fleur : 01-02-…"
+_ABBREVIATION_DOT = re.compile(r"(?:^|[\s(])(?:[a-z]|mme|mlle|mm|dr|pr|me|mr|mrs|ms|no|tel|st|ste)$")
 
 
 def _cue_label(folded: str, start: int) -> str | None:
@@ -574,7 +612,8 @@ def _cue_label(folded: str, start: int) -> str | None:
     window = folded[max(0, start - 70):start]
     # a cue does not reach over the end of a sentence ("?" does not count: "vous avez son numéro ? oui
     # c'est le zéro six ..." is how a dialogue gives one)
-    cut = max(window.rfind(". "), window.rfind("! "), window.rfind("; "))
+    cut = max([window.rfind("! "), window.rfind("; ")] + [
+        m.start() for m in re.finditer(r"\. ", window) if not _ABBREVIATION_DOT.search(window, 0, m.start())])
     if cut >= 0:
         window = window[cut + 2:]
     best: tuple[int, str] | None = None
@@ -625,6 +664,15 @@ def _cue_after(folded: str, end: int) -> str | None:
         if label and rx.search(m.group()):
             return label
     return "PHONE" if re.search(r"numero|number", m.group()) else None
+
+
+_JUST_AFTER_CUE = re.compile(r"[ \t]*(?:(?:no|n°|number|numero|num|est|is|c'est|le|:|#)[ \t.:]*)*$")
+
+
+def _identity_cue_just_before(folded: str, start: int) -> bool:
+    """An identity scheme's name right before the number, a "number" or "is" between at most."""
+    window = folded[max(0, start - 40):start]
+    return any(_JUST_AFTER_CUE.match(window, m.end()) for m in _CONTACT_CUES[0][1].finditer(window))
 
 
 def _spoken_french_phone(nums: list[Unit], digits: int, folded: str, start: int) -> bool:
@@ -762,7 +810,8 @@ _NINO_SHAPE = re.compile(r"[a-z]{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[a-d](
 _CUE_CODES = frozenset("CB IBAN RIB BIC NIR TEL GSM SMS SSN NI NINO BSN".split())
 
 
-def _reference_number(text: str, start: int, *, code_counts: bool = True, identity: bool = False) -> bool:
+def _reference_number(text: str, start: int, *, code_counts: bool = True, identity: bool = False,
+                      account: bool = False) -> bool:
     """Digits that number a file, a permit or a time, not a person.  ``identity``: an identity cue names the
     number ("SSS 34-1927563-8", "Ghana Card GHA-728146390-1", "PhilHealth PIN 12-025348719-6"): its dashes
     and letter prefix are the scheme's own writing, only years and times still make it something else."""
@@ -775,7 +824,7 @@ def _reference_number(text: str, start: int, *, code_counts: bool = True, identi
     if start > 0 and text[start - 1] in "-/_" and start > 1 and text[start - 2].isalnum():
         return True
     hyphenated = re.match(r"\d+-\d+[\d-]*", text[start:])
-    if hyphenated and any(len(g) >= 5 for g in hyphenated.group().split("-")):
+    if hyphenated and any(len(g) >= 5 for g in hyphenated.group().split("-")) and not account:
         return True  # "9302-24-118745": groups a phone plan never writes (a receipt, a case number)
     token = re.match(r"[\w/-]+", text[start:])
     if token and "-" in token.group() and re.search(r"[A-Za-z]", token.group()) and re.search(r"\d", token.group()):
@@ -818,6 +867,20 @@ def _quantity_shape(nums: list[Unit], text: str) -> bool:
 def is_cue_word(word: str) -> bool:
     """A folded word that names a contact or identity number ("nric", "sss", "mobile"): no name."""
     return any(rx.fullmatch(word) for _, rx in _CONTACT_CUES)
+
+
+def _split_at_slashes(text: str, runs: list[list[Unit]]) -> list[list[Unit]]:
+    """"06 12 34 56 78 / 07 98 76 54 32": a spaced slash between two numbers given side by side splits them."""
+    out: list[list[Unit]] = []
+    for run in runs:
+        cur = [run[0]]
+        for a, b in itertools.pairwise(run):
+            if " / " in text[a.end:b.start]:
+                out.append(cur)
+                cur = []
+            cur.append(b)
+        out.append(cur)
+    return out
 
 
 def _split_after_dashed(text: str, runs: list[list[Unit]]) -> list[list[Unit]]:
@@ -876,7 +939,7 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         runs = numeric_runs(text, folded, lang=lang)
     if not runs:
         return []
-    stretches = [[r] for r in _split_after_dashed(text, runs)]
+    stretches = [[r] for r in _split_at_slashes(text, _split_after_dashed(text, runs))]
     # join runs that only fillers / corrections / garbled tokens separate
     joined: list[list[list[Unit]]] = []
     for st in stretches:
@@ -906,9 +969,11 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
                 digits >= 4 and letters >= 3))):  # New Zealand's NHI: three letters, four digits
             continue  # "pan c k l p b six one oh four r": an Indian PAN has five letters, four digits, a letter
         # an identity or a bank-account cue names the number: its dashes are the scheme's own writing
-        # ("SSS 34-1927563-8", New Zealand's "acct 38-9011-0472918-002": bank, branch, account, suffix)
+        # ("SSS 34-1927563-8", New Zealand's "acct 38-9011-0472918-002": bank, branch, account, suffix), but
+        # a code glued before it still makes a reference ("mandat SEPA MDT-93-2024-11872")
         identity = label in ("NIR", "IBAN")
-        if _reference_number(text, start, code_counts=not identity, identity=identity):
+        if _reference_number(text, start, code_counts=not identity, identity=label == "NIR",
+                             account=label == "IBAN"):
             continue  # "REQ-2026-00871", "n° 2026-00451", "PC 044 109 25 00123": a file or permit reference
         if (label in (None, "") and digits >= 9 and _thousands_shape(nums)
                 and _valid_phone("".join(u.digits for u in nums))
@@ -919,7 +984,9 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         if _quantity_shape(nums, text) and not (
                 label == "PHONE" and digits >= 9 and _thousands_shape(nums)
                 and _valid_phone("".join(u.digits for u in nums))) and not (
-                identity and "-" in text[start:end]):  # "TRN 112-384-957": nobody writes a quantity with dashes
+                identity and ("-" in text[start:end] or _identity_cue_just_before(folded, start))):
+            # "TRN 112-384-957": nobody writes a quantity with dashes; "NAS 946 454 286": nor right after the
+            # scheme's name
             continue  # "1 200 000", "12 03 2024" ... but "joignable au 655 218 904" is a Spanish mobile
         if label is None and lang == "fr" and _spoken_french_phone(nums, digits, folded, start):
             label = "PHONE"
@@ -1405,6 +1472,45 @@ def find_plot_addresses(text: str, folded: str) -> list[Entity]:
     return out
 
 
+# "résidence les hortensias bâtiment c escalier deux", "cité des Fleurs, bât. B, esc. 3, appt 12": a housing
+# estate's name, then the building, staircase or flat of one household (no house number needed). Offices'
+# buildings ("immeuble le ponant") are not taken: only the words of housing.
+_ESTATE = re.compile(r"(?<![\w'’])(?:residence|res\.|cite|lotissement|hlm)[ \t]+((?:[^\W\d_][\w'’-]*,?[ \t]+){1,4}?)"
+                     r"(?=(?:batiment|bat\.?|escalier|esc\.?|entree|appartement|appt?\.?|logement|porte)[ \t])")
+_ESTATE_PART = re.compile(rf",?[ \t]*(?:batiment|bat\.?|escalier|esc\.?|entree|appartement|appt?\.?|logement|porte)"
+                          rf"[ \t]+(?:n°[ \t]*|numero[ \t]+)?"
+                          rf"(?:\d{{1,4}}[a-z]?|[a-z](?![\w'’])|(?:{_NUMW})(?:[ -](?:{_NUMW}|et|un))*)(?![\w'’])")
+# "à l'impasse lavaud numéro huit", "rue des manguiers numéro douze": the house number said after the street
+_STREET_THEN_NUMBER = re.compile(
+    rf"(?<!\w)(?:{_STREET_TYPES})[ \t]+((?:[^\W\d_][\w'’-]*[ \t]+){{1,4}}?)(?:numero|n°|no\.?)[ \t]*"
+    rf"(?:\d{{1,4}}[a-z]?|(?:{_NUMW})(?:[ -](?:{_NUMW}|et|un))*)(?![\w'’])")
+
+
+_PUBLIC_ROAD = frozenset("rural communal departemental departementale vicinal forestier forestiere nationale "
+                         "national intercommunal".split())
+_OFFICE_WORDS = frozenset("administrative administratif prefectorale services service affaires".split())
+
+
+def find_estate_addresses(text: str, folded: str) -> list[Entity]:
+    """Housing-estate addresses with building and flat, and streets with their number said after them."""
+    out: list[Entity] = []
+    for m in _ESTATE.finditer(folded):
+        if any(w.strip(",") in _ADDR_STOP or w.strip(",") in _OFFICE_WORDS for w in m.group(1).split()):
+            continue
+        end = m.end()
+        while (part := _ESTATE_PART.match(folded, end)) is not None:
+            end = part.end()
+        if end > m.end():
+            out.append(Entity(start=m.start(), end=end, label="ADDRESS", text=text[m.start():end], source="pattern"))
+    for m in _STREET_THEN_NUMBER.finditer(folded):
+        words = m.group(1).split()
+        if any(w in _ADDR_STOP or w in NUMBER_WORDS or w in _PUBLIC_ROAD for w in words):
+            continue  # "le chemin rural n° 12", "la route départementale n° 7": a public road's number
+        out.append(Entity(start=m.start(), end=m.end(), label="ADDRESS", text=text[m.start():m.end()],
+                          source="pattern"))
+    return out
+
+
 _INTL_PARTICLES = frozenset("de da do dos das del della di la el des du".split())
 _FR_HEAD_TYPES = frozenset("rue avenue chemin boulevard quai impasse allee route place".split())
 
@@ -1469,7 +1575,8 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
     f = folded if folded is not None else fold(text)
     runs = _join_nir_keys(f, numeric_runs(text, f, lang=lang))
     out = find_emails(text) + find_numbers(text, f, lang, runs)
-    for extra in (find_written_ibans(text, f), find_contact_numbers(text, f, lang, common, runs)):
+    for extra in (find_written_ibans(text, f), find_french_ribs(text),
+                  find_contact_numbers(text, f, lang, common, runs)):
         # a span another recognizer already holds whole adds nothing
         out += [e for e in extra if not any(x.start <= e.start and e.end <= x.end for x in out)]
     out = _uk_insurance_numbers(text, f, out)
@@ -1488,7 +1595,7 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
         out += find_addresses_en(text, f)
         out += [e for e in find_addresses(text, f, "en") if _FR_ONLY_TYPE.search(fold(e.text))]
     out += find_locality_addresses(text, f) + find_addresses_intl(text, f) + find_po_boxes(text, f)
-    out += find_street_first_spoken(text, f) + find_plot_addresses(text, f)
+    out += find_street_first_spoken(text, f) + find_plot_addresses(text, f) + find_estate_addresses(text, f)
     out += find_cued_postcodes(text, f) + find_digital_addresses(text, f)
     # what follows a street in any country's order (flat, postal code, town, country), then the addresses
     # that only their postal code shows, then one span for the pieces of one address

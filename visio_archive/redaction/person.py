@@ -298,7 +298,13 @@ _CUE_RE = re.compile(
     # kinship: "la maman de lina", "le fils de madame X" (the civility rule takes that one), "la sœur de karim"
     r"(?:maman|mere|pere|papa|fils|fille|frere|soeur|femme|mari|epouse|epoux|conjoint|conjointe|compagne|compagnon"
     r"|tante|oncle|cousin|cousine|niece|neveu|grand-mere|grand-pere|petit-fils|petite-fille|beau-pere|belle-mere"
-    r"|belle-soeur|beau-frere|enfant|enfants|fiancee?|ex-mari|ex-femme|tuteur|tutrice) de)(?=\s)"
+    r"|belle-soeur|beau-frere|enfant|enfants|fiancee?|ex-mari|ex-femme|tuteur|tutrice) de"
+    # "sa mère vaimiti a appelé", "sa voisine manoucheka qui a répondu", "son cousin dieuseul": a relative, then
+    # the name (a word of the language after it, "sa fille aînée", is left: the rule wants a name-like word)
+    r"|(?:sa|son|ma|mon|leur|notre|votre|ta|ton) (?:maman|mere|pere|papa|fils|fille|frere|soeur|femme|mari|epouse"
+    r"|epoux|conjoint|conjointe|compagne|compagnon|tante|oncle|cousin|cousine|niece|neveu|grand-mere|grand-pere"
+    r"|petit-fils|petite-fille|belle-mere|beau-pere|belle-soeur|beau-frere|voisin|voisine|amie?|copine|copain"
+    r"|fiancee?|filleul|filleule|marraine|parrain))(?=\s)"
 )
 
 
@@ -763,6 +769,12 @@ sure so sorry please also still just really actually maybe today tomorrow yester
 """.split())
 
 # English first names that are also ordinary words: only with a surname, or capitalised inside a sentence.
+# Virtue names given across English-speaking Africa and the Caribbean ("mercy chebet", "blessing okonkwo",
+# "the mother gift says"): first names that are also English words, so weak ones
+EN_VIRTUE_NAMES = frozenset("""
+mercy blessing gift precious comfort favour favor peace goodness godwin memory loveness privilege beauty lucky
+innocent justice wisdom divine marvellous endurance testimony goodluck godspower miracle princess patience
+""".split())
 EN_AMBIGUOUS_FIRST = AMBIGUOUS_FIRST | frozenset("""
 mark will bill grace hope faith joy may june april august rose summer dawn jack frank pat sue ray rob gene guy
 art carol ruby amber jade iris lily daisy holly ivy georgia florence paris chase hunter taylor mason jordan
@@ -772,7 +784,8 @@ said son may mai long an hai nam lan hung ali ana
 alpha come constant fortune line prune van samba flora jasmine marina luna milan hector billy randy terry tom
 jerry teddy bobby amine jesus lambert fanny prosper octave julienne milo martial clement ninon romeo lorraine
 dung yaw lei ara candy crystal
-""".split())
+""".split()) | EN_VIRTUE_NAMES
+
 
 _EN_CUE_RE = re.compile(
     r"(?<![\w'’])(this is|i'm|i am|my name is|my name's|name is|thanks|thank you|cheers|hi|hello|hey|morning|"

@@ -43,10 +43,28 @@ __all__ = [
     "nir_valid",
     "phone_kind",
     "phone_valid",
+    "rib_key_ok",
 ]
 
 
 # ---------------------------------------------------------------- IBAN
+
+
+# The letters of a French account number as the RIB key reads them (A and J = 1, B and K and S = 2 ...)
+_RIB_LETTERS = {c: str(v) for letters, v in (("AJ", 1), ("BKS", 2), ("CLT", 3), ("DMU", 4), ("ENV", 5),
+                                             ("FOW", 6), ("GPX", 7), ("HQY", 8), ("IRZ", 9)) for c in letters}
+
+
+def rib_key_ok(bank: str, branch: str, account: str, key: str) -> bool:
+    """A French RIB (relevé d'identité bancaire, the BBAN of a French IBAN): bank code (5 digits), branch code
+    (5 digits), account number (11 characters, letters allowed) and its key (2 digits), the key being
+    97 - ((89 x bank + 15 x branch + 3 x account) mod 97), letters of the account read as digits."""
+    account = "".join(_RIB_LETTERS.get(c, c) for c in account.upper())
+    if not (bank.isdigit() and branch.isdigit() and account.isdigit() and key.isdigit()):
+        return False
+    if (len(bank), len(branch), len(account), len(key)) != (5, 5, 11, 2):
+        return False
+    return 97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97 == int(key)
 
 
 def _registry() -> dict[str, tuple[int, re.Pattern[str]]]:

@@ -90,6 +90,7 @@ PARTS: dict[str, tuple[Path, str]] = {
     "meet9-fr": (ROOT / "benchmarks" / "data" / "redaction_meet9_fr.txt", "fr"),
     "meet10-en": (ROOT / "benchmarks" / "data" / "redaction_meet10_en.txt", "en"),
     "meet10-fr": (ROOT / "benchmarks" / "data" / "redaction_meet10_fr.txt", "fr"),
+    "meet11-en": (ROOT / "benchmarks" / "data" / "redaction_meet11_en.txt", "en"),
     "meet11-fr": (ROOT / "benchmarks" / "data" / "redaction_meet11_fr.txt", "fr"),
 }
 LABELS = ["PERSON", "EMAIL", "PHONE", "NIR", "IBAN", "PAYMENT_CARD", "ADDRESS"]

@@ -120,3 +120,35 @@ def test_a_code_glued_before_a_dashed_number_keeps_it_a_reference() -> None:
     text = "IBAN vérifié FR76 2004 1010 0505 0123 456K 022, mandat SEPA MDT-93-2024-11872"
     assert "MDT-93-2024-11872" not in " ".join(spans(text, "IBAN", "fr"))
     assert "93-2024-11872" not in " ".join(e.text for e in detect(text, lang="fr"))
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("anil ji please verify with the site inspection report", "anil"),
+    ("the report of sawant sir from the ward office", "sawant"),
+    ("Actions: Mele to call the landlord by Wed; Tavita to lodge the transfer.", "Mele"),
+    ("first is alhaji musa abdullahi trader at the garage", "musa abdullahi"),
+])
+def test_honorifics_after_a_name_action_items_and_west_african_civilities(text: str, name: str) -> None:
+    assert any(name in s for s in spans(text, "PERSON"))
+
+
+@pytest.mark.parametrize("text", [
+    "yes sir thank you sir",
+    "ok madam i will check the file",
+    "Actions: Housing to review the case; Finance to confirm.",
+])
+def test_honorifics_after_words_and_teams_in_action_items_are_no_names(text: str) -> None:
+    assert spans(text, "PERSON") == []
+
+
+@pytest.mark.parametrize(("text", "ident"), [
+    ("her ird number is one one oh uh two three four five six seven", "one one oh uh two three four five six seven"),
+    ("her cnic is three five one oh four dash two eight seven six uh six one two dash four",
+     "three five one oh four dash two eight seven six uh six one two dash four"),
+])
+def test_a_spoken_identifier_keeps_its_first_group_and_its_dashes(text: str, ident: str) -> None:
+    assert spans(text, "NIR") == [ident]
+
+
+def test_short_service_numbers_stay() -> None:
+    assert spans("if it's urgent call one one one or nine nine nine", "PHONE") == []

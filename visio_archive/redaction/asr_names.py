@@ -672,6 +672,36 @@ def _civility_takes(civ: str, fw: str) -> bool:
     return not (civ == "ms" and fw in _MS_PRODUCTS)
 
 
+# Honorifics said after the name in South Asian and Nigerian English: "anil ji please verify", "sawant sir
+# from the ward office", "ramesh bhai", "kemi aunty"
+_HONORIFIC_AFTER = re.compile(r"(?<![\w'’-])([a-z][\w'-]{2,})[ \t]+(?:ji|sahib|saheb|saab|sir|madam|bhai|didi|bhaiya"
+                              r"|aunty|auntie)(?![\w'’-])")
+# Minutes' action items: "Actions: Mele to call S. Fifita by Wed; Kylie to lodge the transfer"
+_ACTION_ITEM = re.compile(
+    r"(?:^|[:;•–—-][ \t]*|\n)([A-Z][a-z][\w'’-]+)[ \t]+to[ \t]+(?:call|phone|ring|send|lodge|check|follow|contact"
+    r"|email|e-mail|book|arrange|review|confirm|update|visit|write|draft|prepare|share|circulate|chase|liaise|submit"
+    r"|complete|organise|organize|refer|escalate|request|apply|assess|inform|notify|speak|meet|raise)\b")
+
+
+def honorific_names(text: str, folded: str, common: Container[str], names: FirstNames) -> list[Entity]:
+    """A name before an honorific said after it, and the name that opens an action item of written minutes."""
+    out: list[Entity] = []
+    for m in _HONORIFIC_AFTER.finditer(folded):
+        w = m.group(1)
+        if w in _NEVER or w in EN_FINITE or w in EN_VERB_FORMS or (w in common and w not in names):
+            continue  # "yes sir", "thank you sir", "the ward sir": a word before it, not a name
+        t = _WORD.match(text, m.start(1))
+        if t is not None:
+            out.append(_context_person(t))
+    for m in _ACTION_ITEM.finditer(text):
+        w = folded[m.start(1):m.end(1)]
+        if (w in names or m.group(1).lower() not in common) and w not in _NEVER:
+            t = _WORD.match(text, m.start(1))
+            if t is not None:
+                out.append(_context_person(t))
+    return out
+
+
 def civility_word_names(text: str, folded: str, common: Container[str], names: FirstNames,
                         lang: str) -> list[Entity]:
     """A civility in lower case followed by a name made of ordinary words: "madame lopes a appelé",

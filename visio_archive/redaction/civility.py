@@ -25,6 +25,8 @@ WORDS: tuple[str, ...] = (
     "mister", "missus", "miss", "madam", "doctor", "professor", "sir",
     "herr", "frau", "meneer", "mevrouw", "mijnheer",
     "signor", "signore", "signora", "senor", "senora", "senhor", "senhora", "pani",
+    # West Africa's honorifics of a pilgrim or a teacher: "alhaji musa abdullahi", "hajia amina"
+    "alhaji", "alhaja", "hajia", "mallam",
 )
 # Abbreviations (without their dot).
 ABBREVIATIONS: tuple[str, ...] = (
@@ -37,7 +39,7 @@ CIVILITIES: tuple[str, ...] = WORDS + ABBREVIATIONS
 # "doctor", "madam": "i miss her", "the doctor said"), nor the abbreviations read as letters ("m", "me", "pr").
 LOWER_CASE_CIVILITIES: tuple[str, ...] = (
     "mr", "mrs", "ms", "mx", "dr", "mister", "missus", "madame", "monsieur", "mademoiselle", "maitre", "docteur",
-    "professeur",
+    "professeur", "alhaji", "alhaja", "hajia", "mallam",
 )
 # Longest first, so that "mme" is not read as "m" + "me".
 CIVILITY_ALT = "|".join(sorted(CIVILITIES, key=len, reverse=True))

@@ -20,6 +20,7 @@ from visio_archive.redaction.asr_names import (
     fr_pair_names,
     fr_weak_first_names,
     given_names,
+    honorific_names,
     listed_attendees,
     possessive_names,
     spelled_names,
@@ -507,6 +508,7 @@ class Detector:
                 ents += en_weak_first_names(text, folded, names)
                 ents += en_relation_names(text, folded, names)
                 ents += possessive_names(text, folded, names, self.common)
+                ents += honorific_names(text, folded, self.common, names)
             ents += given_names(text, folded) + written_names(text, folded)
             if names is not None:
                 ents += listed_attendees(text, names)

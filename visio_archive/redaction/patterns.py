@@ -435,7 +435,7 @@ def find_written_ibans(text: str, folded: str) -> list[Entity]:
 _FILLERS = frozenset(fold(w) for w in """
 euh euhh heu hum hmm hm mmh bah ben bé hein ouais oui voilà bon alors donc enfin attendez attends pardon non
 plutôt répète recommence redis reprends je j'ai dis dit c'est cest le la et puis ensuite après clé clef point tiret
-uh um er erm ah oh hmm sorry no wait i mean again let me yeah yes okay ok like so then and
+uh um er erm ah oh hmm sorry no wait i mean again let me yeah yes okay ok like so then and dash hyphen
 """.split())
 _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # an identity scheme's name, and its card ("pan card", "ghana card", "medicare card") is that number's cue,
@@ -945,8 +945,10 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
     for st in stretches:
         # "… nine uh one seven b": a short group ending on an identifier's check letter is no service number
         lettered = trailing_letters_end(text, st[0][-1].end) > st[0][-1].end
+        # a short group right after an identity scheme's name opens its number ("ird number is one one oh uh …")
+        opening = bool(joined) and len(joined[-1]) == 1 and _identity_cue_just_before(folded, joined[-1][0][0].start)
         if joined and _link(text, folded, joined[-1][-1][-1].end, st[0][0].start, common) and not (
-                _service_number(joined[-1][-1]) or (_service_number(st[0]) and not lettered)):
+                (_service_number(joined[-1][-1]) and not opening) or (_service_number(st[0]) and not lettered)):
             joined[-1].append(st[0])
         else:
             joined.append(st)

@@ -152,3 +152,30 @@ def test_a_spoken_identifier_keeps_its_first_group_and_its_dashes(text: str, ide
 
 def test_short_service_numbers_stay() -> None:
     assert spans("if it's urgent call one one one or nine nine nine", "PHONE") == []
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("case one lives alone at flat two fourteen cardigan road headingley had a fall in january",
+     "flat two fourteen cardigan road headingley"),
+    ("the child stays with the granny at stand four four one two extension five mamelodi east",
+     "stand four four one two extension five mamelodi east"),
+    ("the address on the nadra record is house number one forty seven gali number six mohalla islampura",
+     "house number one forty seven gali number six mohalla islampura"),
+    ("the flat is b two oh four sai shraddha apartments paud road kothrud pune four one one oh three eight",
+     "b two oh four sai shraddha apartments paud road kothrud pune four one one oh three eight"),
+    ("first household is miss beverley mcfarlane at lot two twenty one phase two old harbour glades",
+     "lot two twenty one phase two old harbour glades"),
+    ("Seun Adeyemi, address Plot 7, Block C, Agbede Estate, Ikorodu.", "Plot 7, Block C, Agbede Estate, Ikorodu"),
+])
+def test_an_address_after_a_residence_cue_in_any_countrys_order(text: str, address: str) -> None:
+    assert address in spans(text, "ADDRESS")
+
+
+@pytest.mark.parametrize("text", [
+    "she lives at home with her mum",
+    "he lives at the end of the road",
+    "the meeting is at block two of the ministry",
+    "the council office address is 71 Main Street West",
+])
+def test_no_household_address_after_a_cue_without_one(text: str) -> None:
+    assert [s for s in spans(text, "ADDRESS") if "block two" in s or "home" in s or "end of" in s] == []

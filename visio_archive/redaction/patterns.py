@@ -1594,7 +1594,7 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
         out += find_addresses(text, f)
         out += [e for e in find_addresses_en(text, f) if _EN_ONLY_TYPE.search(fold(e.text))]
     elif lang == "en":
-        out += find_addresses_en(text, f)
+        out += find_addresses_en(text, f) + find_cued_addresses_en(text, f)
         out += [e for e in find_addresses(text, f, "en") if _FR_ONLY_TYPE.search(fold(e.text))]
     out += find_locality_addresses(text, f) + find_addresses_intl(text, f) + find_po_boxes(text, f)
     out += find_street_first_spoken(text, f) + find_plot_addresses(text, f) + find_estate_addresses(text, f)
@@ -1754,3 +1754,50 @@ _EN_UNIT_LED_RE = re.compile(
     rf"(?P<name>(?:[ \t]*,?[ \t]+[^\W\d_][\w'’-]*){{1,5}}?)[ \t]+(?:{_EN_STREET})\b\.?")
 _EN_BEFORE = re.compile(rf"(?<![\w'’])(?:{_EN_UNIT}[ \t]*,?[ \t]*)+$")
 _EN_AFTER = re.compile(rf"(?:[ \t]*,?[ \t]*{_EN_UNIT})+(?![\w'’])")
+
+
+# ---------------------------------------------------------------- addresses a residence cue announces (English)
+
+# "she lives alone at …", "stays with the granny at …", "the address on the nadra record is …", "the flat is …",
+# "renting privately at …", a written "address: …", and "at" before a dwelling's word ("at lot two twenty one",
+# "at block c house fourteen"): what follows, up to where the sentence goes on, is the household's address when
+# it holds a number and a dwelling or street word. Orders of many countries (Irish townlands and Eircodes, Indian
+# flats and societies, South African stands, Pakistani mohallas and chaks, Kenyan estates) need no grammar then.
+_EN_RESIDENCE_CUE = re.compile(
+    r"(?<![\w'’])(?:(?:lives|living|live|stays|staying|stay|resides|residing|reside|renting(?:[ \t]+privately)?"
+    r"|moved[ \t]+in)(?:[ \t]+(?:alone|now|still|currently|privately))?[ \t]+at"
+    r"|(?:stays|staying|lives|living)[ \t]+with[ \t]+(?:[a-z'’-]+[ \t]+){1,4}?at"
+    r"|(?:the|her|his|their|new|current|home|postal)[ \t]+(?:address|flat|house|home)(?:[ \t]+on(?:[ \t]+[a-z'’-]+)"
+    r"{1,4}?)?[ \t]+is|address[ \t]*:|address(?=[ \t]+(?:flat|apartment|house|block|plot|lot|stand|unit|erf|\d))"
+    r"|at(?=[ \t]+(?:flat|apartment|apt|house[ \t]+number|house|block|plot|lot|stand|unit|erf)\b))[ \t]+")
+_EN_DWELLING = re.compile(
+    r"\b(?:flat|apartment|apartments|apt|house|block|plot|lot|stand|unit|erf|estate|road|rd|street|st|avenue|ave"
+    r"|lane|drive|route|phase|extension|mohalla|gali|chak|sector|colony|nagar|society|court|close|crescent|way"
+    r"|terrace|park|gardens|village|township|compound|layout|cross|main|quarters|glades|heights|hills)\b")
+_EN_CLAUSE_GOES_ON = re.compile(
+    r"[ \t]+(?:had|has|have|is|was|were|are|will|would|can|could|should|it['’]s|its|she|he|they|we|i|you|and[ \t]+"
+    r"(?:she|he|they|we|i|the|her|his|their|a)|but|so|because|since|for|with|who|which|that|when|if|then|also|now"
+    r"|in|just|past|near[ \t]+the|from|until|till|last|next|since|um|uh|okay|ok|yeah|right)(?![\w'’])|[ \t]*[.;!?]")
+_PUBLIC_PLACE_BEFORE = re.compile(r"\b(?:office|offices|hall|council|ministry|department|headquarters|centre|center"
+                                  r"|branch|clinic|hospital|school|court|unhcr|embassy|commission)\b")
+
+
+def find_cued_addresses_en(text: str, folded: str) -> list[Entity]:
+    """Addresses after an English residence cue, to where the sentence goes on (see above)."""
+    out: list[Entity] = []
+    for m in _EN_RESIDENCE_CUE.finditer(folded):
+        if _PUBLIC_PLACE_BEFORE.search(folded, max(0, m.start() - 40), m.end()):
+            continue  # "the office address is 71 Main St W": a public place's address stays
+        a = m.end()
+        stop = _EN_CLAUSE_GOES_ON.search(folded, a, min(len(folded), a + 140))
+        b = stop.start() if stop is not None else min(len(folded), a + 140)
+        span = folded[a:b].rstrip(" ,")
+        b = a + len(span)
+        words = span.split()
+        if not 2 <= len(words) <= 18 or _EN_DWELLING.search(span) is None or _PUBLIC_PLACE_BEFORE.search(span):
+            continue
+        if not (re.search(r"\d", span) or any(w.strip(",") in EN_NUMBER_WORDS and w not in ("a", "and", "oh")
+                                               for w in words)):
+            continue
+        out.append(Entity(start=a, end=b, label="ADDRESS", text=text[a:b], score=0.7, source="context"))
+    return out

@@ -1777,16 +1777,17 @@ _EN_DWELLING = re.compile(
 _EN_CLAUSE_GOES_ON = re.compile(
     r"[ \t]+(?:had|has|have|is|was|were|are|will|would|can|could|should|it['’]s|its|she|he|they|we|i|you|and[ \t]+"
     r"(?:she|he|they|we|i|the|her|his|their|a)|but|so|because|since|for|with|who|which|that|when|if|then|also|now"
-    r"|in|just|past|near[ \t]+the|from|until|till|last|next|since|um|uh|okay|ok|yeah|right)(?![\w'’])|[ \t]*[.;!?]")
-_PUBLIC_PLACE_BEFORE = re.compile(r"\b(?:office|offices|hall|council|ministry|department|headquarters|centre|center"
-                                  r"|branch|clinic|hospital|school|court|unhcr|embassy|commission)\b")
+    r"|in|just|past|near[ \t]+the|from|until|till|last|next|um|uh|okay|ok|yeah|right)(?![\w'’])|[ \t]*[.;!?]")
+# a public place named before or inside the span: its address is no household's
+_PUBLIC_PLACE = re.compile(r"\b(?:office|offices|hall|council|ministry|department|headquarters|centre|center"
+                           r"|branch|clinic|hospital|school|court|unhcr|embassy|commission)\b")
 
 
 def find_cued_addresses_en(text: str, folded: str) -> list[Entity]:
     """Addresses after an English residence cue, to where the sentence goes on (see above)."""
     out: list[Entity] = []
     for m in _EN_RESIDENCE_CUE.finditer(folded):
-        if _PUBLIC_PLACE_BEFORE.search(folded, max(0, m.start() - 40), m.end()):
+        if _PUBLIC_PLACE.search(folded, max(0, m.start() - 40), m.end()):
             continue  # "the office address is 71 Main St W": a public place's address stays
         a = m.end()
         stop = _EN_CLAUSE_GOES_ON.search(folded, a, min(len(folded), a + 140))
@@ -1794,7 +1795,7 @@ def find_cued_addresses_en(text: str, folded: str) -> list[Entity]:
         span = folded[a:b].rstrip(" ,")
         b = a + len(span)
         words = span.split()
-        if not 2 <= len(words) <= 18 or _EN_DWELLING.search(span) is None or _PUBLIC_PLACE_BEFORE.search(span):
+        if not 2 <= len(words) <= 18 or _EN_DWELLING.search(span) is None or _PUBLIC_PLACE.search(span):
             continue
         if not (re.search(r"\d", span) or any(w.strip(",") in EN_NUMBER_WORDS and w not in ("a", "and", "oh")
                                                for w in words)):

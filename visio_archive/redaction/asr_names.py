@@ -54,6 +54,7 @@ __all__ = [
     "FirstNames",
     "civility_word_names",
     "clause_verb_after",
+    "en_kin_names",
     "en_known",
     "en_pair_names",
     "en_relation_names",
@@ -209,10 +210,17 @@ def _plain(tok: str) -> bool:
 _FR_SUBJECTS = frozenset("je tu il elle on nous vous ils elles qui".split())
 
 
+# Text that capitalises inside its sentences ("(M. Blanchet) ajourné"): written, or cased by ASR, so its names
+# carry capitals and a lower-case pair of words is no name.
+_NAMES_CAPITALISED = re.compile(r"[a-zà-ÿ0-9,;:)][ \t]+[(«\"]?(?:[A-ZÀ-Ý]\.[ \t]*)?[A-ZÀ-Ý][a-zà-ÿ]")
+
+
 def fr_pair_names(text: str, folded: str, common: Container[str], names: FirstNames) -> list[Entity]:
     """"pierre boulanger", "olivier chêne", "blanche berger", "david bois": a first name and the
     surname-like word after it, in lower-case French; not after a determiner ("la rose", "en jean")."""
     out: list[Entity] = []
+    if _NAMES_CAPITALISED.search(text) is not None:
+        return out  # "… pièce manquante : avis d'imposition 2023." in written notes: names there have capitals
     nouns: Container[str] = getattr(common, "nouns", frozenset())
     adjectives: Container[str] = getattr(common, "adjectives", frozenset())
     for t in _WORD.finditer(text):
@@ -472,11 +480,13 @@ def given_names(text: str, folded: str) -> list[Entity]:
 # "my colleague will in the finglas office", "a man called frank", "this is mark at housing leeds",
 # "you're speaking with lan from centrelink".  Only a person follows these, even a name that is a word.
 _EN_RELATION_CUE = re.compile(
-    r"(?<![\w'’])(?:my|his|her|your|our|their)[ \t]+(?:(?:little|big|older|younger|twin|late|step|ex)[ \t-]?)?"
+    r"(?<![\w'’])(?:my|his|her|your|our|their)[ \t]+(?:(?:little|big|older|younger|twin|late|step|ex|eldest"
+    r"|youngest|oldest|middle|only|baby|new)[ \t-]?)?"
     r"(?:sister|brother|mum|mom|mother|father|dad|son|daughter|husband|wife|partner|fiance|fiancee|colleague"
     r"|coworker|co-worker|friend|neighbour|neighbor|cousin|aunt|auntie|uncle|niece|nephew|grandson|granddaughter"
     r"|grandmother|grandfather|grandma|grandad|granddad|gran|nan|manager|supervisor|boss|carer|caseworker"
-    r"|landlord|landlady|flatmate|housemate|boyfriend|girlfriend)[ \t]+(?:(?:is|was|called|named)[ \t]+)?"
+    r"|landlord|landlady|flatmate|housemate|boyfriend|girlfriend)[ \t]+"
+    r"(?:(?:(?:is|was)(?:[ \t]+(?:called|named))?|called|named)[ \t]+)?"
     r"|(?<![\w'’])an?[ \t]+(?:man|woman|guy|lady|girl|boy|chap|fella|bloke|gentleman|nurse|doctor)[ \t]+"
     r"(?:called|named)[ \t]+"
     r"|(?<![\w'’])(?P<intro>this is|speaking with|talking to|talking with|you're through to|through to)[ \t]+")
@@ -538,6 +548,44 @@ def possessive_names(text: str, folded: str, names: FirstNames, common: Containe
         if first in names.strong or last not in common or last in SURNAMES or last in EN_SURNAMES:
             out.append(Entity(start=m.start(1), end=m.end(2), label="PERSON", text=text[m.start(1):m.end(2)],
                               score=0.7, source="context"))
+    return out
+
+
+# Family members named without a possessive, as case talk does: "mum is ngaire", "the mother gift says they
+# moved", "the father, tevita, works nights". A word the dictionary does not know after "<kin> is", or a
+# first name between the kin word and a verb of speech or of living.
+_KIN = (r"mum|mom|mother|father|dad|son|daughter|husband|wife|partner|grandmother|grandfather|granny|grandma"
+        r"|grandad|nan|aunt|auntie|uncle|brother|sister|guardian|carer|baby|eldest|youngest")
+_KIN_IS = re.compile(rf"(?<![\w'’])(?:the[ \t]+)?(?:{_KIN})[ \t]+(?:is|was)(?:[ \t]+(?:called|named))?[ \t]+")
+_KIN_THEN_NAME = re.compile(rf"(?<![\w'’])(?:the|a)[ \t]+(?:{_KIN})[ \t,]+([a-z][\w'-]+)[ \t,]+"
+                            r"(?:says|said|told|tells|wants|wanted|works|worked|lives|lived|stays|stayed|came|comes"
+                            r"|rang|called|phoned|asked|asks|is|was|has|had)(?![\w'’])")
+
+
+_STATE_SUFFIX = re.compile(r"(?:ed|ing|ive|ic|al|ous|ful|less|able|ible|ish|ly|ent|ant)$")
+
+
+def en_kin_names(text: str, folded: str, names: FirstNames, common: Container[str]) -> list[Entity]:
+    """A family member's name where case talk gives it without a possessive ("mum is ngaire", "the mother
+    gift says ...", "the son is called patience")."""
+    out: list[Entity] = []
+    for m in _KIN_IS.finditer(folded):
+        t = _WORD.match(text, m.end())
+        if t is None:
+            continue
+        ftok = folded[t.start():t.end()]
+        called = m.group().rstrip().endswith(("called", "named"))
+        if ftok in _NEVER or not ((ftok in names and (called or ftok not in common)) or (
+                ftok not in common and len(ftok) > 2 and "-" not in ftok and not _STATE_SUFFIX.search(ftok))):
+            continue  # "dad is hospitalised", "the daughter is non-verbal": how they are, not who
+        out.append(_context_person(t))
+    for m in _KIN_THEN_NAME.finditer(folded):
+        w = m.group(1)
+        if w not in _NEVER and w not in _EN_MODALS and (w in names or (
+                w not in common and len(w) > 2 and "-" not in w and not _STATE_SUFFIX.search(w))):
+            t = _WORD.match(text, m.start(1))
+            if t is not None:
+                out.append(_context_person(t))
     return out
 
 
@@ -696,9 +744,10 @@ def honorific_names(text: str, folded: str, common: Container[str], names: First
     for m in _ACTION_ITEM.finditer(text):
         w = folded[m.start(1):m.end(1)]
         if (w in names or m.group(1).lower() not in common) and w not in _NEVER:
-            t = _WORD.match(text, m.start(1))
-            if t is not None:
-                out.append(_context_person(t))
+            # the minutes' layout names the person ("; Kylie to lodge"), as a label does: not an ordinary word
+            # capitalised at the opening of a sentence
+            out.append(Entity(start=m.start(1), end=m.end(1), label="PERSON", text=m.group(1), score=0.6,
+                              source="label"))
     return out
 
 

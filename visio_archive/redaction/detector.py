@@ -11,6 +11,7 @@ from visio_archive.redaction.asr_names import (
     EN_FINITE,
     EN_VERB_FORMS,
     civility_word_names,
+    en_kin_names,
     en_known,
     en_pair_names,
     en_relation_names,
@@ -30,6 +31,7 @@ from visio_archive.redaction.asr_names import (
 from visio_archive.redaction.civility import CIVILITIES, CIVILITY_ALT, needs_capital, needs_dot
 from visio_archive.redaction.lexicon import (
     AMBIGUOUS_FIRST,
+    CALENDAR_WORDS,
     FIRST_NAMES,
     NAMESAKES,
     NON_NAMES,
@@ -206,6 +208,43 @@ def _capitalised_word_opening(text: str, folded: str, e: Entity, common: Contain
     return w in adjectives or (not known_first and word.lower() in adjectives)
 
 
+_CALENDAR_NEXT = re.compile(r"\.?[ \t]*(?:\d|[–—-][ \t]*[a-z]{3}|(?:to|au|a)[ \t]+[a-z]{3})")
+_CALENDAR_RANGE_BEFORE = re.compile(r"(?<![\w'’])([a-z]+)\.?[ \t]+(?:to|till|until|au|a)[ \t]+$")
+_CALENDAR_PREV = re.compile(r"(?:\d(?:st|nd|rd|th|er|e)?|\bof|[–—-])[ \t]*$")
+
+
+_NUMBER_FOLLOWS = re.compile(r"[ \t]*(?::|#|\d|(?:is|was|number|no|num|nr|es|est|c'est|zero|oh|one|two|three|four"
+                             r"|five|six|seven|eight|nine|un|deux|trois|quatre|cinq|sept|huit|neuf)(?![\w'’]))")
+
+
+def _without_cue_word(text: str, folded: str, e: Entity) -> Entity | None:
+    """"the baby's nhi is z a b …", "his centrelink crn is two oh four …": the name of an identity or contact
+    number, then the number, is no person's name; trimmed off the span's end (None when nothing is left)."""
+    if e.label != "PERSON" or e.source in ("gazetteer", "label"):
+        return e
+    words = list(re.finditer(r"[^\W_][\w'’-]*", folded[e.start:e.end]))
+    if not words or not is_cue_word(words[-1].group()) or _NUMBER_FOLLOWS.match(folded, e.end) is None:
+        return e
+    if len(words) == 1:
+        # "mr pan is here": after a civility it is the person's name
+        return e if _CIVILITY_BEFORE.search(folded, max(0, e.start - 12), e.start) else None
+    end = e.start + words[-2].end()
+    return e.model_copy(update={"end": end, "text": text[e.start:end]})
+
+
+def _calendar_word(folded: str, e: Entity) -> bool:
+    """A day or a month, not the person of that name: "Tue 9am", "Jan–Apr", "12 Jan", "mon to fri",
+    "the 3rd of may" (a day or month name before a number or a range, or after a number)."""
+    if e.label != "PERSON" or e.source in ("gazetteer", "label") or folded[e.start:e.end] not in CALENDAR_WORDS:
+        return False
+    if _CALENDAR_NEXT.match(folded, e.end) is not None or _CALENDAR_PREV.search(folded, max(0, e.start - 8),
+                                                                                 e.start) is not None:
+        return True
+    # "Mon to Fri", "du lun. au ven.": the end of a range that starts with another day or month
+    m = _CALENDAR_RANGE_BEFORE.search(folded, max(0, e.start - 16), e.start)
+    return m is not None and m.group(1) in CALENDAR_WORDS
+
+
 def _famous_namesake(folded: str, e: Entity) -> bool:
     """"flew out of Charles de Gaulle": a historic figure's full name that airports, stations, schools and
     laws are named after (NAMESAKES) is public, not someone's personal data."""
@@ -217,6 +256,11 @@ def _famous_namesake(folded: str, e: Entity) -> bool:
     return any(words[i] in FIRST_NAMES and "-".join(words[i:]) in NAMESAKES for i in range(len(words) - 1))
 
 
+_EN_INSTITUTION_LAST = re.compile(
+    # not "hall", "house", "park", "court", "bridge", "temple": surnames too ("Sarah Park", "Emma Hall")
+    r"[ \t](?:secretariat|ministry|hospital|clinic|school|college|academy|university|institute|centre|center"
+    r"|council|library|station|mosque|cathedral|stadium|plaza|mall|barracks|prison|foundation|airport|agency"
+    r"|authority|commission|secondary|primary|polytechnic)$")
 _EN_LOCATIVE = re.compile(r"\b(?:in|near|outside|via|into)[ \t]+$")
 _EN_OPENING_WORD_AFTER = re.compile(r"[ \t]+[a-z][\w'’-]*")
 
@@ -234,6 +278,8 @@ def _english_place_word(text: str, folded: str, e: Entity) -> bool:
         return True
     if e.source in ("context", "label"):
         return False
+    if " " in span and _EN_INSTITUTION_LAST.search(f):
+        return True  # "Alausa Secretariat", "Mona Hospital": a place or an institution, named after whatever
     if " " not in span and span[:1].isupper() and f not in FIRST_NAMES and _EN_LOCATIVE.search(
             folded, max(0, e.start - 10), e.start):
         return True
@@ -507,6 +553,7 @@ class Detector:
                 ents += en_family_names(text, folded, self.common)
                 ents += en_weak_first_names(text, folded, names)
                 ents += en_relation_names(text, folded, names)
+                ents += en_kin_names(text, folded, names, self.common)
                 ents += possessive_names(text, folded, names, self.common)
                 ents += honorific_names(text, folded, self.common, names)
             ents += given_names(text, folded) + written_names(text, folded)
@@ -599,6 +646,7 @@ class Detector:
                         and not _code_or_acronym(text, x)
                         and not (self.lang == "en" and _english_place_word(text, folded, x))
                         and not _famous_namesake(folded, x)
+                        and not _calendar_word(folded, x)
                         and not (x.label == "PERSON" and x.source != "gazetteer" and (
                             (organisation_context(folded, x.start) and not spoken_to(folded, x.end))
                             or place_or_institution(folded, x.start, x.end)
@@ -610,6 +658,8 @@ class Detector:
                                       self.common)
                 ents += repeated_names(text, folded, ents, self.common, self.lang)
                 ents = _with_known_particles(text, folded, ents)
+            if "PERSON" in self.labels:
+                ents = [y for x in ents if (y := _without_cue_word(text, folded, x)) is not None]
             # "i'll", "we're": a pronoun's contraction is never a name, whichever rule proposed a piece of it
             results.append([x for x in merge_entities(text, ents)
                             if not (x.label == "PERSON" and _CONTRACTION.fullmatch(folded, x.start, x.end))])

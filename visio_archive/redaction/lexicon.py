@@ -222,6 +222,13 @@ MONTHS_FR = frozenset("janvier fevrier mars avril mai juin juillet aout septembr
 MONTHS_EN = frozenset("january february march april may june july august september october november december"
                       .split())
 MONTHS = MONTHS_FR | MONTHS_EN
+# Day and month names and their written abbreviations ("Tue 9am", "Jan–Apr", "lun. 14 h"): several are first
+# names too (Jan, Tue, June, May, Avril), so only what surrounds them says which (detector._calendar_word).
+CALENDAR_WORDS = MONTHS | frozenset("""
+jan feb mar apr jun jul aug sep sept oct nov dec
+mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday
+janv fevr avr juil sept lun mar mer jeu ven sam dim lundi mardi mercredi jeudi vendredi samedi dimanche
+""".split())
 
 # Ranks and offices said right before a surname ("le lieutenant gomes", "the inspector walsh").
 RANKS = frozenset(fold(w) for w in """

@@ -11,6 +11,8 @@ Each scheme is the issuing body's rule, checked by python-stdnum where it has on
   person's position on the card, is often written after it.
 * New Zealand, **IRD number** (Inland Revenue): eight or nine digits, weighted mod 11 with a second
   weighting when the first gives 10; ``stdnum.nz.ird``.
+* India, **Permanent Account Number** (Income Tax Department): five letters (the fourth says what holds it:
+  P a person, C a company …), four digits, a letter; ``stdnum.in_.pan``.
 * Kenya, **national identity card number** (NRB): seven or eight digits with no check, so only right
   after its cue ("ID No.", "ID number", "national ID").
 
@@ -26,6 +28,7 @@ from collections.abc import Callable
 from stdnum.au import tfn
 from stdnum.ca import sin
 from stdnum.ie import pps
+from stdnum.in_ import pan
 from stdnum.nz import ird
 
 from visio_archive.models import Entity
@@ -61,6 +64,8 @@ _SCHEMES: tuple[tuple[re.Pattern[str], re.Pattern[str], _Validator], ...] = (
      re.compile(r"[2-6]\d{3}[ \t]?\d{5}[ \t]?\d(?:[ \t/-]?\d)?(?![\w'’-])"), medicare_ok),
     (re.compile(r"\bird\b|inland revenue", re.IGNORECASE),
      re.compile(rf"\d{{2,3}}{_SEP}\d{{3}}{_SEP}\d{{3}}(?![\w'’-])"), ird.is_valid),
+    (re.compile(r"\bpan\b", re.IGNORECASE),
+     re.compile(r"[A-Z]{5}[ \t]?\d{4}[ \t]?[A-Z](?![\w'’])"), lambda n: bool(pan.is_valid(n))),
     (re.compile(r"\bid (?:no|number|card)\b\.?|national id\b|identity card|kitambulisho", re.IGNORECASE),
      re.compile(r"\d{7,8}(?![\w'’-])"), _kenyan_id_ok),
 )

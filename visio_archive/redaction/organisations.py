@@ -80,8 +80,9 @@ def place_or_institution(folded: str, start: int, end: int) -> bool:
     if _INSTITUTION_THEN_TOWN.match(span) or (re.match(r"(?:de|du|d['’])[ \t]*[a-z]", span)
                                               and _INSTITUTION_BEFORE.search(folded, max(0, start - 40), start)):
         return True
-    if re.search(r"(?<![\w'’])(?:san|santa|sao|saint|sainte)[ \t]+$", before):
-        return True  # "from San Fernando", "São Paulo": a saint's name with its saint is a town
+    if re.search(r"(?<![\w'’])(?:san|santa|sao|saint|sainte|st\.?|ste\.?)[ \t]+$", before):
+        return True  # "from San Fernando", "São Paulo", "from st catherine": a saint's name with its saint is a
+        # place (a town, a parish, a hospital, a school)
     if re.match(r"[ \t]*&[ \t]*(?:co|sons|partners|associates)\b", folded[end:end + 16]):
         return True  # "Sandhu & Co": a firm
     if _BODY_DE_BEFORE.search(folded, max(0, start - 40), start):

@@ -607,6 +607,9 @@ def _link(text: str, folded: str, a: int, b: int, common: Container[str] | None)
 _ABBREVIATION_DOT = re.compile(r"(?:^|[\s(])(?:[a-z]|mme|mlle|mm|dr|pr|me|mr|mrs|ms|no|tel|st|ste)$")
 
 
+_POSSESSIVE_BEFORE = re.compile(r"(?<![\w'’])(?:his|her|my|your|their|mon|son|votre|leur|ton)[ \t]+$")
+
+
 def _cue_label(folded: str, start: int) -> str | None:
     """The label a contact cue before ``start`` gives (the closest cue; a closer veto word wins)."""
     window = folded[max(0, start - 70):start]
@@ -641,6 +644,10 @@ def _cue_label(folded: str, start: int) -> str | None:
         "area code")]
     if best[1]:
         veto = [v for v in veto if v != best[0]]  # "sort code": the veto word "code" is the cue's own
+    if not best[1] and _POSSESSIVE_BEFORE.search(window, 0, best_start):
+        # "... the farm work programme in canada his number up there is ...": a possessive makes the bare
+        # cue a person's; a veto word earlier in the sentence is about something else
+        veto = [v for v in veto if v >= best[0]]
     if veto and (max(veto) >= best[0] or not best[1]):
         return None  # "le numéro de dossier", "décret n°", "appel d'offres": a veto word after a cue / a bare one
     if _SERVICE_CTX.search(window):

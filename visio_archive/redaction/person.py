@@ -729,7 +729,10 @@ def clean_person(text: str, folded: str, start: int, end: int, common: Container
         return None
     orig = text[start:end]
     # lower-case NER hits are kept only when something in them looks like a name
-    if orig.islower() and all(w in common and w not in FIRST_NAMES and w not in SURNAMES for w in words):
+    # ("avis d'imposition": the elided article is no word of the dictionary, and no name either)
+    content = [w for w in words if w not in STOP and len(w) > 1]
+    if orig.islower() and content and all(w in common and w not in FIRST_NAMES and w not in SURNAMES
+                                          for w in content):
         return None
     return start, end
 

@@ -182,6 +182,11 @@ def _subject_after_place(text: str, folded: str, kind_start: int, name_start: in
 
 _NAME_GIVEN_BEFORE = re.compile(r"(?<![\w'’])(?:name is|name's|i'm|i am|this is|called|named|call me|it's)[ \t]+$")
 _SAINT_BEFORE = re.compile(r"(?<![\w'’])(?:st|saint)\.?[ \t]+$")
+# Kind words that are common English surnames too: after one first name, and with no place word before,
+# they are a person's name ("Sarah Park"), where "at Victoria Park", "the Albert Hall" are places.
+_SURNAME_KINDS = frozenset("hall house court park bridge tower church chapel temple lane street".split())
+_PLACE_WORD_BEFORE = re.compile(r"(?<![\w'’])(?:the|at|in|to|from|near|outside|into|via|of|on|inside|behind"
+                                r"|opposite|past|around)[ \t]+$")
 
 
 def _english(text: str, folded: str, common: Container[str]) -> list[tuple[int, int]]:
@@ -231,6 +236,12 @@ def _english(text: str, folded: str, common: Container[str]) -> list[tuple[int, 
         before = text[toks[i - 1][0]:toks[i - 1][1]] if i > 0 else ""
         if start is not None and _NAME_GIVEN_BEFORE.search(folded, 0, start):
             continue  # "my name is seo-yeon park": a surname that is also a kind word, given as a name
+        if (start is not None and kind in _SURNAME_KINDS and text[s].isupper()
+                and re.fullmatch(r"[^\W\d_]+[ \t]+", folded[start:s]) and folded[start:s].strip() in FIRST_NAMES
+                and not _PLACE_WORD_BEFORE.search(folded, max(0, start - 12), start)
+                and not (i + 1 < len(toks) and folded[toks[i + 1][0]:toks[i + 1][1]] == "of")):
+            continue  # "We met Hannah Hall", "Tom Court called": a first name and a surname, not a place at one
+
         if kind == "day":
             saint = _SAINT_BEFORE.search(folded, 0, start) if start is not None else None
             if saint is None and not (start is not None and re.match(r"(?:st|saint)\.?[ \t]", folded[start:s])):

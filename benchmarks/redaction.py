@@ -20,7 +20,7 @@ Parts (``--part``, repeatable; default all):
   bâtiments, ordinary-word names, a name right after a place word); tuned on.
 * ``meet-fr-probe`` / ``meet-en-probe``: written with them, same classes, other values and wording,
   never tuned on (run once at the end: the honest estimate).
-* ``meet3-*`` to ``meet11-*``: meetings of many administrations and countries, each pair written blind by
+* ``meet3-*`` to ``meet12-*``: meetings of many administrations and countries, each pair written blind by
   engineers who read neither the code nor the other sets; the first run of each is the honest estimate
   (docs/benchmarks.md keeps it), later runs are tuned on them.
 
@@ -92,6 +92,7 @@ PARTS: dict[str, tuple[Path, str]] = {
     "meet10-fr": (ROOT / "benchmarks" / "data" / "redaction_meet10_fr.txt", "fr"),
     "meet11-en": (ROOT / "benchmarks" / "data" / "redaction_meet11_en.txt", "en"),
     "meet11-fr": (ROOT / "benchmarks" / "data" / "redaction_meet11_fr.txt", "fr"),
+    "meet12-fr": (ROOT / "benchmarks" / "data" / "redaction_meet12_fr.txt", "fr"),
 }
 LABELS = ["PERSON", "EMAIL", "PHONE", "NIR", "IBAN", "PAYMENT_CARD", "ADDRESS"]
 TARGETS = {"EMAIL": 0.98, "PHONE": 0.98, "NIR": 0.98, "IBAN": 0.98, "PAYMENT_CARD": 0.98,

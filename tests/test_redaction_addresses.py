@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from visio_archive.redaction import detect
 from visio_archive.redaction.patterns import find_addresses, find_addresses_en
 
 
@@ -70,3 +71,35 @@ def test_english_address_units_and_uk_postcodes(text: str, address: str) -> None
 )
 def test_english_counts_are_no_house_numbers(text: str) -> None:
     assert en(text) == []
+
+
+# ---------------------------------------------------------------- a French residence cue (issue 11, meet12)
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("elle habite résidence el yasmine immeuble six appartement trois hay hassani fès et son fils aussi",
+     "résidence el yasmine immeuble six appartement trois hay hassani fès"),
+    ("La belle-mère habite Cité Djily Mbaye, villa n° 212, Yoff.", "Cité Djily Mbaye, villa n° 212, Yoff"),
+    ("Adresse : 45, rang Saint-Joseph, Lac-Etchemin (Québec) G0R 1S0.",
+     "45, rang Saint-Joseph, Lac-Etchemin (Québec) G0R 1S0"),
+    ("il habite Lot IVB 12 ter, Ambohipo, Antananarivo 101.", "Lot IVB 12 ter, Ambohipo, Antananarivo 101"),
+    ("Elle vit rue des Flamboyants, villa Les Cocotiers, Mahajanga 401, sa fille passe le soir.",
+     "rue des Flamboyants, villa Les Cocotiers, Mahajanga 401"),
+])
+def test_a_french_residence_cue_takes_the_address_to_where_the_sentence_goes_on(text: str, address: str) -> None:
+    assert [e.text for e in detect(text, lang="fr") if e.label == "ADDRESS"] == [address]
+
+
+@pytest.mark.parametrize("text", [
+    "elle vit dans un appartement de trois pièces au deuxième étage",
+    "il vit seul depuis deux ans avec son chien",
+    "le centre social, son adresse c'est Lot II M 85, Antsakaviro",
+    "elle habite à Lyon avec ses 2 enfants",
+])
+def test_a_residence_cue_without_a_households_address_takes_nothing(text: str) -> None:
+    assert [e.text for e in detect(text, lang="fr") if e.label == "ADDRESS"] == []
+
+
+def test_the_town_after_a_and_a_landmark_stay_outside_the_cued_address() -> None:
+    text = "il habite yopougon sicogi lot trois cent douze îlot neuf vers la pharmacie des lagunes"
+    assert [e.text for e in detect(text, lang="fr") if e.label == "ADDRESS"] == [
+        "yopougon sicogi lot trois cent douze îlot neuf"]

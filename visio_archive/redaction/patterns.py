@@ -1606,6 +1606,8 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
     out += find_locality_addresses(text, f) + find_addresses_intl(text, f) + find_po_boxes(text, f)
     out += find_street_first_spoken(text, f) + find_plot_addresses(text, f) + find_estate_addresses(text, f)
     out += find_cued_postcodes(text, f) + find_digital_addresses(text, f)
+    if lang == "fr":
+        out += _gaps_filled(f, out, find_cued_addresses_fr(text, f))
     # what follows a street in any country's order (flat, postal code, town, country), then the addresses
     # that only their postal code shows, then one span for the pieces of one address
     out = [extend_address(text, f, e) if e.label == "ADDRESS" else e for e in out]
@@ -1805,6 +1807,89 @@ def find_cued_addresses_en(text: str, folded: str) -> list[Entity]:
         if not 2 <= len(words) <= 18 or _EN_DWELLING.search(span) is None or _PUBLIC_PLACE.search(span):
             continue
         if not (re.search(r"\d", span) or any(w.strip(",") in EN_NUMBER_WORDS and w not in ("a", "and", "oh")
+                                               for w in words)):
+            continue
+        out.append(Entity(start=a, end=b, label="ADDRESS", text=text[a:b], score=0.7, source="context"))
+    return out
+
+
+# ---------------------------------------------------------------- addresses a residence cue announces (French)
+
+# "elle habite résidence al amal immeuble douze appartement quatre hay mohammadi casablanca et …", "il habite Lot
+# II M 85 bis, Antsakaviro, Antananarivo 101.", "elle vit rue du Commerce, villa Les Badamiers, Toamasina 501, sa
+# voisine …", "Adresse : 112, rang Notre-Dame, Saint-Raymond (Québec) G3L 1N3.": after a residence cue, what
+# follows up to where the sentence goes on is the household's address when it holds a number and a dwelling or
+# street word, in whatever order the country writes them (Moroccan derbs and hays, Senegalese cités and villas,
+# Malagasy lots, Quebec's rangs).
+_FR_RESIDENCE_CUE = re.compile(
+    r"(?<![\w'’])(?:(?:habite|habitent|habitait|habitaient|vit|vivent|vivait|vivaient|reside|resident|residait"
+    r"|demeure|demeurent|demeurant|domicilie|domiciliee|domicilies|domiciliees|hebergee?s?|logee?s?|loge|logent)"
+    r"(?:[ \t]+(?:seule?s?|toujours|actuellement|maintenant|desormais|encore|aujourd'hui))?"
+    r"(?:[ \t]+chez[ \t]+(?:son|sa|ses|leur|leurs|un|une)[ \t]+[^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*)?)?"
+    r"(?:[ \t]+(?:a|au|aux|en))?"
+    r"|adresse[ \t]*:|(?:son|sa|leur|nouvelle|ancienne|l['’])[ \t]*adresse(?:[ \t]+(?:actuelle|perso|personnelle))?"
+    r"[ \t]+(?:c['’]est|est|:))[ \t,:]+")
+_FR_DWELLING = re.compile(
+    r"(?<![\w'’])(?:rue|avenue|av|bd|boulevard|chemin|impasse|allee|place|quai|route|rang|cours|lot|lotissement"
+    r"|villa|maison|immeuble|imm|batiment|bat|appartement|appt|apt|residence|cite|quartier|hay|derb|escalier|esc"
+    r"|etage|case|bp|boite postale|lieu-dit|hameau|parcelle|secteur|tribu|ilot|concession|carre|logement|porte"
+    r"|chambre|sicap|hlm)(?![\w'’])")
+_FR_CLAUSE_GOES_ON = re.compile(
+    r"[ \t,]+(?:et|mais|donc|car|avec|depuis|pour|parce|qui|quand|puis|ou[ \t]+sinon|il|elle|ils|elles|on|je|nous"
+    r"|vous|son|sa|ses|leur|leurs|mon|ma|mes|c['’]est|sauf|alors|enfin|bon|voila"
+    # the town after "à" and a landmark ("vers la pharmacie des jardins") are no household's: left in the text
+    r"|a|vers|pres[ \t]+de|pres[ \t]+du|a[ \t]+cote|en[ \t]+face|derriere|devant|non[ \t]+loin)(?![\w'’])"
+    r"|[ \t]*(?:[;!?…]|\.(?=\s|$))")
+_FR_ADDRESS_ABBREVIATION = re.compile(r"(?<![\w'’])(?:bat|appt|apt|esc|av|bd|res|imm|st|ste|n|no|ch|rte|pl|imp|bp)$")
+# a description of the dwelling, not where it is ("dans un appartement de trois pièces")
+_FR_DESCRIPTION = re.compile(r"^(?:dans|en|avec)[ \t]+(?:un|une|des)\b|\b(?:pieces|m2|m²|metres|ans|mois|enfants"
+                             r"|personnes|euros)\b")
+_FR_PUBLIC_PLACE = re.compile(
+    r"\b(?:mairie|prefecture|sous-prefecture|agence|bureau|service|services|centre|hopital|cite administrative"
+    r"|tribunal|ecole|college|lycee|universite|caf|cpam|caisse|ambassade|consulat|commissariat|gendarmerie|siege"
+    r"|office|direction|ministere|clinique|guichet|antenne|maison france services|permanence)\b")
+
+
+def _gaps_filled(folded: str, found: list[Entity], cued: list[Entity]) -> list[Entity]:
+    """The cued addresses that add to what the street grammars found: those where they found nothing, and
+    those that go on past their address after a comma (", Dakar", ", Antananarivo 101") or with a dwelling's or
+    a quarter's word ("… appartement trois hay hassani"). Where a grammar read
+    the address, its end is the better one ("… 75002 paris demain": the postal code and town end it)."""
+    out: list[Entity] = []
+    for c in cued:
+        over = [e for e in found if e.label == "ADDRESS" and e.start < c.end and c.start < e.end]
+        if not over:
+            out.append(c)
+            continue
+        end = max(e.end for e in over)
+        tail = folded[end:c.end].lstrip(" \t")
+        if c.end > end and (tail.startswith(",") or _FR_DWELLING.match(tail)):
+            out.append(c)  # ", Dakar"; "… appartement trois hay hassani fès": the quarter after the flat
+    return out
+
+
+def find_cued_addresses_fr(text: str, folded: str) -> list[Entity]:
+    """Addresses after a French residence cue, to where the sentence goes on (see above)."""
+    out: list[Entity] = []
+    for m in _FR_RESIDENCE_CUE.finditer(folded):
+        a = m.end()
+        if _FR_PUBLIC_PLACE.search(folded, max(0, m.start() - 30), m.start()):
+            continue  # "l'agence, son adresse c'est …": a public place's address stays
+        limit = min(len(folded), a + 160)
+        if _FR_CLAUSE_GOES_ON.match(" " + folded[a:a + 24]):
+            continue  # "il vit seul depuis 2019 …": the cue's sentence goes on at once
+        stop = _FR_CLAUSE_GOES_ON.search(folded, a, limit)
+        while stop is not None and stop.group().strip() == "." and _FR_ADDRESS_ABBREVIATION.search(
+                folded, a, stop.start()):
+            stop = _FR_CLAUSE_GOES_ON.search(folded, stop.end(), limit)  # "bât. B", "n. 12": no sentence's end
+        b = stop.start() if stop is not None else limit
+        span = folded[a:b].rstrip(" ,")
+        b = a + len(span)
+        words = span.split()
+        if (not 2 <= len(words) <= 20 or _FR_DWELLING.search(span) is None or _FR_PUBLIC_PLACE.search(span)
+                or _FR_DESCRIPTION.search(span)):
+            continue
+        if not (re.search(r"\d", span) or any(w.strip(",") in NUMBER_WORDS and w.strip(",") not in ("un", "une", "et")
                                                for w in words)):
             continue
         out.append(Entity(start=a, end=b, label="ADDRESS", text=text[a:b], score=0.7, source="context"))

@@ -92,6 +92,7 @@ PARTS: dict[str, tuple[Path, str]] = {
     "meet10-fr": (ROOT / "benchmarks" / "data" / "redaction_meet10_fr.txt", "fr"),
     "meet11-en": (ROOT / "benchmarks" / "data" / "redaction_meet11_en.txt", "en"),
     "meet11-fr": (ROOT / "benchmarks" / "data" / "redaction_meet11_fr.txt", "fr"),
+    "meet12-en": (ROOT / "benchmarks" / "data" / "redaction_meet12_en.txt", "en"),
     "meet12-fr": (ROOT / "benchmarks" / "data" / "redaction_meet12_fr.txt", "fr"),
 }
 LABELS = ["PERSON", "EMAIL", "PHONE", "NIR", "IBAN", "PAYMENT_CARD", "ADDRESS"]

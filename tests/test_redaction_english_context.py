@@ -110,3 +110,49 @@ def test_an_indian_pan_written_after_its_cue_is_an_identifier(text: str, pan: st
 def test_a_pan_shaped_code_that_fails_the_pan_rule_is_not_one() -> None:
     # the fourth letter says who holds a PAN (P a person, C a company ...): E holds none
     assert spans("PAN ABCDE1234F", "NIR") == []
+
+
+# ---------------------------------------------------------------- numbers as the meet12 round showed them
+
+@pytest.mark.parametrize(("text", "account"), [
+    ("refunds should come back to my Nationwide, 07-04-36, 41952207.", "07-04-36, 41952207"),
+    ("pension credit goes to bank of baroda ifsc b a r b zero one two three four five account four four one "
+     "two six six zero nine", "ifsc b a r b zero one two three four five account four four one two six six zero nine"),
+    ("Yes. Into my account, BSB 733-112, account 219 884 107.", "BSB 733-112, account 219 884 107"),
+])
+def test_bank_accounts_as_people_give_them(text: str, account: str) -> None:
+    assert spans(text, "IBAN") == [account]
+
+
+@pytest.mark.parametrize(("text", "phone"), [
+    ("Or my brother's, 0421... uh, 376 518.", "0421... uh, 376 518"),
+    ("His new number is 01712 44, uh, 3096.", "01712 44, uh, 3096"),
+    # Ofcom's drama range is unallocated, but it is written, and redacted, as a mobile
+    ("Before I go, is 07700 900318 still the best number?", "07700 900318"),
+])
+def test_a_phone_cut_by_a_pause_or_in_the_drama_range_is_one_phone(text: str, phone: str) -> None:
+    assert spans(text, "PHONE") == [phone]
+
+
+def test_a_veto_word_of_the_sentence_before_says_nothing_of_a_number() -> None:
+    text = "Please never read me the security code. So, is 07911 123456 your mobile?"
+    assert spans(text, "PHONE") == ["07911 123456"]
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Right, and the UTR is 55120 73348.", "55120 73348"),
+    ("her ndis number is four three oh one two two nine eight one", "four three oh one two two nine eight one"),
+    ("his nhs number is nine four three four seven six five nine one nine", None),
+    ("I brought my passport as well. It's, let me check, 548122907.", "548122907"),
+])
+def test_identity_numbers_after_their_scheme_or_a_sentence_pointing_back(text: str, number: str | None) -> None:
+    found = spans(text, "NIR")
+    assert len(found) == 1 and (number is None or found == [number])
+
+
+def test_a_pps_number_with_two_letters_needs_no_cue() -> None:
+    assert spans("It's 3904816TA, I think.", "NIR") == ["3904816TA"]
+
+
+def test_a_pointing_back_sentence_after_a_plain_sentence_takes_no_cue() -> None:
+    assert spans("We went through the agenda. It's 450 people this year.", "NIR") == []

@@ -109,8 +109,8 @@ def test_thousands_shaped_mobile_after_a_phone_cue() -> None:
          "one two three four five six seven eight"),
         # a bank sort code: "code" is the cue's own word, not a veto; "is" is no IBAN country code (ISO 13616:
         # the shortest IBAN has 15 characters)
-        ("the sort code is 20-34-56", "IBAN", "20-34-56"),
-        ("sort code two zero, three four, five six", "IBAN", "two zero, three four, five six"),
+        ("the sort code is 20-34-56", "IBAN", "sort code is 20-34-56"),
+        ("sort code two zero, three four, five six", "IBAN", "sort code two zero, three four, five six"),
         # a self-correction: the label follows the number given after it, not the digits of both
         ("my number is oh seven, um, seven double oh, sorry, seven nine double oh, one two three four five",
          "PHONE", "oh seven, um, seven double oh, sorry, seven nine double oh, one two three four five"),

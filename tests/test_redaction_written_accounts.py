@@ -19,7 +19,7 @@ def spans(text: str, label: str, lang: str = "en") -> list[str]:
     ("Grant approved; pay to client acct 12-3140-0987654-00; ref GR-2291.", "12-3140-0987654-00"),
     ("his account is 06-0254-0112233-001 at the Porirua branch", "06-0254-0112233-001"),
     # Australia: the BSB (3-3) and the account number after it, one span
-    ("direct debit BSB 032-001 2345 6789; mobile later", "032-001 2345 6789"),
+    ("direct debit BSB 032-001 2345 6789; mobile later", "BSB 032-001 2345 6789"),
 ])
 def test_a_dashed_account_after_an_account_cue_is_one_iban_span(text: str, account: str) -> None:
     assert spans(text, "IBAN") == [account]

@@ -73,9 +73,17 @@ _ANY_CUE = re.compile("|".join(f"(?:{cue.pattern})" for cue, _, _ in _SCHEMES), 
 _CUE_REACH = 60  # characters before the number where its cue must stand ("IRD 49-582-161", "card 2953 ...")
 
 
+# A PPS number with its second letter (W, or A-I since 2013): seven digits and two such letters are a shape no
+# amount, date or file number has, so it needs no cue ("It's 6612308KA.", after the question of the turn before)
+# and no valid check letter either (a number misheard or mistyped is still the person's)
+_PPSN_TWO_LETTERS = re.compile(r"(?<![\w'’/-])\d{7}[A-W][A-IW](?![\w'’-])")
+
+
 def find_national_ids(text: str) -> list[Entity]:
-    """Written national identifiers after their cue, checked by their scheme's rule (label NIR)."""
-    out: list[Entity] = []
+    """Written national identifiers after their cue, checked by their scheme's rule (label NIR); Irish PPS
+    numbers with two letters wherever they stand."""
+    out: list[Entity] = [Entity(start=m.start(), end=m.end(), label="NIR", text=m.group(), score=0.9, source="pattern")
+                         for m in _PPSN_TWO_LETTERS.finditer(text)]
     if _ANY_CUE.search(text) is None:
         return out  # one pass over the text for the common case: no scheme named
     for cue, shape, valid in _SCHEMES:
@@ -88,10 +96,10 @@ def find_national_ids(text: str) -> list[Entity]:
             # the cue in the same sentence (an initial's dot, "B. P.", ends none)
             if cue.search(before) is None or re.search(r"(?<![A-Z])[.;!?]\s", before[_last_cue(cue, before):]):
                 continue
-            if valid(re.sub(r"[\s/-]", "", m.group())):
+            if valid(re.sub(r"[\s/-]", "", m.group())) and not any(e.start == m.start() for e in out):
                 out.append(Entity(start=m.start(), end=m.end(), label="NIR", text=m.group(), score=1.0,
                                   source="pattern"))
-    return out
+    return sorted(out, key=lambda e: e.start)
 
 
 def cued_national_id(digits: str, before: str) -> bool:

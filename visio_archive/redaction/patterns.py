@@ -178,6 +178,16 @@ def _ctx(folded: str, start: int, width: int = 60) -> str:
     return folded[max(0, start - width):start]
 
 
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def _this_sentence(ctx: str) -> str:
+    """The end of ``ctx`` from its last sentence's start: "… the security code. Before I do, is" -> "Before I do,
+    is" (a veto word of the sentence before says nothing of this number)."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(ctx)]
+    return ctx[ends[-1]:] if ends else ctx
+
+
 def _grouping_ok_for_phone(units: list[Unit]) -> bool:
     nums = [u for u in units if u.kind == "digits"]
     if len(nums) != len(units):
@@ -267,7 +277,7 @@ def _foreign_national(units: list[Unit], body: str, text: str, ctx: str) -> bool
     months = any(len(u.digits) == 2 and "01" <= u.digits <= "12" for u in units)
     if years >= 2 or (years and months and len(units) <= 4):
         return False  # "2024-06-12", "2021 2022 2023": dates and years
-    near = ctx[-22:]
+    near = _this_sentence(ctx[-22:])
     if (_NEG_CTX.search(near) and not _PHONE_CTX.search(near)) or _SERVICE_CTX.search(near):
         return False
     cuts: set[int] = set()
@@ -364,6 +374,19 @@ def find_french_ribs(text: str) -> list[Entity]:
     account wherever it stands, cue or none."""
     return [Entity(start=m.start(), end=m.end(), label="IBAN", text=m.group(), score=1.0, source="pattern")
             for m in _RIB_RE.finditer(text) if rib_key_ok(*m.groups())]
+
+
+# A British account written as its sort code (two digits three times, dashed) and its eight digits: "my Lloyds,
+# 30-96-26, 19847702". No date or reference is written that way.
+_UK_SORT_CODE_ACCOUNT = re.compile(r"(?<![\w-])\d{2}-\d{2}-\d{2}[ \t]*[,/]?[ \t]*\d{8}(?![\w-])")
+
+
+def find_french_ribs_and_uk_accounts(text: str) -> list[Entity]:
+    """Bank accounts that their shape alone shows: French RIBs with a valid key, British sort codes with
+    their account number."""
+    return find_french_ribs(text) + [
+        Entity(start=m.start(), end=m.end(), label="IBAN", text=m.group(), score=0.9, source="pattern")
+        for m in _UK_SORT_CODE_ACCOUNT.finditer(text)]
 
 
 def find_written_ibans(text: str, folded: str) -> list[Entity]:
@@ -466,6 +489,9 @@ _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"|national number|registre national|numero national|\bmatricule\b"
                        r"|\bfin\b(?= (?:is|number|no)\b)"
                        r"|\bnhi\b|kra pin|\bkra\b|permis de travail|work permit"
+                       # the UK's NHS and CHI numbers and HMRC's Unique Taxpayer Reference, Australia's NDIS number
+                       r"|\bnhs (?:number|no)|\bchi (?:number|no)|health and care number|\butr\b|unique taxpayer"
+                       r"|\bndis\b"
                        # Belgium's NISS / INSZ, Switzerland's AVS / AHV, France's INS (the NIR as a health
                        # identifier) and CAF number, Quebec's health card, New Caledonia's CAFAT, the CIN of
                        # Morocco, Tunisia, Haiti, consular and residence cards
@@ -610,6 +636,14 @@ _ABBREVIATION_DOT = re.compile(r"(?:^|[\s(])(?:[a-z]|mme|mlle|mm|dr|pr|me|mr|mrs
 _POSSESSIVE_BEFORE = re.compile(r"(?<![\w'’])(?:his|her|my|your|their|mon|son|votre|leur|ton)[ \t]+$")
 
 
+# "I have my passport, if that helps. It's, hold on, 564820913.": a sentence that only points back at what the
+# one before named ("it's", "c'est") takes that sentence's cue
+_POINTS_BACK = re.compile(
+    r"[ \t]*(?:(?:yes|yeah|sure|ok|okay|so|um|uh|er|oui|alors|euh|bon)[ \t,.]+)*(?:it['’]s|it is|that['’]s|that is"
+    r"|c['’]est|c est|ce sera|voila)(?:[ \t,.…]+(?:hold on|one sec|one second|wait|let me see|let me check"
+    r"|attendez|attends|euh|um|uh|er|le|the))*[ \t,.…]*$")
+
+
 def _cue_label(folded: str, start: int) -> str | None:
     """The label a contact cue before ``start`` gives (the closest cue; a closer veto word wins)."""
     window = folded[max(0, start - 70):start]
@@ -617,7 +651,7 @@ def _cue_label(folded: str, start: int) -> str | None:
     # c'est le zéro six ..." is how a dialogue gives one)
     cut = max([window.rfind("! "), window.rfind("; ")] + [
         m.start() for m in re.finditer(r"\. ", window) if not _ABBREVIATION_DOT.search(window, 0, m.start())])
-    if cut >= 0:
+    if cut >= 0 and not _POINTS_BACK.match(window, cut + 2):
         window = window[cut + 2:]
     best: tuple[int, str] | None = None
     best_start = 0
@@ -801,10 +835,11 @@ def _toll_free(text: str, folded: str, e: Entity, lang: str) -> bool:
     return _PERSONAL_CUE.search(folded, max(0, e.start - 50), e.start) is None
 
 
-def _service_number(run: list[Unit]) -> bool:
+def _service_number(run: list[Unit], lang: str = "fr") -> bool:
     digits = "".join(u.digits for u in run if u.is_number)
     written = [u for u in run if u.is_number]
-    if len(written) == 1 and written[0].kind == "digits" and _SERVICE_NUMBERS.fullmatch(digits):
+    # France's short numbers (3949, 115, 116 000) are no other plan's: in English, "55, uh, 3071" goes on
+    if lang == "fr" and len(written) == 1 and written[0].kind == "digits" and _SERVICE_NUMBERS.fullmatch(digits):
         return True
     return digits in _EMERGENCY  # "not nine nine nine um nine nine nine": said twice, still 999
 
@@ -908,7 +943,14 @@ def _split_after_dashed(text: str, runs: list[list[Unit]]) -> list[list[Unit]]:
 # The name of one part of a bank account right before its digits: "transit oh two eight one four", "institution
 # oh oh four", "routing number …", "BSB 062-692", "sort code 20-34-56"
 _BANK_PART_BEFORE = re.compile(r"(?<![\w'’])(?:transit|institution|routing|bsb|sort code|branch code|aba)"
-                               r"(?:[ \t]+(?:number|no\.?|numero|code))?(?:[ \t]+(?:is|c'est|est))?[ \t]*:?[ \t]*$")
+                               r"(?:[ \t]+(?:number|no\.?|numero|code))?(?:[ \t]+(?:is|c'est|est))?[ \t]*:?[ \t]*$"
+                               # an Indian branch's IFSC: four letters (spelled out), a zero, six more
+                               r"|(?<![\w'’])ifsc(?:[ \t]+code)?(?:[ \t]+is)?[ \t:]+(?:[a-z][ \t]+){4}$")
+# "account 442 109 336": groups of three right after the account's name are its digits, not thousands
+_ACCOUNT_JUST_BEFORE = re.compile(r"(?<![\w'’])(?:account|acct|a/c|compte)(?:[ \t]+(?:number|no|numero|n°))?"
+                                  r"[ \t.:#]*$")
+_BANK_PART_LABEL = re.compile(r"(?<![\w'’])(?:transit|routing|bsb|sort[ \t-]?code|branch code|aba|ifsc)"
+                              r"(?:[ \t]+(?:number|no\.?|code))?(?:[ \t]+(?:is|c'est|est))?[ \t]*[:,]?[ \t]*$")
 # The words between two parts of one bank account: "sort code 82-61-45 account number 12447930", "transit
 # 02814 institution 004 account 7712093", "BSB 062-692 1043 8817"
 _BANK_PART_GAP = re.compile(r"[ \t]*,?[ \t]*(?:(?:uh|um|euh|and|et|then|puis)[ \t]+)*(?:(?:the|le|son|his|her)[ \t]+)?"
@@ -929,6 +971,11 @@ def _join_bank_parts(text: str, folded: str, ents: list[Entity]) -> list[Entity]
             out[-1] = last.model_copy(update={"end": e.end, "text": text[last.start:e.end], "label": "IBAN"})
             continue
         out.append(e)
+    # "sort code 09-00-12 account 24466081", "BSB 062-148, account 1077 3329": the name of the first part goes
+    # with the account (it says which bank's numbers these are; annotators write it either way)
+    for k, e in enumerate(out):
+        if e.label == "IBAN" and (m := _BANK_PART_LABEL.search(folded, max(0, e.start - 30), e.start)):
+            out[k] = e.model_copy(update={"start": m.start(), "text": text[m.start():e.end]})
     return out
 
 
@@ -955,7 +1002,8 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         # a short group right after an identity scheme's name opens its number ("ird number is one one oh uh …")
         opening = bool(joined) and len(joined[-1]) == 1 and _identity_cue_just_before(folded, joined[-1][0][0].start)
         if joined and _link(text, folded, joined[-1][-1][-1].end, st[0][0].start, common) and not (
-                (_service_number(joined[-1][-1]) and not opening) or (_service_number(st[0]) and not lettered)):
+                (_service_number(joined[-1][-1], lang) and not opening)
+                or (_service_number(st[0], lang) and not lettered)):
             joined[-1].append(st[0])
         else:
             joined.append(st)
@@ -993,7 +1041,8 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         if _quantity_shape(nums, text) and not (
                 label == "PHONE" and digits >= 9 and _thousands_shape(nums)
                 and _valid_phone("".join(u.digits for u in nums))) and not (
-                identity and ("-" in text[start:end] or _identity_cue_just_before(folded, start))):
+                identity and ("-" in text[start:end] or _identity_cue_just_before(folded, start)
+                              or (label == "IBAN" and _ACCOUNT_JUST_BEFORE.search(folded, max(0, start - 30), start)))):
             # "TRN 112-384-957": nobody writes a quantity with dashes; "NAS 946 454 286": nor right after the
             # scheme's name
             continue  # "1 200 000", "12 03 2024" ... but "joignable au 655 218 904" is a Spanish mobile
@@ -1004,6 +1053,9 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
             start = group[0][0].start
         if label is None and _digit_by_digit(nums, digits) and not _vetoed(folded, start):
             label = ""  # "eight one eight, five five, five oh three two one": nobody says an amount that way
+        if (label is None and len(group) > 1 and digits >= 9 and all(u.kind == "digits" for u in nums)
+                and _valid_phone("".join(u.digits for u in nums)) and not _vetoed(folded, start)):
+            label = "PHONE"  # "Or Viliami's, 0433... uh, 180 762.": a valid mobile that a pause cut in two
         if label is None:
             continue
         words = folded[start:end]
@@ -1036,6 +1088,8 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
             start = group[0][0].start  # "call her on plus two five four …": the plus is the number's own
         if label == "IBAN":
             start = iban_country_start(text, folded, start)
+            if bank_part:
+                start = leading_letters_start(text, start)  # "ifsc s b i n oh oh one …": the bank's letters
         if label == "NIR":
             # an identifier's letters around its digits: "seven seven one nine two six four f" (PPSN),
             # "n p seven three oh one five eight a" (NINO), "s nine oh one ... d" (NRIC), "GHA-728146390-1"
@@ -1584,7 +1638,7 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
     f = folded if folded is not None else fold(text)
     runs = _join_nir_keys(f, numeric_runs(text, f, lang=lang))
     out = find_emails(text) + find_numbers(text, f, lang, runs)
-    for extra in (find_written_ibans(text, f), find_french_ribs(text),
+    for extra in (find_written_ibans(text, f), find_french_ribs_and_uk_accounts(text),
                   find_contact_numbers(text, f, lang, common, runs)):
         # a span another recognizer already holds whole adds nothing
         out += [e for e in extra if not any(x.start <= e.start and e.end <= x.end for x in out)]

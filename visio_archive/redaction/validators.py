@@ -270,6 +270,13 @@ def _possible(number: str, region: str | None) -> bool:
     return bool(phonenumbers.is_possible_number(num))
 
 
+def _fiction_range(num: object) -> bool:
+    """Ofcom's mobile range for drama (07700 900000-900999): libphonenumber calls it unallocated, but it is a
+    mobile number's shape and people write it as one (a script, a training case, a test): redacted like one."""
+    return getattr(num, "country_code", None) == 44 and re.fullmatch(r"7700900\d{3}", str(
+        getattr(num, "national_number", ""))) is not None
+
+
 @lru_cache(maxsize=4096)
 def phone_valid(number: str, region: str | None = None) -> tuple[int, ...] | None:
     """The national grouping (digit counts of each group, as the country's plan formats the number)
@@ -280,7 +287,7 @@ def phone_valid(number: str, region: str | None = None) -> tuple[int, ...] | Non
         num = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(num):
+    if not phonenumbers.is_valid_number(num) and not _fiction_range(num):
         return None
     national = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL)
     groups = re.findall(r"\d+", national)

@@ -156,3 +156,27 @@ def test_a_pps_number_with_two_letters_needs_no_cue() -> None:
 
 def test_a_pointing_back_sentence_after_a_plain_sentence_takes_no_cue() -> None:
     assert spans("We went through the agenda. It's 450 people this year.", "NIR") == []
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("sorry that's my sister's place we're at forty one b marsh lane bootle l twenty two eight q x now",
+     "forty one b marsh lane bootle l twenty two eight q x"),
+    ("address in the ration card is house number sixty gali number two hazratganj lucknow same or changed",
+     "house number sixty gali number two hazratganj lucknow"),
+    ("No, she lives with us now, House 9, Road 3, Block B, Uttara 7, Dhaka 1230. And the allowance?",
+     "House 9, Road 3, Block B, Uttara 7, Dhaka 1230"),
+    ("Address is 22 Alley 14, Kim Ma Street, Ba Dinh District, Hanoi.",
+     "22 Alley 14, Kim Ma Street, Ba Dinh District, Hanoi"),
+])
+def test_an_address_after_an_english_residence_cue(text: str, address: str) -> None:
+    assert spans(text, "ADDRESS") == [address]
+
+
+@pytest.mark.parametrize("text", ["we're at the office now, room 12", "i'm at the station, platform 4"])
+def test_being_at_a_public_place_is_no_address(text: str) -> None:
+    assert spans(text, "ADDRESS") == []
+
+
+def test_a_schemes_two_word_name_is_no_person() -> None:
+    text = "his medi cal number is nine four seven two two oh one six five a"
+    assert spans(text, "PERSON") == [] and spans(text, "NIR") == ["nine four seven two two oh one six five a"]

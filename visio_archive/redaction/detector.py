@@ -223,7 +223,14 @@ def _without_cue_word(text: str, folded: str, e: Entity) -> Entity | None:
     if e.label != "PERSON" or e.source in ("gazetteer", "label"):
         return e
     words = list(re.finditer(r"[^\W_][\w'’-]*", folded[e.start:e.end]))
-    if not words or not is_cue_word(words[-1].group()) or _NUMBER_FOLLOWS.match(folded, e.end) is None:
+    if not words or _NUMBER_FOLLOWS.match(folded, e.end) is None:
+        return e
+    if len(words) > 1 and is_cue_word(folded[e.start:e.end]):
+        return None  # "his medi cal number is …": the scheme's name in two words
+    prev = re.search(r"([^\W_][\w'’-]*)[ \t]+$", folded[max(0, e.start - 20):e.start])
+    if prev is not None and is_cue_word(f"{prev.group(1)} {folded[e.start:e.end]}"):
+        return None  # … and its second word alone ("medi cal": "cal")
+    if not is_cue_word(words[-1].group()):
         return e
     if len(words) == 1:
         # "mr pan is here": after a civility it is the person's name

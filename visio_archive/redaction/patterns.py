@@ -491,7 +491,7 @@ _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"|\bnhi\b|kra pin|\bkra\b|permis de travail|work permit"
                        # the UK's NHS and CHI numbers and HMRC's Unique Taxpayer Reference, Australia's NDIS number
                        r"|\bnhs (?:number|no)|\bchi (?:number|no)|health and care number|\butr\b|unique taxpayer"
-                       r"|\bndis\b"
+                       r"|\bndis\b|medi[ -]?cal|medicaid|\bnid\b"
                        # Belgium's NISS / INSZ, Switzerland's AVS / AHV, France's INS (the NIR as a health
                        # identifier) and CAF number, Quebec's health card, New Caledonia's CAFAT, the CIN of
                        # Morocco, Tunisia, Haiti, consular and residence cards
@@ -1830,17 +1830,25 @@ _EN_RESIDENCE_CUE = re.compile(
     r"(?<![\w'’])(?:(?:lives|living|live|stays|staying|stay|resides|residing|reside|renting(?:[ \t]+privately)?"
     r"|moved[ \t]+in)(?:[ \t]+(?:alone|now|still|currently|privately))?[ \t]+at"
     r"|(?:stays|staying|lives|living)[ \t]+with[ \t]+(?:[a-z'’-]+[ \t]+){1,4}?at"
+    # "he lives with me now, House 23, Road 7, …"; "we're at …", "is he still at Village Kalma, …"
+    r"|(?:stays|staying|lives|living)[ \t]+with[ \t]+(?:me|us|her|him|them)(?:[ \t]+now)?[ \t]*,"
+    r"|(?:we['’]re|we are|i['’]m|i am|he['’]s|she['’]s|they['’]re|they are|still|now)[ \t]+at"
+    r"|(?:on[ \t]+rent|renting|rented|tenants?)[ \t]+(?:in|at)"
     r"|(?:the|her|his|their|new|current|home|postal)[ \t]+(?:address|flat|house|home)(?:[ \t]+on(?:[ \t]+[a-z'’-]+)"
     r"{1,4}?)?[ \t]+is|address[ \t]*:|address(?=[ \t]+(?:flat|apartment|house|block|plot|lot|stand|unit|erf|\d))"
+    # "address in the old card is …", "Address is 18 Alley 85, …"
+    r"|(?<![\w'’])address(?:[ \t]+(?:on|in)(?:[ \t]+[a-z'’-]+){1,4}?)?[ \t]+is"
     r"|at(?=[ \t]+(?:flat|apartment|apt|house[ \t]+number|house|block|plot|lot|stand|unit|erf)\b))[ \t]+")
 _EN_DWELLING = re.compile(
     r"\b(?:flat|apartment|apartments|apt|house|block|plot|lot|stand|unit|erf|estate|road|rd|street|st|avenue|ave"
     r"|lane|drive|route|phase|extension|mohalla|gali|chak|sector|colony|nagar|society|court|close|crescent|way"
-    r"|terrace|park|gardens|village|township|compound|layout|cross|main|quarters|glades|heights|hills)\b")
+    r"|terrace|park|gardens|village|township|compound|layout|cross|main|quarters|glades|heights|hills|alley"
+    r"|boulevard|blvd|district|ward|post office|gali)\b")
 _EN_CLAUSE_GOES_ON = re.compile(
     r"[ \t]+(?:had|has|have|is|was|were|are|will|would|can|could|should|it['’]s|its|she|he|they|we|i|you|and[ \t]+"
     r"(?:she|he|they|we|i|the|her|his|their|a)|but|so|because|since|for|with|who|which|that|when|if|then|also|now"
-    r"|in|just|past|near[ \t]+the|from|until|till|last|next|um|uh|okay|ok|yeah|right)(?![\w'’])|[ \t]*[.;!?]")
+    r"|in|just|past|near[ \t]+the|from|until|till|last|next|um|uh|okay|ok|yeah|right|same|or)(?![\w'’])"
+    r"|[ \t]*[.;!?]")
 # a public place named before or inside the span: its address is no household's
 _PUBLIC_PLACE = re.compile(r"\b(?:office|offices|hall|council|ministry|department|headquarters|centre|center"
                            r"|branch|clinic|hospital|school|court|unhcr|embassy|commission)\b")

@@ -260,7 +260,10 @@ def _classify(units: list[Unit], folded: str, text: str = "", whole: bool = True
 
 # National formats of other countries, tried in this order (libphonenumber's metadata decides).
 _FOREIGN_REGIONS = ("US", "GB", "IL", "JP", "CN", "DE", "BE", "CH", "IT", "ES", "NL", "PT", "IN", "AU", "IE", "NZ",
-                    "ZA", "KE", "NG", "GH", "PH", "SG", "HK")
+                    "ZA", "KE", "NG", "GH", "PH", "SG", "HK",
+                    # French-speaking plans: Senegal, Côte d'Ivoire, Cameroon, Morocco, Tunisia, Madagascar,
+                    # French Polynesia, New Caledonia, Luxembourg
+                    "SN", "CI", "CM", "MA", "TN", "MG", "PF", "NC", "LU")
 
 
 def _foreign_national(units: list[Unit], body: str, text: str, ctx: str) -> bool:
@@ -277,6 +280,8 @@ def _foreign_national(units: list[Unit], body: str, text: str, ctx: str) -> bool
     months = any(len(u.digits) == 2 and "01" <= u.digits <= "12" for u in units)
     if years >= 2 or (years and months and len(units) <= 4):
         return False  # "2024-06-12", "2021 2022 2023": dates and years
+    if len(units[0].digits) == 4 and units[0].digits[:2] in ("19", "20"):
+        return False  # "Rechnung Nr. 2024 123456": a year opens a file's number, no national phone format
     near = _this_sentence(ctx[-22:])
     if (_NEG_CTX.search(near) and not _PHONE_CTX.search(near)) or _SERVICE_CTX.search(near):
         return False
@@ -492,6 +497,8 @@ _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        # the UK's NHS and CHI numbers and HMRC's Unique Taxpayer Reference, Australia's NDIS number
                        r"|\bnhs (?:number|no)|\bchi (?:number|no)|health and care number|\butr\b|unique taxpayer"
                        r"|\bndis\b|medi[ -]?cal|medicaid|\bnid\b"
+                       # France's pupil number (INE), driving-licence file number (NEPH), prisoner's number
+                       r"|\bine\b|\bneph\b|numero d'ecrou|\becrou\b"
                        # Belgium's NISS / INSZ, Switzerland's AVS / AHV, France's INS (the NIR as a health
                        # identifier) and CAF number, Quebec's health card, New Caledonia's CAFAT, the CIN of
                        # Morocco, Tunisia, Haiti, consular and residence cards
@@ -548,6 +555,7 @@ _IBAN_LETTERS = re.compile(r"(?<![\w'’])([a-z])[ \t]([a-z])[ \t]$")
 
 
 # the words a scheme writes before its number, no letters of the number ("PhilHealth PIN 12-…", "NHS No 4…")
+_LEADING_CAPS = re.compile(r"(?<![\w'’-])([A-Z]{2})[ \t]$")
 _NUMBER_WORDS_WRITTEN = frozenset("pin no nr num id ref tel nos ins".split())
 _CODE_AFTER_CUE = re.compile(r"(?<![\w'’-])([A-Za-z][\w'’-]*)[ \t]+([A-Z]{2,4})[ \t]$")
 
@@ -564,6 +572,10 @@ def leading_letters_start(text: str, start: int) -> int:
             and not is_cue_word(code.group(2).lower())
             and code.group(2).lower() not in _NUMBER_WORDS_WRITTEN):
         return code.start(2)  # "RAMQ BELM 8557 1212": a Quebec health number opens with four letters of the name
+    caps = _LEADING_CAPS.search(text, max(0, start - 6), start)
+    if (caps is not None and not is_cue_word(caps.group(1).lower())
+            and caps.group(1).lower() not in _NUMBER_WORDS_WRITTEN):
+        return caps.start(1)  # "passeport … FX 48 29 15": a passport's series letters before its digits
     a = _LEADING_A.search(text, max(0, start - 12), start)
     return a.start(1) if a is not None else start
 
@@ -650,7 +662,7 @@ def _cue_label(folded: str, start: int) -> str | None:
     # a cue does not reach over the end of a sentence ("?" does not count: "vous avez son numéro ? oui
     # c'est le zéro six ..." is how a dialogue gives one)
     cut = max([window.rfind("! "), window.rfind("; ")] + [
-        m.start() for m in re.finditer(r"\. ", window) if not _ABBREVIATION_DOT.search(window, 0, m.start())])
+        m.start() for m in re.finditer(r"(?<!\.)\. ", window) if not _ABBREVIATION_DOT.search(window, 0, m.start())])
     if cut >= 0 and not _POINTS_BACK.match(window, cut + 2):
         window = window[cut + 2:]
     best: tuple[int, str] | None = None
@@ -707,7 +719,7 @@ def _cue_after(folded: str, end: int) -> str | None:
     return "PHONE" if re.search(r"numero|number", m.group()) else None
 
 
-_JUST_AFTER_CUE = re.compile(r"[ \t]*(?:(?:no|n°|number|numero|num|est|is|c'est|le|:|#)[ \t.:]*)*$")
+_JUST_AFTER_CUE = re.compile(r"[ \t]*(?:(?:no|n°|number|numero|num|est|is|c'est|le|:|#|,)[ \t.:]*)*$")
 
 
 def _identity_cue_just_before(folded: str, start: int) -> bool:

@@ -94,6 +94,7 @@ PARTS: dict[str, tuple[Path, str]] = {
     "meet11-fr": (ROOT / "benchmarks" / "data" / "redaction_meet11_fr.txt", "fr"),
     "meet12-en": (ROOT / "benchmarks" / "data" / "redaction_meet12_en.txt", "en"),
     "meet12-fr": (ROOT / "benchmarks" / "data" / "redaction_meet12_fr.txt", "fr"),
+    "meet13-en": (ROOT / "benchmarks" / "data" / "redaction_meet13_en.txt", "en"),
 }
 LABELS = ["PERSON", "EMAIL", "PHONE", "NIR", "IBAN", "PAYMENT_CARD", "ADDRESS"]
 TARGETS = {"EMAIL": 0.98, "PHONE": 0.98, "NIR": 0.98, "IBAN": 0.98, "PAYMENT_CARD": 0.98,
@@ -700,12 +701,15 @@ def evaluate(cases: list[dict[str, Any]], show_errors: bool = False, min_words_f
     if not per_line:
         # as redact_transcript does: a name found in one turn is redacted where it comes back alone in the
         # other turns of the same meeting (the markup files' "# ---" lines open a meeting)
-        from visio_archive.redaction.detector import spread_names
+        from visio_archive.redaction.detector import answered_cues, spread_names
 
         meetings: dict[str, list[int]] = {}
         for i, c in enumerate(cases):
             meetings.setdefault(c.get("meeting") or c["id"], []).append(i)
         for idx in meetings.values():
+            answered = answered_cues([cases[i]["text"] for i in idx], [preds[i] for i in idx], [lang] * len(idx))
+            for i, ents in zip(idx, answered, strict=True):
+                preds[i] = ents
             for i, ents in zip(idx, spread_names([cases[i]["text"] for i in idx], [preds[i] for i in idx],
                                                  [lang] * len(idx)), strict=True):
                 preds[i] = ents

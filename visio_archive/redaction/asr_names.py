@@ -809,6 +809,8 @@ def civility_word_names(text: str, folded: str, common: Container[str], names: F
 _SPELL_MARK = (r"apostrophe|trema|accent[ \t]+(?:aigu|grave|circonflexe)|cedille|tiret|trait[ \t]+d['’]union"
                r"|hyphen|dash|deux|double")  # "a deux t o u m a n i", "p h i double l i p s"
 _SPELLED = re.compile(rf"(?<![\w'’@.])[^\W\d_][ \t]+(?:(?:[^\W\d_]|{_SPELL_MARK})[ \t]+){{1,}}[^\W\d_](?![\w'’@])")
+# written notes and Whisper's cased text join the letters with hyphens: "Nguyen is N-G-U-Y-E-N", "Eoin, E-O-I-N"
+_SPELLED_HYPHENS = re.compile(r"(?<![\w'’@.-])[^\W\d_](?:-[^\W\d_]){2,}(?![\w'’@-])")
 _SPELL_CUE = re.compile(r"(?:epelle|epeler|epele|s'ecrit|s ecrit|ca s'ecrit|lettre par lettre|spelled|spelt|spell"
                         r"|spelling|letter by letter|that's)[ \t:,]*$")
 
@@ -821,8 +823,9 @@ def spelled_names(text: str, folded: str, persons: list[tuple[int, int]],
     u r k"): what else does a meeting spell out letter by letter."""
     out: list[Entity] = []
     words = {w for a, b in persons for w in re.split(r"[\s\-'’]+", folded[a:b]) if len(w) >= 3}
-    for m in _SPELLED.finditer(folded):
-        letters = re.sub(r"[ \t]+", "", re.sub(_SPELL_MARK, "", m.group()))
+    hyphened = [(m, True) for m in _SPELLED_HYPHENS.finditer(folded)]
+    for m, joined in [(m, False) for m in _SPELLED.finditer(folded)] + hyphened:
+        letters = re.sub(r"[ \t-]+", "", m.group() if joined else re.sub(_SPELL_MARK, "", m.group()))
         if len(letters) < 3:
             continue
         before = folded[max(0, m.start() - 30):m.start()]
@@ -835,7 +838,8 @@ def spelled_names(text: str, folded: str, persons: list[tuple[int, int]],
             continue
         near = any(0 <= m.start() - b <= 12 and re.fullmatch(r"[\s,:;]*(?:is|c'est|ca fait)?[\s,:;]*",
                                                             folded[b:m.start()]) for _, b in persons)
-        alone = (len(letters) >= 5 and re.search(r"[aeiouy]", letters) is not None
+        # hyphened letters alone are as often an acronym spelled out ("C-O-V-I-D"): only beside the name
+        alone = (not joined and len(letters) >= 5 and re.search(r"[aeiouy]", letters) is not None
                  and re.search(r"[b-df-hj-np-tv-z]", letters) is not None and letters not in common
                  and letters not in PUBLIC_BODIES
                  and not re.search(r"['’][^\W\d_][ \t]+$", folded[max(0, m.start() - 4):m.start()]))  # "l'u r s s a f"

@@ -465,6 +465,46 @@ def spread_names(texts: Sequence[str], found: Sequence[list[Entity]], langs: Seq
     return out
 
 
+# a turn that answers opens with the number; how far into it the number may start
+_ANSWER_OPENING = 45
+_NUMBER_LABELS = frozenset({"PHONE", "NIR", "IBAN", "PAYMENT_CARD"})
+_LAST_SENTENCE = re.compile(r"[^.!?]*[.!?]*[ \t]*$")
+
+
+def answered_cues(texts: Sequence[str], found: Sequence[list[Entity]], langs: Sequence[str],
+                  labels: Iterable[str] | None = None) -> list[list[Entity]]:
+    """Numbers that answer the turn before: "Can I get your driver license number, please?" / "Sure. It's
+    4620 8175. No, sorry, 4620 8157."; "I need his NID number also." / "19522614827301196.". The last
+    sentence of the previous turn is the cue of a number that opens this one: the number gets its label,
+    and the first attempt of a self-correction goes with it."""
+    wanted = _NUMBER_LABELS if labels is None else _NUMBER_LABELS & frozenset(labels)
+    out = [list(x) for x in found]
+    for i in range(1, len(texts)):
+        m = _LAST_SENTENCE.search(texts[i - 1])
+        tail = (m.group() if m else "").strip().rstrip(".!?…").strip()[-80:]
+        opening = texts[i][:_ANSWER_OPENING]
+        spoken = any(w in NUMBER_WORDS or w in EN_NUMBER_WORDS for w in fold(opening).split())
+        if not tail or not wanted or not (spoken or any(c.isdigit() for c in opening)):
+            continue
+        joined = f"{tail} {texts[i]}"
+        off = len(tail) + 1
+        common = get_detector(langs[i]).common
+        # every recognizer and its filters (freephone lines, references, dates) on the two joined
+        for e in find_structured(joined, fold(joined), langs[i], common):
+            if (e.label not in wanted or e.start < off or e.start - off > _ANSWER_OPENING
+                    or len(joined[off:e.start].split()) > 4):
+                continue  # only a turn that opens with it ("Sure. It's …", "Mine is …") answers
+            e = e.model_copy(update={"start": e.start - off, "end": e.end - off, "source": "answer"})
+            inside = [x for x in out[i] if x.start < e.end and e.start < x.end]
+            if any(x.start <= e.start and e.end <= x.end and (x.score >= 1.0 or (x.start, x.end) != (e.start, e.end))
+                   for x in inside):
+                continue  # a validated number, or a longer span, already holds it
+            if any(x.label not in _NUMBER_LABELS for x in inside):
+                continue
+            out[i] = sorted([x for x in out[i] if x not in inside] + [e], key=lambda x: x.start)
+    return out
+
+
 _CUT_OFF_BEFORE = re.compile(r"(?<![\w'’-])[^\W\d_]{2,}-[ \t]+$")
 _RESTART_BEFORE = re.compile(r"(?<![\w'’-])([^\W\d_]{3,})[ \t,]+(?:(?:euh|heu|enfin|pardon|uh|um|er|sorry|i mean)"
                              r"[ \t,]+)?$")

@@ -197,9 +197,11 @@ def _grouping_ok_for_phone(units: list[Unit]) -> bool:
     return all(len(u.digits) <= 3 for u in nums)
 
 
-def _classify(units: list[Unit], folded: str, text: str = "", whole: bool = True) -> tuple[str, float, str] | None:
+def _classify(units: list[Unit], folded: str, text: str = "", whole: bool = True,
+              complete: bool = True) -> tuple[str, float, str] | None:
     """Label of one candidate (a slice of a numeric run); ``whole``: the slice starts the run (a foreign
-    national number is only read from a run's first group: "0 800 130 000" is not "800 130 000")."""
+    national number is only read from a run's first group: "0 800 130 000" is not "800 130 000");
+    ``complete``: no digits of the run follow the slice."""
     s = "".join(u.digits for u in units)
     first = units[0]
     start = first.start
@@ -250,7 +252,9 @@ def _classify(units: list[Unit], folded: str, text: str = "", whole: bool = True
         # "le six douze trente-quatre ...": a French number said without its leading zero
         near = ctx[-40:]
         spoken = all(u.kind == "words" for u in units)
-        if whole and not _SERVICE_CTX.search(near) and not _CONTACT_VETO.search(ctx[-25:]) and (
+        # nine digits cut from a longer run are no such number ("eight seven seven three two eight nine six
+        # seven seven": a ten-digit freephone number)
+        if whole and complete and not _SERVICE_CTX.search(near) and not _CONTACT_VETO.search(ctx[-25:]) and (
                 _PHONE_CTX.search(near) or (spoken and "numero" in near and not _NEG_CTX.search(near))):
             return "PHONE", 0.8, "context"
     if whole and 7 <= len(body) <= 12 and _foreign_national(units, body, text, ctx):
@@ -348,7 +352,8 @@ def _find_numbers(text: str, f: str, runs: list[list[Unit]]) -> list[Entity]:
                 for j in range(min(n, i + 40) - 1, i - 1, -1):
                     if not run[j].is_number and run[j].kind != "letter":
                         continue
-                    c = _classify(run[i:j + 1], f, text, not any(u.is_number for u in run[:i]))
+                    c = _classify(run[i:j + 1], f, text, not any(u.is_number for u in run[:i]),
+                                  not any(u.is_number for u in run[j + 1:]))
                     if c:
                         found = (j, c)
                         break
@@ -506,7 +511,10 @@ _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"|\ballocataire\b|carte soleil|\bcafat\b|\bcin\b|carte nationale|carte consulaire"
                        r"|carte de (?:sejour|resident)|titre de sejour|\bnina\b|\bnnu\b)"
                        r"(?: card\b)?")),
-    ("PAYMENT_CARD", re.compile(r"carte (?:bancaire|bleue|de credit|de paiement|visa|cb)|\bcb\b|\bvisa\b|mastercard"
+    ("PAYMENT_CARD", re.compile(r"carte (?:bancaire|bleue|de credit|de paiement|visa|cb)|\bcb\b|mastercard"
+                                # a travel visa is no card: "the visa application", "le visa de long séjour"
+                                r"|\bvisa\b(?! (?:application|appointment|officer|section|type|status|interview"
+                                r"|cent(?:er|re)|fee|stamp|extension|renewal|refusal|de|d'|pour|long|court))"
                                 r"|maestro|american express|\bamex\b|\buatp\b|numero de (?:la )?carte|\bcarte\b"
                                 r"|credit card|debit card|\bcard\b")),
     ("IBAN", re.compile(r"\biban|\brib\b|\bcompte\b(?! rendu)|virement|\bvirer\b|\bvirez\b|\bbic\b"
@@ -652,7 +660,8 @@ _POSSESSIVE_BEFORE = re.compile(r"(?<![\w'’])(?:his|her|my|your|their|mon|son|
 # one before named ("it's", "c'est") takes that sentence's cue
 _POINTS_BACK = re.compile(
     r"[ \t]*(?:(?:yes|yeah|sure|ok|okay|so|um|uh|er|oui|alors|euh|bon)[ \t,.]+)*(?:it['’]s|it is|that['’]s|that is"
-    r"|c['’]est|c est|ce sera|voila)(?:[ \t,.…]+(?:hold on|one sec|one second|wait|let me see|let me check"
+    r"|mine is|mine['’]s|his is|hers is|c['’]est|c est|ce sera|voila|le mien c['’]est|le sien c['’]est)"
+    r"(?:[ \t,.…]+(?:hold on|one sec|one second|wait|let me see|let me check"
     r"|attendez|attends|euh|um|uh|er|le|the))*[ \t,.…]*$")
 
 

@@ -690,7 +690,8 @@ def _cue_label(folded: str, start: int) -> str | None:
         # "account number", "card number", "insurance number": the word before "number" says what it is
         before = [x for x in labelled if best_start - 2 <= x[0] <= best_start]
         if before:
-            best = (best[0], before[-1][1])
+            # "health card number": the scheme's cue holds the word "card" too; the longer cue says it
+            best = (best[0], "NIR" if any(lab == "NIR" for _, lab in before) else before[-1][1])
         elif any(lab == "NIR" for _, lab in labelled):
             # "the old passport of joy mathew number k four eight ...": the document named earlier in the
             # sentence says whose number it is

@@ -701,17 +701,16 @@ def evaluate(cases: list[dict[str, Any]], show_errors: bool = False, min_words_f
     if not per_line:
         # as redact_transcript does: a name found in one turn is redacted where it comes back alone in the
         # other turns of the same meeting (the markup files' "# ---" lines open a meeting)
-        from visio_archive.redaction.detector import answered_cues, spread_names
+        from visio_archive.redaction.detector import answered_cues, repeated_numbers, spread_names
 
         meetings: dict[str, list[int]] = {}
         for i, c in enumerate(cases):
             meetings.setdefault(c.get("meeting") or c["id"], []).append(i)
         for idx in meetings.values():
-            answered = answered_cues([cases[i]["text"] for i in idx], [preds[i] for i in idx], [lang] * len(idx))
-            for i, ents in zip(idx, answered, strict=True):
-                preds[i] = ents
-            for i, ents in zip(idx, spread_names([cases[i]["text"] for i in idx], [preds[i] for i in idx],
-                                                 [lang] * len(idx)), strict=True):
+            texts, langs = [cases[i]["text"] for i in idx], [lang] * len(idx)
+            found = answered_cues(texts, [preds[i] for i in idx], langs)
+            found = repeated_numbers(texts, found, langs)
+            for i, ents in zip(idx, spread_names(texts, found, langs), strict=True):
                 preds[i] = ents
     per: dict[str, list[int]] = {lab: [0, 0, 0] for lab in LABELS}  # gold, redacted, exact-label
     n_pred = tp_pred = 0

@@ -135,6 +135,8 @@ ils elles je c'est cest est qui que pour avec chez dans depuis pendant puis auss
 today tomorrow yesterday demain hier aujourd'hui maintenant ici la-bas voila merci yeah yes no oui non ok okay
 not pas ne plus very tres just juste hmm hm mm erm like thanks thank please cheers merci
 sorry pardon actually right alright well anyway
+it's that's there's he's she's mine's i'm we're they're you're it’s that’s there’s he’s she’s mine’s i’m we’re they’re
+you’re
 euros euro eur dollars dollar pounds livres francs personnes habitants
 km kilometres metres heures minutes jours mois ans fois pour cent percent people years months days hours
 """.split())
@@ -644,14 +646,36 @@ def find_postcode_addresses(text: str, folded: str, taken: list[tuple[int, int]]
     return out
 
 
+# What a speaker says between a first attempt and the address meant: "12 Oliver Plunkett Street — sorry, 21 …"
+_CORRECTION_GAP = re.compile(r"[ \t]*[,—–-]?[ \t]*(?:(?:sorry|no|wait|i mean|rather|non|pardon|plutot|enfin"
+                             r"|je veux dire|euh|uh|um)[ \t]*[,.…]?[ \t]*){1,3}")
+# "two eighty seven hopewell sorry two eighty nine hopewell drive", "douze rue … non quatorze rue …": the house
+# number and words said before the correction are the same street's
+_FALSE_START = re.compile(rf"(?<![\w'’])(?:\d{{1,5}}[a-z]?|{_SPOKEN_OH})(?:[ \t]+[^\W\d_][\w'’-]*){{1,3}}"
+                          rf"{_CORRECTION_GAP.pattern}$")
+
+
+def _false_start(text: str, folded: str, e: Entity) -> Entity:
+    m = _FALSE_START.search(folded, max(0, e.start - 70), e.start)
+    if m is None:
+        return e
+    said = set(re.findall(r"[^\W\d_]{3,}", folded[m.start():m.end()]))
+    if not said & set(re.findall(r"[^\W\d_]{3,}", folded[e.start:e.end])):
+        return e  # "six rooms sorry 12 elm road": the words before are no part of this street
+    return e.model_copy(update={"start": m.start(), "text": text[m.start():e.end]})
+
+
 def join_addresses(text: str, ents: list[Entity]) -> list[Entity]:
-    """Two ADDRESS spans with only a comma between them are one address ("5520 N College Ave", "Apt 12, …")."""
-    addrs = sorted((e for e in ents if e.label == "ADDRESS"), key=lambda e: e.start)
+    """Two ADDRESS spans with only a comma between them are one address ("5520 N College Ave", "Apt 12, …"),
+    and so is a first attempt the speaker corrected ("12 Oliver Plunkett Street — sorry, 21 …")."""
+    folded = fold(text)
+    addrs = sorted((_false_start(text, folded, e) for e in ents if e.label == "ADDRESS"), key=lambda e: e.start)
     others = [e for e in ents if e.label != "ADDRESS"]
     joined: list[Entity] = []
     for e in addrs:
         gap = text[joined[-1].end:max(e.start, joined[-1].end)] if joined else ""
-        if joined and e.start <= joined[-1].end + 3 and re.fullmatch(r"[ \t]*,?[ \t]*", gap):
+        if joined and ((e.start <= joined[-1].end + 3 and re.fullmatch(r"[ \t]*,?[ \t]*", gap))
+                       or _CORRECTION_GAP.fullmatch(fold(gap))):
             last = joined[-1]
             end = max(last.end, e.end)
             joined[-1] = last.model_copy(update={"end": end, "text": text[last.start:end]})

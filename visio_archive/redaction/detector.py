@@ -41,9 +41,19 @@ from visio_archive.redaction.lexicon import (
     SURNAME_PARTICLE_ALT,
     TITLES,
 )
-from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, fold
+from visio_archive.redaction.national_ids import trailing_letters_end
+from visio_archive.redaction.numbers_fr import EN_NUMBER_WORDS, NUMBER_WORDS, fold, numeric_runs
 from visio_archive.redaction.organisations import organisation_context, place_or_institution
-from visio_archive.redaction.patterns import find_structured, is_cue_word
+from visio_archive.redaction.patterns import (
+    find_cued_addresses_en,
+    find_cued_addresses_fr,
+    find_structured,
+    is_cue_word,
+    leading_letters_start,
+    names_a_number,
+    public_place,
+    service_line,
+)
 from visio_archive.redaction.person import (
     EN_AMBIGUOUS_FIRST,
     EN_STOP,
@@ -223,6 +233,9 @@ def _without_cue_word(text: str, folded: str, e: Entity) -> Entity | None:
     if e.label != "PERSON" or e.source in ("gazetteer", "label"):
         return e
     words = list(re.finditer(r"[^\W_][\w'’-]*", folded[e.start:e.end]))
+    if (len(words) == 1 and e.source in ("shape", "ner") and is_cue_word(words[0].group())
+            and not _CIVILITY_BEFORE.search(folded, max(0, e.start - 12), e.start)):
+        return None  # "Please give your Aadhaar for re-verification": a scheme's name the shape rule took
     if not words or _NUMBER_FOLLOWS.match(folded, e.end) is None:
         return e
     if len(words) > 1 and is_cue_word(folded[e.start:e.end]):
@@ -237,6 +250,19 @@ def _without_cue_word(text: str, folded: str, e: Entity) -> Entity | None:
         return e if _CIVILITY_BEFORE.search(folded, max(0, e.start - 12), e.start) else None
     end = e.start + words[-2].end()
     return e.model_copy(update={"end": end, "text": text[e.start:end]})
+
+
+# "Deepa Hegde, Assistant Passport Officer at …": a span the NER ends on a role noun is the post, not its holder
+_ROLE_LAST = frozenset({
+    "officer", "worker", "manager", "director", "coordinator", "adviser", "advisor", "secretary", "clerk", "assistant",
+    "inspector", "registrar", "commissioner", "caseworker", "minister", "consul", "superintendent", "supervisor",
+    "administrator"})
+
+
+def _role_title(folded: str, e: Entity) -> bool:
+    words = folded[e.start:e.end].split()
+    return (e.label == "PERSON" and e.source in ("ner", "shape", "context") and len(words) >= 2
+            and words[-1] in _ROLE_LAST)
 
 
 def _calendar_word(folded: str, e: Entity) -> bool:
@@ -465,8 +491,29 @@ def spread_names(texts: Sequence[str], found: Sequence[list[Entity]], langs: Seq
     return out
 
 
-# a turn that answers opens with the number; how far into it the number may start
+# a turn that answers opens with the number; how far into it the number may start: four words, or a
+# hesitation with no other number before it ("uh give me a second it's in my wallet okay it's s r four …")
 _ANSWER_OPENING = 45
+_ANSWER_STALLING = 90
+_ANSWER_STALLING_WORDS = 14
+# what a speaker says while finding the number asked for
+_STALLING = re.compile(r"(?<![\w'’])(?:uh|um|er|erm|euh|heu|ben|bah|hold on|hang on|one (?:sec|second|moment)"
+                       r"|give me a (?:sec|second|moment|minute)|let me (?:see|check|find|look)|wait|attendez|attends"
+                       r"|un instant|une seconde|deux secondes|je regarde|je cherche|alors|voila|okay|ok|it['’]s"
+                       r"|it is|c['’]est|that['’]s)(?![\w'’])")
+# "And the address of the new tenancy?" / "12 Oliver Plunkett Street …": a turn that asks where someone lives
+_ADDRESS_ASKED = re.compile(r"(?<![\w'’])(?:address|adresse|where (?:do|does|did) (?:you|he|she|they) live"
+                            r"|ou (?:habitez|habite|vivez|vit|residez|reside)[- ])")
+# "the address of the housing office", "where is the town hall", "l'adresse de la mairie"
+_PUBLIC_ADDRESS_ASKED = re.compile(
+    r"(?<![\w'’])(?:address (?:of|for) (?:the |your |our )?(?:[a-z'-]+ ){0,3}|where (?:is|are) (?:the |your |our )?"
+    r"(?:[a-z'-]+ ){0,3}|adresse (?:de la |du |de l'|des )(?:[a-z'-]+ ){0,3})"
+    r"(?:office|offices|hall|council|ministry|department|headquarters|centre|center|branch|clinic|hospital|school"
+    r"|court|embassy|consulate|library|mairie|prefecture|agence|caf|cpam|tribunal|hopital|ecole|bureau|service)"
+    r"(?![\w'’])")
+# "Can you read me the member number on her card?": the question's cue is where its number would have gone
+_CUE_THEN_MORE = re.compile(r"(?<![\w'’])(?:number|numero|no|id|code|iban|account|ssn|sin|nir)(?![\w'’])"
+                            r"(?=(?:[ \t]+[\w'’-]+){1,5}[ \t]*$)")
 _NUMBER_LABELS = frozenset({"PHONE", "NIR", "IBAN", "PAYMENT_CARD"})
 _LAST_SENTENCE = re.compile(r"[^.!?]*[.!?]*[ \t]*$")
 
@@ -478,23 +525,26 @@ def answered_cues(texts: Sequence[str], found: Sequence[list[Entity]], langs: Se
     sentence of the previous turn is the cue of a number that opens this one: the number gets its label,
     and the first attempt of a self-correction goes with it."""
     wanted = _NUMBER_LABELS if labels is None else _NUMBER_LABELS & frozenset(labels)
+    addresses = labels is None or "ADDRESS" in labels
+    commons = {lang: get_detector(lang).common for lang in set(langs)}
     out = [list(x) for x in found]
     for i in range(1, len(texts)):
         m = _LAST_SENTENCE.search(texts[i - 1])
         tail = (m.group() if m else "").strip().rstrip(".!?…").strip()[-80:]
-        opening = texts[i][:_ANSWER_OPENING]
+        if addresses and _PUBLIC_ADDRESS_ASKED.search(fold(tail)):
+            # "What's the address of the tax office?" / "It's 40 Market Street": a public place's address stays
+            out[i] = [x for x in out[i] if not (x.label == "ADDRESS" and len(texts[i][:x.start].split()) <= 3)]
+        elif addresses and _ADDRESS_ASKED.search(fold(tail)) and not public_place(fold(tail), langs[i]):
+            out[i] = _answered_address(texts[i], out[i], langs[i])
+        tail = _up_to_cue(tail)
+        opening = texts[i][:_ANSWER_STALLING]
         spoken = any(w in NUMBER_WORDS or w in EN_NUMBER_WORDS for w in fold(opening).split())
         if not tail or not wanted or not (spoken or any(c.isdigit() for c in opening)):
             continue
-        joined = f"{tail} {texts[i]}"
-        off = len(tail) + 1
-        common = get_detector(langs[i]).common
-        # every recognizer and its filters (freephone lines, references, dates) on the two joined
-        for e in find_structured(joined, fold(joined), langs[i], common):
-            if (e.label not in wanted or e.start < off or e.start - off > _ANSWER_OPENING
-                    or len(joined[off:e.start].split()) > 4):
-                continue  # only a turn that opens with it ("Sure. It's …", "Mine is …") answers
-            e = e.model_copy(update={"start": e.start - off, "end": e.end - off, "source": "answer"})
+        common = commons[langs[i]]
+        for e in _answers(tail, texts[i], langs[i], common):
+            if e.label not in wanted:
+                continue
             inside = [x for x in out[i] if x.start < e.end and e.start < x.end]
             if any(x.start <= e.start and e.end <= x.end and (x.score >= 1.0 or (x.start, x.end) != (e.start, e.end))
                    for x in inside):
@@ -502,6 +552,108 @@ def answered_cues(texts: Sequence[str], found: Sequence[list[Entity]], langs: Se
             if any(x.label not in _NUMBER_LABELS for x in inside):
                 continue
             out[i] = sorted([x for x in out[i] if x not in inside] + [e], key=lambda x: x.start)
+    return out
+
+
+def _up_to_cue(tail: str) -> str:
+    """The question cut after its last number word: what follows it ("on her card", "for the form, please")
+    would stand between the cue and the answer read after it."""
+    ends = [m.end() for m in _CUE_THEN_MORE.finditer(fold(tail))]
+    return tail[:ends[-1]] if ends else tail
+
+
+def _answers(tail: str, text: str, lang: str, common: Container[str]) -> list[Entity]:
+    """The numbers of ``text`` that answer ``tail`` (the question before), in ``text``'s offsets: one that opens
+    the turn ("Sure. It's …", "Mine is …"), or the turn's first number after a hesitation ("uh give me a second
+    it's in my wallet okay it's s r four seven …"), read as if it came right after the question."""
+    joined = f"{tail} {text}"
+    off = len(tail) + 1
+    # every recognizer and its filters (freephone lines, references, dates) on the two joined
+    found = [e.model_copy(update={"start": e.start - off, "end": e.end - off, "source": "answer"})
+             for e in find_structured(joined, fold(joined), lang, common) if e.start >= off]
+    opening = [e for e in found if e.start <= _ANSWER_OPENING and len(text[:e.start].split()) <= 4]
+    if opening:
+        return opening
+    runs = numeric_runs(text[:_ANSWER_STALLING + 40], fold(text[:_ANSWER_STALLING + 40]), lang=lang)
+    first = next((run for run in runs if sum(len(u.digits) for u in run if u.is_number) >= 2), None)
+    if first is None:
+        return []
+    p = leading_letters_start(text, first[0].start)
+    gap = fold(text[:p])
+    if (p > _ANSWER_STALLING or len(text[:p].split()) > _ANSWER_STALLING_WORDS
+            or any(c.isdigit() for c in text[:p]) or not _STALLING.search(gap) or names_a_number(gap)):
+        return []  # "Counter log 04/15/2024", "dossier 0750-2025-01234", "you can call 1 800 …": the turn's own
+        # words say what its number is; only a speaker who stalls ("uh hold on … it's") still answers
+    joined = f"{tail} {text[p:]}"
+    off = len(tail) + 1
+    # what the turn says in between stays in force: a service line ("NIS customer service (246) 431-7400")
+    # is not the answer, and a number the turn already gives as it stands needs no question
+    alone = {(e.start, e.end, e.label) for e in find_structured(text, fold(text), lang, common)}
+    answers = [e.model_copy(update={"start": e.start - off + p, "end": e.end - off + p, "source": "answer"})
+               for e in find_structured(joined, fold(joined), lang, common) if off <= e.start <= off + 2]
+    return [e for e in answers if not service_line(fold(text), e.start)
+            and not any(a < e.end and e.start < b and label == e.label for a, b, label in alone)]
+
+
+def _answered_address(text: str, ents: list[Entity], lang: str) -> list[Entity]:
+    """The address a turn opens with when the turn before asked for one: read as if it followed "address:",
+    up to where the sentence goes on ("plot one four two three two block eight gaborone it's behind …")."""
+    cue = "adresse : " if lang == "fr" else "address: "
+    joined = cue + text
+    find = find_cued_addresses_fr if lang == "fr" else find_cued_addresses_en
+    for e in find(joined, fold(joined)):
+        if e.start != len(cue):
+            continue  # only what opens the turn answers
+        a, b = 0, e.end - len(cue)
+        inside = [x for x in ents if x.start < b and a < x.end]
+        if any(x.label not in ("ADDRESS", "PERSON", "LOCATION") and (x.score >= 1.0 or x.start <= a + 2)
+               for x in inside):
+            continue  # a validated number or an e-mail there is what the turn gives, not a street; a postal
+            # code a cue made a phone ("No. 45, 3rd Cross, …, Bengaluru 560038") is the address's
+        if any(x.start <= a and b <= x.end for x in inside):
+            continue
+        b = max([b] + [x.end for x in inside])
+        ents = sorted([x for x in ents if x not in inside]
+                      + [Entity(start=a, end=b, label="ADDRESS", text=text[a:b], score=0.7, source="answer")],
+                      key=lambda x: x.start)
+    return ents
+
+
+def repeated_numbers(texts: Sequence[str], found: Sequence[list[Entity]], langs: Sequence[str]) -> list[list[Entity]]:
+    """A number read back ("sorry was that s zero four four seven one two", "so that's 06 12 …, correct?"):
+    the digits of a phone, identity, bank or card number found in one turn of the meeting are redacted, with
+    its label, wherever they come back whole, whatever the cue around them."""
+    known: dict[str, str] = {}
+    for ents, lang in zip(found, langs, strict=True):
+        for e in ents:
+            if e.label in _NUMBER_LABELS:
+                digits = "".join(u.digits for run in numeric_runs(e.text, fold(e.text), lang=lang)
+                                 for u in run if u.is_number)
+                if len(digits) >= 6:
+                    known.setdefault(digits, e.label)
+    if not known:
+        return [list(x) for x in found]
+    out: list[list[Entity]] = []
+    for text, ents, lang in zip(texts, found, langs, strict=True):
+        extra: list[Entity] = []
+        for run in numeric_runs(text, fold(text), lang=lang):
+            nums = [u for u in run if u.is_number]
+            label = known.get("".join(u.digits for u in nums)) if nums else None
+            if label is None:
+                continue
+            a, b = nums[0].start, nums[-1].end
+            if label == "NIR":
+                a, b = leading_letters_start(text, a), trailing_letters_end(text, b)
+            same = [x for x in ents if x.start < b and a < x.end]
+            if (len(same) == 1 and same[0].label in _NUMBER_LABELS and same[0].label != label
+                    and (same[0].score < 1.0 or same[0].label == "PHONE")):
+                # "So that's 4471 0926, yes?": a passport number read back is no phone for lack of a cue (eight
+                # digits fit many phone plans; a checksum that validates a card or an IBAN is kept)
+                ents = [x for x in ents if x is not same[0]]
+            elif same:
+                continue  # already redacted, or part of something else
+            extra.append(Entity(start=a, end=b, label=label, text=text[a:b], score=0.7, source="repeat"))
+        out.append(sorted([*ents, *extra], key=lambda x: x.start) if extra else list(ents))
     return out
 
 
@@ -694,6 +846,7 @@ class Detector:
                         and not (self.lang == "en" and _english_place_word(text, folded, x))
                         and not _famous_namesake(folded, x)
                         and not _calendar_word(folded, x)
+                        and not _role_title(folded, x)
                         and not (x.label == "PERSON" and x.source != "gazetteer" and (
                             (organisation_context(folded, x.start) and not spoken_to(folded, x.end))
                             or place_or_institution(folded, x.start, x.end)

@@ -243,6 +243,7 @@ rapporteur rapporteure greffier greffiere assesseur assesseure mediateur mediatr
 NON_NAMES = frozenset(fold(w) for w in """
 iban rib bic nir cb insee secu tel mail email courriel visio zoom teams ok merci bonjour bonsoir salut mister missus
 moien iaorana kia ora mauruuru bonjou mesi mbote jambo salam salaam akwaaba sawubona
+bula talofa namaste namaskar aloha kumusta mingalaba sawasdee habari
 monsieur madame messieurs mesdames allo allô voila voilà euh hum bah ben ordre jour compte rendu
 legifrance chorus franceconnect tchap tchat chat resana osmose webconf webinaire github gitlab outlook excel word
 powerpoint linkedin twitter youtube google microsoft slack jira confluence sharepoint wikipedia

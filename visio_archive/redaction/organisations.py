@@ -21,6 +21,11 @@ _ORG_NOUNS = (
     r"|housing association|coach company|caterer|traiteur|association|asso|syndicat|collectif|fondation|ong"
 )
 # "<noun> [one or two words] c'est|is <name>", "<noun> [an adjective] <name>", "chez|at <name>" after work words
+_AFFILIATED_ROLES = (
+    r"(?:worker|caseworker|officer|adviser|advisor|manager|coordinator|co-ordinator|volunteer|lawyer|solicitor"
+    r"|paralegal|navigator|liaison|specialist|consultant|counsellor|counselor|nurse|clerk|intern|representative"
+    r"|rep|agent|organiser|organizer|director|trainee|analyst|assistant|advocate)"
+)
 _ORG_BEFORE = re.compile(
     rf"(?<![\w'’-])(?:{_ORG_NOUNS})(?:[ \t]+(?!de\b|du\b|des\b|d['’]|of\b)[\w'’-]+){{0,2}}[ \t]+"
     rf"(?:c['’]est|c est|est|is|was|called|named|nomme|nommee|appelee?|:)[ \t]+(?:(?:la|le|les|l['’]|the)[ \t]*)?$"
@@ -28,7 +33,12 @@ _ORG_BEFORE = re.compile(
     rf"|(?<![\w'’-])(?:interim|travaille|travaillait|embauchee?|recrutee?|salariee?|cdd|cdi|stage|works|worked|employed"
     rf"|job|contract)[ \t]+(?:[\w'’-]+[ \t]+)?(?:chez|at|for|with)[ \t]+$"
     rf"|(?<![\w'’-])(?:site|appli|application|plateforme)[ \t]+(?:de|d['’]|of)[ \t]+[a-z'’ -]{{2,30}}?[ \t]+$"
+    # an appositive role and the body it is held at: "Tadhg Murphy, advice worker with Threshold", "Mei Zhang,
+    # settlement worker with Manitoba Start", "…, caseworker at Shelter"
+    rf"|,[ \t]+(?:(?:the|a|an|our|senior|assistant|chief|lead|[a-z'’-]+)[ \t]+){{0,2}}{_AFFILIATED_ROLES}"
+    rf"[ \t]+(?:with|at|from)[ \t]+(?:the[ \t]+)?$"
 )
+_CIVILITY_OPENING = re.compile(rf"(?:{CIVILITY_ALT})(?![\w'’-])")
 _CIVILITY_JUST_BEFORE = re.compile(rf"(?<![\w'’])(?:{CIVILITY_ALT})\.?[ \t]+$")
 # "landlord contact Brett Kowalski", "bank manager Ruth Obi", "l'agence, interlocutrice Mme …": the word after the
 # organisation's noun is a person's role, and a person's name follows
@@ -65,6 +75,8 @@ _SAINT_PLACE = re.compile(r"(?:saint|sainte|st|ste|san|santa|sao)[- ][a-z]")
 def organisation_context(folded: str, start: int) -> bool:
     """The words before ``start`` say that what follows is an organisation."""
     window = folded[max(0, start - 60):start]
+    if _CIVILITY_OPENING.match(folded, start):
+        return False  # "…, caseworker with Mrs Adeyemi": a person
     return (_ORG_BEFORE.search(window) is not None and _CIVILITY_JUST_BEFORE.search(window) is None
             and _PERSON_ROLE_JUST_BEFORE.search(window) is None)
 

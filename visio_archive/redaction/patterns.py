@@ -518,7 +518,7 @@ _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                 r"|maestro|american express|\bamex\b|\buatp\b|numero de (?:la )?carte|\bcarte\b"
                                 r"|credit card|debit card|\bcard\b")),
     ("IBAN", re.compile(r"\biban|\brib\b|\bcompte\b(?! rendu)|virement|\bvirer\b|\bvirez\b|\bbic\b"
-                        r"|\baccount\b|\bacct\b|sort code|\bbank\b|\bkonto|\brekening"
+                        r"|\baccount\b|\bacct\b|\ba/c\b|sort code|\bbank\b|\bkonto|\brekening"
                         # the parts of a bank account that North America and Australia give apart
                         r"|\btransit\b|\binstitution\b|\brouting\b|\bbsb\b|\baba\b")),
     ("PHONE", re.compile(r"appel|\bjoindre\b|joignable|telephone|\btel\b|portable|mobile|\bfixe\b|standard"
@@ -554,7 +554,8 @@ _LINK_GAP = re.compile(r"[\s,;:.!?()\-–—…]*")
 # Letters said one by one, or written as a code glued by a dash, just before an identifier's digits: "n p",
 # "b q r p r", "s", "g h a", "GHA-"; a lone "a" or "i" is the article or the pronoun.
 _LEADING_LETTERS = re.compile(r"(?:(?<![\w'’])[A-Za-z][ \t]){2,5}(?:(?:uh|um|er|euh)[ \t]+)?$"
-                              r"|(?<![\w'’])[B-HJ-Zb-hj-z][ \t]$|(?<![\w'’-])[A-Z]{1,4}-$"
+                              # "s uh zero four four seven one two": a member number's letter, a hesitation
+                              r"|(?<![\w'’])[B-HJ-Zb-hj-z][ \t](?:(?:uh|um|er|euh)[ \t]+)?$|(?<![\w'’-])[A-Z]{1,4}-$"
                               # glued to the digits: "K6874-79021-80315" (an Ontario licence)
                               r"|(?<![\w'’-])[A-Za-z]{1,2}$")
 # "her hkid is a three three four …", "kra pin is a zero one …": after "is" the letter A opens the number
@@ -846,7 +847,34 @@ def _national_ids(text: str, ents: list[Entity]) -> list[Entity]:
 _TOLL_FREE = re.compile(r"(?:44|0)?(?:800|808|500)\d{6,7}|(?:353)?1(?:800|850|890)\d{6}|(?:61)?1[38]00\d{6}"
                         r"|(?:61)?13\d{4}|1?(?:800|888|877|866|855|844|833)\d{7}|(?:33|0)80[0-5]\d{6}")
 _PERSONAL_CUE = re.compile(r"(?<![\w'’])(?:his|her|my|your|their|mobile|cell|home|personal|direct|private|portable"
-                           r"|perso|personnel|son|sa|mon|ma|domicile|fixe)(?![\w'’])[^.!?\n]{0,30}$")
+                           r"|perso|personnel|son|sa|mon|ma|domicile|fixe)(?![\w'’])[^.!?\n,;]{0,30}$")
+
+
+# An organisation's line named right before its number: "the Legal Aid front desk is 902-420-6578", "the call
+# centre is three two four three oh oh oh", "NIS customer service (246) 431-7400", "le standard de la mairie :
+# 01 …". Nobody's own: it is printed on letters and websites. A possessive or a person's line word between
+# ("her desk line", "mon portable") makes it someone's again.
+_SERVICE_LINE_BEFORE = re.compile(
+    r"(?<![\w'’])(?:help[ -]?line|hot[ -]?line|front desk|reception(?: desk)?|call cent(?:re|er)|contact cent(?:re|er)"
+    r"|customer (?:service|services|care|support)|enquir(?:y|ies) line|inquir(?:y|ies) line|advice line"
+    r"|information line|info line|switchboard|general(?: [a-z]+){0,2} line|(?:main|office) line"
+    # "the consumer affairs victoria line is …": an organisation's line, unless someone's ("the direct line")
+    r"|the(?:[ \t]+(?!(?:my|his|her|your|their|our|direct|mobile|cell|personal|home|private|land|landline|phone"
+    r"|work|own|desk)\b)[a-z]+){1,3}"
+    r"[ \t]+(?:line|hotline|helpline)"
+    r"|standard(?: (?:du|de la|de l'|des) [a-z'-]+(?: [a-z'-]+)?)?|accueil(?: (?:du|de la|de l'|des) [a-z'-]+)?"
+    r"|plateforme(?: telephonique)?|service client|serveur vocal)"
+    r"(?:[ \t]+(?:number|no|numero))?[ \t]*(?:is|was|est|c['’]est|:|on|at|au)?[ \t]*(?:the|le)?[ \t]*\(?$")
+
+
+def service_line(folded: str, start: int) -> bool:
+    """Whether the number at ``start`` is an organisation's line named right before it (``_SERVICE_LINE_BEFORE``);
+    the first number words of a number the span does not hold ("… line is thirteen hundred fifty five …") are
+    skipped."""
+    end = start + 1 if folded[start:start + 1] == "(" else start
+    while (w := re.search(r"([a-z]+)[ \t]+$", folded[max(0, end - 20):end])) and w.group(1) in EN_NUMBER_WORDS:
+        end -= len(w.group())
+    return _SERVICE_LINE_BEFORE.search(folded, max(0, start - 60), end) is not None
 
 
 def _toll_free(text: str, folded: str, e: Entity, lang: str) -> bool:
@@ -915,6 +943,15 @@ def _quantity_shape(nums: list[Unit], text: str) -> bool:
     if not all(u.kind == "digits" for u in nums):
         return False
     g = [u.digits for u in nums]
+    return _date_shape(nums) or (len(g) >= 2 and 1 <= len(g[0]) <= 3 and g[0][0] != "0"
+                                 and all(len(x) == 3 for x in g[1:]))
+
+
+def _date_shape(nums: list[Unit]) -> bool:
+    """"12 03 2024", "04/15/2024", "2023 2024 2025": dates and years."""
+    if not all(u.kind == "digits" for u in nums):
+        return False
+    g = [u.digits for u in nums]
     year = [len(x) == 4 and x[:2] in ("19", "20") for x in g]
     if all(year):
         return True
@@ -925,7 +962,13 @@ def _quantity_shape(nums: list[Unit], text: str) -> bool:
                 or (len(head) == 2 and 1 <= int(head[0]) <= 12 and int(head[1]) <= 31)
                 or (len(head) == 1 and int(head[0]) <= 31 and year[-1])):
             return True  # dd mm yyyy, mm dd yyyy, "june 12 2025"
-    return len(g) >= 2 and 1 <= len(g[0]) <= 3 and g[0][0] != "0" and all(len(x) == 3 for x in g[1:])
+    return False
+
+
+def names_a_number(folded: str) -> bool:
+    """Do these words say what a number after them is (a contact or identity cue, or a veto: a file, a
+    reference, an amount)?"""
+    return _CONTACT_VETO.search(folded) is not None or any(rx.search(folded) for _, rx in _CONTACT_CUES)
 
 
 def is_cue_word(word: str) -> bool:
@@ -976,9 +1019,27 @@ _BANK_PART_LABEL = re.compile(r"(?<![\w'’])(?:transit|routing|bsb|sort[ \t-]?c
 # The words between two parts of one bank account: "sort code 82-61-45 account number 12447930", "transit
 # 02814 institution 004 account 7712093", "BSB 062-692 1043 8817"
 _BANK_PART_GAP = re.compile(r"[ \t]*,?[ \t]*(?:(?:uh|um|euh|and|et|then|puis)[ \t]+)*(?:(?:the|le|son|his|her)[ \t]+)?"
-                            r"(?:account(?:[ \t]+(?:number|no\.?))?|acct\.?|institution(?:[ \t]+number)?"
+                            r"(?:account(?:[ \t]+(?:number|no\.?))?|acct\.?|a/c(?:[ \t]+no\.?)?"
+                            r"|institution(?:[ \t]+number)?"
                             r"|transit(?:[ \t]+number)?|routing(?:[ \t]+number)?|compte|numero de compte"
                             r"|account number is|no de compte)[ \t]*:?[ \t]*")
+
+
+# An Indian branch's IFSC written out: four letters (the bank), a zero, six letters or digits (the branch),
+# after its name or right before the account it goes with ("SBIN0004512, a/c 30987761254")
+_IFSC = re.compile(r"(?<![\w'’])[A-Z]{4}0[A-Z0-9]{6}(?![\w'’])")
+_IFSC_BEFORE = re.compile(r"(?<![\w'’])ifsc(?:[ \t]+code)?(?:[ \t]+is)?[ \t:]*$")
+
+
+def find_ifsc(text: str, folded: str) -> list[Entity]:
+    """Written IFSC codes that name the bank and branch of an account (see above)."""
+    out = []
+    for m in _IFSC.finditer(text):
+        after = _BANK_PART_GAP.match(folded, m.end())
+        if _IFSC_BEFORE.search(folded, max(0, m.start() - 20), m.start()) or (
+                after is not None and after.group().strip() and folded[after.end():after.end() + 1].isdigit()):
+            out.append(Entity(start=m.start(), end=m.end(), label="IBAN", text=m.group(), score=0.7, source="context"))
+    return out
 
 
 def _join_bank_parts(text: str, folded: str, ents: list[Entity]) -> list[Entity]:
@@ -1064,6 +1125,9 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
                 label == "PHONE" and digits >= 9 and _thousands_shape(nums)
                 and _valid_phone("".join(u.digits for u in nums))) and not (
                 identity and ("-" in text[start:end] or _identity_cue_just_before(folded, start)
+                              # English writes its thousands with commas: "his own SIN now, it's 946 281 307"
+                              or (label == "NIR" and lang == "en" and "," not in text[start:end]
+                                  and not _date_shape(nums))
                               or (label == "IBAN" and _ACCOUNT_JUST_BEFORE.search(folded, max(0, start - 30), start)))):
             # "TRN 112-384-957": nobody writes a quantity with dashes; "NAS 946 454 286": nor right after the
             # scheme's name
@@ -1085,12 +1149,25 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
             continue
         if "mille" in words and label not in ("IBAN", "NIR", "PAYMENT_CARD"):
             continue
+        if label == "PAYMENT_CARD" and (
+                _LEADING_LETTERS.search(text, max(0, start - 16), start) is not None
+                or ((check := re.match(r"[ \t]?([A-Za-z])(?![\w'’])", text[end:end + 3])) is not None
+                    and check.group(1).lower() not in ("a", "i"))):
+            label = "NIR"  # "her card number is k t five five oh two nine one": no payment card holds letters (ISO/IEC
+            # 7812); a member, health or identity card does
         if not label:
             # a self-correction inside the span: the number given is what follows the last one
             fix = [m.end() for m in _CORRECTION.finditer(folded, start, end)]
             if fix:
                 kept = sum(len(u.digits) for u in nums if u.start >= fix[-1])
                 digits = kept if kept >= 6 else digits
+            lead = _LEADING_LETTERS.search(text, max(0, start - 16), start)
+            check = re.match(r"[ \t]?([A-Za-z])(?![\w'’])", text[end:end + 3])
+            if lead is not None or (check is not None and check.group(1).lower() not in ("a", "i")):
+                # "can i get your member number first" / "s uh zero four four seven one two": no phone plan
+                # holds letters; an identifier does
+                label = "NIR"
+        if not label:
             label = "NIR" if 13 <= digits <= 15 else "PAYMENT_CARD" if 16 <= digits <= 19 and not any(
                 u.digits.startswith("0") for u in nums[:1]) else "IBAN" if digits > 19 else "PHONE"
         chars = 2 + sum(len(u.digits) for u in units[1:] if u.is_number or u.kind == "letter")
@@ -1669,7 +1746,7 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
     out = _national_ids(text, out)
     written_ids = find_national_ids(text)
     out = [e for e in out if not any(e.start < i.end and i.start < e.end for i in written_ids)] + written_ids
-    out = [e for e in out if not (e.label == "PHONE" and _toll_free(text, f, e, lang))]
+    out = [e for e in out if not (e.label == "PHONE" and (_toll_free(text, f, e, lang) or service_line(f, e.start)))]
     # Each grammar runs on every meeting: a French address read out in an English meeting, a British one in
     # a French meeting, a Portuguese or Polish one in either. The other language's grammar only where its
     # street type is no word of this language (English "place", "court" are French words too).
@@ -1688,7 +1765,40 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
     # that only their postal code shows, then one span for the pieces of one address
     out = [extend_address(text, f, e) if e.label == "ADDRESS" else e for e in out]
     out += find_postcode_addresses(text, f, [(e.start, e.end) for e in out])
-    return join_addresses(text, _join_bank_parts(text, f, out))
+    out += [e for e in find_ifsc(text, f) if not any(x.start < e.end and e.start < x.end for x in out)]
+    out = join_addresses(text, _number_false_starts(text, f, _join_bank_parts(text, f, out)))
+    return [e for e in out if not (e.label == "ADDRESS" and _PUBLIC_PLACE_AT.search(f, max(0, e.start - 50), e.start))]
+
+
+# "forty minutes to the office at Via Cesare Giulio Viola 68", "la mairie se trouve au 3 place …": the address
+# of a public place named right before it is printed on its letters; nobody's household. A possessive ("his
+# office at …", "chez ma mère au …") keeps it someone's.
+_PUBLIC_PLACE_AT = re.compile(
+    r"(?<![\w'’])(?:(?:the|our)(?:[ \t]+[a-z'-]+){0,3}[ \t]+(?:office|offices|hall|council|ministry|department"
+    r"|headquarters|centre|center|branch|clinic|hospital|school|court|embassy|consulate|library|station)"
+    r"(?:[ \t]+(?:is|are|was|sits|lies))?[ \t]*(?:at|on|in)?"
+    r"|(?:la|le|l')[ \t]*(?:mairie|prefecture|sous-prefecture|agence|tresorerie|caf|cpam|ambassade|consulat"
+    r"|bibliotheque|mediatheque|gendarmerie|commissariat|tribunal|hopital)(?:[ \t]+[a-z'-]+){0,3}"
+    r"(?:[ \t]+(?:est|se trouve|se situe))?[ \t]*(?:au|aux|a|,)?)[ \t]*,?[ \t]*$")
+
+
+# "K88... sorry, Z4412078", "0612… non, 06 13 45 …": a written first attempt the speaker broke off and corrected
+_WRITTEN_FALSE_START = re.compile(
+    r"(?<![\w'’-])[a-z]{0,3}\d[a-z\d]{0,12}(?:\.\.\.|…|-)?[ \t]*[,—–]?[ \t]*"
+    r"(?:(?:sorry|no|wait|i mean|rather|non|pardon|plutot|je veux dire|euh|uh|um)[ \t]*[,.…]?[ \t]*){1,3}$")
+_CORRECTION_WORD = re.compile(r"(?<![\w'’])(?:sorry|no|wait|i mean|rather|non|pardon|plutot|je veux dire)(?![\w'’])")
+
+
+def _number_false_starts(text: str, folded: str, ents: list[Entity]) -> list[Entity]:
+    out: list[Entity] = []
+    for e in ents:
+        if e.label in ("PHONE", "NIR", "IBAN", "PAYMENT_CARD"):
+            m = _WRITTEN_FALSE_START.search(folded, max(0, e.start - 40), e.start)
+            if m is not None and _CORRECTION_WORD.search(m.group()) and not any(
+                    x is not e and x.start < e.start and m.start() < x.end for x in ents):
+                e = e.model_copy(update={"start": m.start(), "text": text[m.start():e.end]})
+        out.append(e)
+    return out
 
 
 _EN_ONLY_TYPE = re.compile(r"\b(?:street|road|lane|drive|crescent|terrace|gardens|close|mews|grove|avenue)\b")
@@ -1710,10 +1820,12 @@ def _uk_insurance_numbers(text: str, folded: str, ents: list[Entity]) -> list[En
     out: list[Entity] = []
     for e in ents:
         if e.source == "context" and sum(c.isdigit() for c in re.sub(r"\D", "", e.text)) <= 6:
-            digits = sum(len(u.digits) for run in numeric_runs(e.text, fold(e.text), lang="en") for u in run
-                         if u.is_number)
-            b = _NINO_BEFORE.search(folded, max(0, e.start - 6), e.start)
-            a = _NINO_AFTER.match(folded, e.end)
+            nums = [u for run in numeric_runs(e.text, fold(e.text), lang="en") for u in run if u.is_number]
+            digits = sum(len(u.digits) for u in nums)
+            # the letters around the digits, whether or not the cue's span already took one of them
+            first, last = (e.start + nums[0].start, e.start + nums[-1].end) if nums else (e.start, e.end)
+            b = _NINO_BEFORE.search(folded, max(0, first - 6), first)
+            a = _NINO_AFTER.match(folded, last)
             prefix = text[b.start():b.end()].strip() if b is not None else ""
             cue = re.search(r"insurance|\bni\b|\bnino\b", folded[max(0, e.start - 40):e.start]) is not None
             letters = (" " in prefix or prefix.isupper() or cue) and prefix.lower() not in _EN_TWO_LETTER
@@ -1832,7 +1944,7 @@ def find_addresses_en(text: str, folded: str | None = None) -> list[Entity]:
 # "flat 3, 14 elm grove", "apartment 4b, 350 west 57th street", "unit 7, 88 station approach", "..., suite 200"
 _EN_UNIT_WORDS = frozenset("flat apartment apt unit suite ste floor room building block".split())
 _EN_UNIT = (rf"(?:flat|apartment|apt\.?|unit|suite|ste\.?|floor|room|building|block)[ \t]+(?:no\.?[ \t]*|number[ \t]+)?"
-            rf"(?:[a-z]?\d{{1,4}}[a-z]?|[a-z]\b|(?:{_EN_NUM})(?:[ -](?:{_EN_NUM}))*(?:[ \t]?[a-z]\b)?)")
+            rf"(?:[a-z]?\d{{1,4}}[a-z]?(?:/\d{{1,3}})?|[a-z]\b|(?:{_EN_NUM})(?:[ -](?:{_EN_NUM}))*(?:[ \t]?[a-z]\b)?)")
 _EN_UNIT_LED_RE = re.compile(
     rf"(?<![\w'’])(?:flat|apartment|apt\.?|unit|suite|plot)[ \t]+(?:no\.?[ \t]*|number[ \t]+)?"
     rf"(?:[a-z]?\d{{1,4}}[a-z]?|(?:{_EN_NUM})(?:[ -](?:{_EN_NUM}|oh))*)"
@@ -1870,10 +1982,18 @@ _EN_CLAUSE_GOES_ON = re.compile(
     r"[ \t]+(?:had|has|have|is|was|were|are|will|would|can|could|should|it['’]s|its|she|he|they|we|i|you|and[ \t]+"
     r"(?:she|he|they|we|i|the|her|his|their|a)|but|so|because|since|for|with|who|which|that|when|if|then|also|now"
     r"|in|just|past|near[ \t]+the|from|until|till|last|next|um|uh|okay|ok|yeah|right|same|or)(?![\w'’])"
-    r"|[ \t]*[.;!?]")
+    # "…, Bengaluru 560008, near Indiranagar metro": the landmark after a comma is the listener's help
+    r"|[ \t]*,[ \t]*near(?![\w'’])|[ \t]+[—–][ \t]|[ \t]*[.;!?]")
+# the dot of "No. 45", "vul. Sahaidachnoho", "apt. 9", "St. Mary's Road" ends no sentence
+_EN_ADDRESS_ABBREVIATION = re.compile(r"(?<![\w'’])(?:no|nr|st|rd|ave|apt|flat|vul|str|ul|blk|bldg|opp|ph|sec)$")
 # a public place named before or inside the span: its address is no household's
 _PUBLIC_PLACE = re.compile(r"\b(?:office|offices|hall|council|ministry|department|headquarters|centre|center"
                            r"|branch|clinic|hospital|school|court|unhcr|embassy|commission)\b")
+
+
+def public_place(folded: str, lang: str) -> bool:
+    """Does the text name a public place (an office, a council, a school …), whose address is no household's?"""
+    return (_FR_PUBLIC_PLACE if lang == "fr" else _PUBLIC_PLACE).search(folded) is not None
 
 
 def find_cued_addresses_en(text: str, folded: str) -> list[Entity]:
@@ -1883,13 +2003,19 @@ def find_cued_addresses_en(text: str, folded: str) -> list[Entity]:
         if _PUBLIC_PLACE.search(folded, max(0, m.start() - 40), m.end()):
             continue  # "the office address is 71 Main St W": a public place's address stays
         a = m.end()
-        stop = _EN_CLAUSE_GOES_ON.search(folded, a, min(len(folded), a + 140))
-        b = stop.start() if stop is not None else min(len(folded), a + 140)
+        limit = min(len(folded), a + 140)
+        stop = _EN_CLAUSE_GOES_ON.search(folded, a, limit)
+        while stop is not None and stop.group().strip() == "." and _EN_ADDRESS_ABBREVIATION.search(
+                folded, a, stop.start()):
+            stop = _EN_CLAUSE_GOES_ON.search(folded, stop.end(), limit)
+        b = stop.start() if stop is not None else limit
         span = folded[a:b].rstrip(" ,")
         b = a + len(span)
         words = span.split()
         if not 2 <= len(words) <= 18 or _EN_DWELLING.search(span) is None or _PUBLIC_PLACE.search(span):
             continue
+        if re.match(r"\+?\(?\d[\d ().-]{7,}\d(?![\w'’])", span) and sum(c.isdigit() for c in span.split(",")[0]) >= 9:
+            continue  # "I'm at 204-555-0139, extension 212": a phone, then its extension; "at" cued the phone
         if not (re.search(r"\d", span) or any(w.strip(",") in EN_NUMBER_WORDS and w not in ("a", "and", "oh")
                                                for w in words)):
             continue

@@ -34,6 +34,7 @@ résidence residence campus promotion promo caserne prix palais tour hall bâtim
 complexe halle club collège-lycée école-maternelle crèche creche conservatoire observatoire amphithéatre
 rond-point esplanade parvis passerelle tunnel porte lycée-collège
 loi lois dispositif amendement réforme reforme pharmacie groupe marché marche
+calle avenida rua viale piazza piazzale largo corso strada ulica aleja plaza paseo travessa via
 """.split())
 _FR_QUALIFIERS = frozenset(fold(w) for w in """
 hospitalier hospitalière universitaire élémentaire maternelle primaire professionnel professionnelle polyvalent
@@ -55,6 +56,10 @@ chair terminal programme program fellowship scholarship primary secondary day of
 enterprises ltd limited inc llc plc holdings corporation corp partners associates solutions act regulations rules
 statue monument union
 """.split())
+# Bodies named after their founder or their region, only when written with a capital ("Nova Scotia Legal Aid",
+# "Joseph Rowntree Trust"): lower-case ASR says "rhys wood council tax", "rhys what's social services saying"
+_EN_BODY_KINDS = frozenset("aid services council trust association society authority agency network alliance"
+                           " coalition federation commission".split())
 # Kinds that English also writes before the name of the place ("University Hospital Kerry", "Huduma Centre Thika")
 _EN_KINDS_FIRST = frozenset("hospital centre center station college school clinic office hall house park market"
                             .split())
@@ -95,8 +100,8 @@ def _french(text: str, folded: str, common: Container[str],
         kind = folded[s:e].rstrip(".")
         if kind[:2] in ("l'", "l’", "d'", "d’"):
             kind = kind[2:]  # "l'université", "d'école"
-        if kind not in _FR_KINDS:
-            i += 1
+        if kind not in _FR_KINDS or (kind == "via" and text[s] != "V"):
+            i += 1  # "Via Cesare Giulio Viola" is a street; "via Marie" is who passed it on
             continue
         j = i + 1
         while j < n and folded[toks[j][0]:toks[j][1]] in _FR_QUALIFIERS:
@@ -186,7 +191,8 @@ _SAINT_BEFORE = re.compile(r"(?<![\w'’])(?:st|saint)\.?[ \t]+$")
 # they are a person's name ("Sarah Park"), where "at Victoria Park", "the Albert Hall" are places.
 _SURNAME_KINDS = frozenset("hall house court park bridge tower church chapel temple lane street".split())
 _PLACE_WORD_BEFORE = re.compile(r"(?<![\w'’])(?:the|at|in|to|from|near|outside|into|via|of|on|inside|behind"
-                                r"|opposite|past|around)[ \t]+$")
+                                # "2 Adelaide Street": a house number before it makes it a street
+                                r"|opposite|past|around|\d{1,5}[a-z]?)[ \t]+$")
 
 
 def _english(text: str, folded: str, common: Container[str]) -> list[tuple[int, int]]:
@@ -194,7 +200,7 @@ def _english(text: str, folded: str, common: Container[str]) -> list[tuple[int, 
     toks = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     for i, (s, e) in enumerate(toks):
         kind = folded[s:e].rstrip(".")
-        if kind not in _EN_KINDS:
+        if kind not in _EN_KINDS and not (kind in _EN_BODY_KINDS and text[s].isupper()):
             continue
         # "University of Toulouse", "Institute of X": the name after "of"
         if i + 2 < len(toks) and folded[toks[i + 1][0]:toks[i + 1][1]] == "of":
@@ -255,7 +261,9 @@ def _english(text: str, folded: str, common: Container[str]) -> list[tuple[int, 
     return out
 
 
-_FR_ONLY_KINDS = r"\b(?:gare|rue|lycee|hopital|aeroport|salle|ecole|college|universite|place|boulevard|quai|allee)\b"
+_FR_ONLY_KINDS = (r"\b(?:gare|rue|lycee|hopital|aeroport|salle|ecole|college|universite|place|boulevard|quai|allee"
+                  # other languages' streets, their kind first too ("Via Cesare Giulio Viola", "Calle Gran Vía")
+                  r"|calle|avenida|rua|viale|piazza|corso|strada|ulica|aleja|plaza|paseo|via)\b")
 
 
 def find_places(text: str, folded: str | None = None, lang: str = "fr", common: Container[str] = frozenset(),

@@ -95,6 +95,7 @@ PARTS: dict[str, tuple[Path, str]] = {
     "meet12-en": (ROOT / "benchmarks" / "data" / "redaction_meet12_en.txt", "en"),
     "meet12-fr": (ROOT / "benchmarks" / "data" / "redaction_meet12_fr.txt", "fr"),
     "meet13-en": (ROOT / "benchmarks" / "data" / "redaction_meet13_en.txt", "en"),
+    "meet13-fr": (ROOT / "benchmarks" / "data" / "redaction_meet13_fr.txt", "fr"),
 }
 LABELS = ["PERSON", "EMAIL", "PHONE", "NIR", "IBAN", "PAYMENT_CARD", "ADDRESS"]
 TARGETS = {"EMAIL": 0.98, "PHONE": 0.98, "NIR": 0.98, "IBAN": 0.98, "PAYMENT_CARD": 0.98,
@@ -701,7 +702,7 @@ def evaluate(cases: list[dict[str, Any]], show_errors: bool = False, min_words_f
     if not per_line:
         # as redact_transcript does: a name found in one turn is redacted where it comes back alone in the
         # other turns of the same meeting (the markup files' "# ---" lines open a meeting)
-        from visio_archive.redaction.detector import answered_cues, repeated_numbers, spread_names
+        from visio_archive.redaction.detector import answered_cues, continued_numbers, repeated_numbers, spread_names
 
         meetings: dict[str, list[int]] = {}
         for i, c in enumerate(cases):
@@ -709,7 +710,7 @@ def evaluate(cases: list[dict[str, Any]], show_errors: bool = False, min_words_f
         for idx in meetings.values():
             texts, langs = [cases[i]["text"] for i in idx], [lang] * len(idx)
             found = answered_cues(texts, [preds[i] for i in idx], langs)
-            found = repeated_numbers(texts, found, langs)
+            found = continued_numbers(texts, repeated_numbers(texts, found, langs), langs)
             for i, ents in zip(idx, spread_names(texts, found, langs), strict=True):
                 preds[i] = ents
     per: dict[str, list[int]] = {lab: [0, 0, 0] for lab in LABELS}  # gold, redacted, exact-label

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from visio_archive.redaction import detect
-from visio_archive.redaction.detector import answered_cues, detect_many, repeated_numbers
+from visio_archive.redaction.detector import answered_cues, continued_numbers, detect_many, repeated_numbers
 
 
 def spans(text: str, lang: str = "en", label: str | None = None) -> list[tuple[str, str]]:
@@ -18,6 +18,7 @@ def meeting(turns: list[str], lang: str = "en") -> list[list[tuple[str, str]]]:
     """(label, text) of each turn's entities once the meeting is read as redact_transcript reads it."""
     langs = [lang] * len(turns)
     found = repeated_numbers(turns, answered_cues(turns, detect_many(turns, lang=lang), langs), langs)
+    found = continued_numbers(turns, found, langs)
     return [[(e.label, e.text) for e in ents] for ents in found]
 
 
@@ -122,3 +123,120 @@ def test_the_body_or_post_beside_a_name_is_no_person(text: str, body: str) -> No
 
 def test_a_civility_after_a_role_is_still_a_person() -> None:
     assert ("PERSON", "Mrs Adeyemi") in spans("I'm Ana, the support worker with Mrs Adeyemi today.")
+
+
+# ---- 4 December, second round: lists of numbers, read-backs with spoken separators, relatives' names
+
+
+def test_a_number_read_back_with_spoken_separators_keeps_its_label() -> None:
+    turns = ["son numéro national c'est soixante-quinze zéro quatre vingt-deux trois cent douze quarante et un",
+             "je relis soixante-quinze point zéro quatre point vingt-deux tiret trois cent douze point quarante et un"]
+    found = meeting(turns, "fr")[1]
+    assert [label for label, _ in found] == ["NIR"]
+    assert found[0][1].startswith("soixante-quinze point") and found[0][1].endswith("quarante et un")
+
+
+def test_the_key_said_inside_a_social_security_number_read_back_stays_in_the_span() -> None:
+    turns = ["votre numéro de sécu s'il vous plaît",
+             "c'est un soixante-dix-neuf onze soixante-quinze cent douze trois cent quarante-cinq trente et un",
+             "je relis un soixante-dix-neuf onze soixante-quinze cent douze trois cent quarante-cinq clé trente et un"]
+    found = meeting(turns, "fr")[2]
+    assert [label for label, _ in found] == ["NIR"] and "clé trente et un" in found[0][1]
+
+
+@pytest.mark.parametrize(("turns", "lang"), [
+    (["il me faut votre numéro d'assurance sociale",
+      "oui c'est un deux trois quatre cinq six sept huit neuf et pour mon mari "
+      "neuf huit sept six cinq quatre trois deux un"],
+     "fr"),
+    (["can i have both social insurance numbers",
+      "mine is one two three four five six seven eight nine and my wife's is "
+      "nine eight seven six five four three two one"],
+     "en"),
+])
+def test_the_next_number_of_a_list_takes_the_first_ones_label(turns: list[str], lang: str) -> None:
+    found = meeting(turns, lang)[1]
+    assert [label for label, _ in found if label != "PERSON"] == ["NIR", "NIR"]
+
+
+def test_et_moi_opening_a_turn_gives_the_same_kind_of_number() -> None:
+    turns = ["le vôtre de numéro fiscal c'est quoi",
+             "le mien c'est un deux zéro trois quatre cinq six sept huit neuf un zéro trois",
+             "et moi trois deux un zéro zéro quatre-vingt-sept soixante-cinq quarante-trois deux"]
+    assert [label for label, _ in meeting(turns, "fr")[2]] == [meeting(turns, "fr")[1][0][0]]
+
+
+def test_a_list_of_amounts_is_no_list_of_identifiers() -> None:
+    turns = ["votre numéro allocataire", "c'est deux trois quatre cinq six sept huit",
+             "et moi je touche mille deux cent cinquante euros par mois"]
+    assert meeting(turns, "fr")[2] == []
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("le passeport de mon fils c'est vingt-deux a c quatre cinq six sept huit", "fr"),
+    ("her passport is one nine a v eight three five one two", "en"),
+])
+def test_a_passport_number_spelled_with_the_letter_a_is_one_identifier(text: str, lang: str) -> None:
+    found = spans(text, lang, "NIR")
+    assert len(found) == 1 and " a " in f" {found[0][1]} "
+
+
+def test_a_scheme_named_after_numero_de_gives_the_label() -> None:
+    turns = ["il me faut le numéro d'assurance maladie de votre fille",
+             "alors c'est deux quatre six cinq un huit zéro zéro cinq"]
+    assert [label for label, _ in meeting(turns, "fr")[1]] == ["NIR"]
+
+
+def test_a_file_number_opened_by_its_year_is_no_identifier_even_after_a_scheme() -> None:
+    assert spans("Dossier CNAM 2025-LYO-118204 transmis le 3 mars.", "fr", "NIR") == []
+
+
+def test_a_quebec_health_number_keeps_its_four_letters_after_a_colon() -> None:
+    found = spans("RAMQ, numéro temporaire : TREM 6704 2291 — à confirmer.", "fr", "NIR")
+    assert found == [("NIR", "TREM 6704 2291")]
+
+
+def test_a_desjardins_folio_goes_with_its_transit_and_institution() -> None:
+    found = spans("Caisse : transit 81520, institution 815, folio 0223344 merci", "fr", "IBAN")
+    assert found == [("IBAN", "transit 81520, institution 815, folio 0223344")]
+
+
+@pytest.mark.parametrize("text", [
+    "pour toute question c'est le zéro quatre quatre-vingt-onze douze trente quarante",
+    "sinon vous appelez la mairie au zéro quatre quatre-vingt-onze douze trente quarante",
+    "l'accueil de la préfecture c'est le zéro huit zéro neuf quatre cent un quatre cent un",
+    "le numéro vert c'est le zéro huit cents douze treize quatorze",
+])
+def test_an_offices_number_stays(text: str) -> None:
+    assert spans(text, "fr", "PHONE") == []
+
+
+def test_a_persons_number_after_appelez_stays_redacted() -> None:
+    assert spans("appelez mon fils au zéro six douze trente-quatre cinquante-six soixante-dix-huit", "fr", "PHONE")
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("ma nièce espérance vient ce soir", "espérance"),
+    ("son petit frère kossivi ne parle pas encore", "kossivi"),
+    ("leur collègue claire est en congé", "claire"),
+    ("l'enfant prudence est scolarisée en cm1", "prudence"),
+])
+def test_a_relatives_name_that_is_also_a_word_is_redacted(text: str, name: str) -> None:
+    assert any(label == "PERSON" and name in t for label, t in spans(text, "fr"))
+
+
+@pytest.mark.parametrize("text", [
+    "parfait vous avez reçu le courrier",
+    "non madame surtout pas de photo de la carte",
+    "l'audience devant le juge des enfants est fixée",
+    "il n'y a presque rien dessus",
+    "ma fille aînée est à l'université",
+])
+def test_words_after_a_cue_are_no_names(text: str) -> None:
+    assert [t for label, t in spans(text, "fr") if label == "PERSON"] == []
+
+
+def test_an_iberian_street_said_in_french_with_its_floor_is_an_address() -> None:
+    found = spans("on loue à calle mayor doce segundo izquierda ... non pardon à rua do carmo trente segundo direito "
+                  "mille deux cents lisboa", "fr", "ADDRESS")
+    assert any("rua do carmo trente segundo direito" in t for _, t in found)

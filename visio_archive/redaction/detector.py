@@ -512,7 +512,9 @@ _PUBLIC_ADDRESS_ASKED = re.compile(
     r"|court|embassy|consulate|library|mairie|prefecture|agence|caf|cpam|tribunal|hopital|ecole|bureau|service)"
     r"(?![\w'’])")
 # "Can you read me the member number on her card?": the question's cue is where its number would have gone
+# ... unless what follows names the scheme: "votre numéro d'assurance sociale", "the number of his permit"
 _CUE_THEN_MORE = re.compile(r"(?<![\w'’])(?:number|numero|no|id|code|iban|account|ssn|sin|nir)(?![\w'’])"
+                            r"(?![ \t]+(?:(?:de|du|des|of)(?!\w)|d['’]))"
                             r"(?=(?:[ \t]+[\w'’-]+){1,5}[ \t]*$)")
 _NUMBER_LABELS = frozenset({"PHONE", "NIR", "IBAN", "PAYMENT_CARD"})
 _LAST_SENTENCE = re.compile(r"[^.!?]*[.!?]*[ \t]*$")
@@ -619,6 +621,29 @@ def _answered_address(text: str, ents: list[Entity], lang: str) -> list[Entity]:
     return ents
 
 
+# spoken separators a speaker reads a number back with: "quatre-vingt-neuf point zéro trois point dix-sept tiret
+# deux cent cinquante-quatre", "deux cent quinze clé soixante-trois"
+_READ_BACK_JOINER = re.compile(r"[ \t,.:/-]*(?:(?:point|tiret|trait d'union|slash|barre|cle|key|dash|dot|hyphen)"
+                               r"[ \t,.:/-]*)?")
+
+
+def _read_back_runs(text: str, lang: str) -> list[list[Any]]:
+    """The numeric runs of ``text`` (their number units), plus every chain of runs joined only by a spoken
+    separator, longest first, so that a number read back with "point" or "clé" between its groups is whole."""
+    folded = fold(text)
+    runs = [[u for u in run if u.is_number] for run in numeric_runs(text, folded, lang=lang)]
+    runs = [r for r in runs if r]
+    chains: list[list[Any]] = []
+    for i in range(len(runs)):
+        chain = list(runs[i])
+        for j in range(i + 1, min(len(runs), i + 8)):
+            if _READ_BACK_JOINER.fullmatch(folded, chain[-1].end, runs[j][0].start) is None:
+                break
+            chain = chain + runs[j]
+            chains.append(chain)
+    return sorted(chains, key=len, reverse=True) + runs
+
+
 def repeated_numbers(texts: Sequence[str], found: Sequence[list[Entity]], langs: Sequence[str]) -> list[list[Entity]]:
     """A number read back ("sorry was that s zero four four seven one two", "so that's 06 12 …, correct?"):
     the digits of a phone, identity, bank or card number found in one turn of the meeting are redacted, with
@@ -636,14 +661,15 @@ def repeated_numbers(texts: Sequence[str], found: Sequence[list[Entity]], langs:
     out: list[list[Entity]] = []
     for text, ents, lang in zip(texts, found, langs, strict=True):
         extra: list[Entity] = []
-        for run in numeric_runs(text, fold(text), lang=lang):
-            nums = [u for u in run if u.is_number]
-            label = known.get("".join(u.digits for u in nums)) if nums else None
+        for nums in _read_back_runs(text, lang):
+            label = known.get("".join(u.digits for u in nums))
             if label is None:
                 continue
             a, b = nums[0].start, nums[-1].end
             if label == "NIR":
                 a, b = leading_letters_start(text, a), trailing_letters_end(text, b)
+            if any(x.start < b and a < x.end for x in extra):
+                continue  # a shorter reading of a chain already taken
             same = [x for x in ents if x.start < b and a < x.end]
             if (len(same) == 1 and same[0].label in _NUMBER_LABELS and same[0].label != label
                     and (same[0].score < 1.0 or same[0].label == "PHONE")):
@@ -654,6 +680,55 @@ def repeated_numbers(texts: Sequence[str], found: Sequence[list[Entity]], langs:
                 continue  # already redacted, or part of something else
             extra.append(Entity(start=a, end=b, label=label, text=text[a:b], score=0.7, source="repeat"))
         out.append(sorted([*ents, *extra], key=lambda x: x.start) if extra else list(ents))
+    return out
+
+
+# "c'est 246 518 005 et pour ma conjointe 947 125 332", "mine is … and my husband's is …": the next number of a
+# list that one cue opened; "et moi …" / "and mine …" opening a turn after a number: the same kind of number
+_RELATIVES = (r"(?:conjointe?|femme|mari|epouse|epoux|compagne|compagnon|fils|fille|frere|soeur|mere|pere|enfant"
+              r"|wife|husband|partner|son|daughter|brother|sister|mother|father|child|spouse)")
+_LIST_NEXT = re.compile(
+    r"[ \t,;.]*(?:et|puis|ou|and|or)[ \t]+(?:(?:pour|for|de|celui de|celui d'|that of)[ \t]*)?"
+    r"(?:(?:ma|mon|sa|son|votre|notre|leur|my|his|her|our|their|the)[ \t]+" + _RELATIVES + r"(?:'s)?"
+    r"|moi|lui|elle|me|him|mine|hers|his|le mien|la mienne|le sien|la sienne)"
+    r"(?:[ \t,]+(?:c'est|c est|ce sera|it's|it is|is|that's|ca fait|euh|uh|um|le|la))*[ \t,:]*$")
+_TURN_NEXT = re.compile(
+    r"[ \t]*(?:(?:oui|ok|d'accord|yes|yeah|okay|alors|so)[ \t,]+)*(?:et[ \t]+)?(?:(?:pour[ \t]+)?moi|le mien|la mienne"
+    r"|and (?:me|mine)|mine|and for me|et pour (?:ma|mon) " + _RELATIVES + r")"
+    r"(?:[ \t,]+(?:c'est|c est|ce sera|it's|it is|is|euh|uh|um|le|la))*[ \t,:]*$")
+
+
+def continued_numbers(texts: Sequence[str], found: Sequence[list[Entity]], langs: Sequence[str]) -> list[list[Entity]]:
+    """The next number of a list a cue opened takes that number's label: "c'est 2 46 51 80 05 et pour ma
+    conjointe neuf cent quarante-sept …" (in the turn), "le mien c'est …" / "et moi trente quarante-deux …"
+    (the next turn opens with the next one). Only runs of six digits or more, of about the same length."""
+    out = [list(x) for x in found]
+    for i, (text, lang) in enumerate(zip(texts, langs, strict=True)):
+        numbers = [e for e in out[i] if e.label in _NUMBER_LABELS]
+        before = [e for e in out[i - 1] if e.label in _NUMBER_LABELS] if i else []
+        folded = fold(text)
+        for run in numeric_runs(text, folded, lang=lang):
+            nums = [u for u in run if u.is_number]
+            digits = sum(len(u.digits) for u in nums)
+            a, b = nums[0].start, nums[-1].end
+            overlap = [x for x in out[i] if x.start < b and a < x.end]
+            # a guess from the digits alone ("nine digits said one by one: a phone") yields to the list's label
+            guess = (len(overlap) == 1 and overlap[0].label in _NUMBER_LABELS and overlap[0].score < 1.0
+                     and (overlap[0].start, overlap[0].end) == (a, b))
+            if digits < 6 or (overlap and not guess):
+                continue
+            prev = [e for e in numbers if e.end <= a and _LIST_NEXT.fullmatch(folded, e.end, a)]
+            if not prev and before and _TURN_NEXT.fullmatch(folded, 0, a):
+                prev = before[-1:]
+            if not prev:
+                continue
+            first = prev[-1]
+            first_digits = sum(c.isdigit() for c in first.text) or sum(
+                len(u.digits) for r in numeric_runs(first.text, fold(first.text), lang=lang) for u in r if u.is_number)
+            if abs(first_digits - digits) > 3:
+                continue
+            e = Entity(start=a, end=b, label=first.label, text=text[a:b], score=0.7, source="list")
+            out[i] = sorted([*(x for x in out[i] if x not in overlap), e], key=lambda x: x.start)
     return out
 
 

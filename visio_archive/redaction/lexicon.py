@@ -151,7 +151,7 @@ otieno achieng akinyi mwangi aroha wiremu ngaio keanu kalani leilani mahina
 # First names that are also ordinary words: only taken when capitalised or followed by a surname.
 AMBIGUOUS_FIRST = frozenset(
     "pierre claire rose marine france constance victoire olive blanche aime desire prudence grace "
-    "florence patience dominique claude camille jade lou noel pascal martin marc guy rene louis "
+    "esperance fidele florence patience dominique claude camille jade lou noel pascal martin marc guy rene louis "
     "jules paul simon lucas hugo leo eva lea emma ambre noah".split()
 )
 
@@ -244,6 +244,7 @@ NON_NAMES = frozenset(fold(w) for w in """
 iban rib bic nir cb insee secu tel mail email courriel visio zoom teams ok merci bonjour bonsoir salut mister missus
 moien iaorana kia ora mauruuru bonjou mesi mbote jambo salam salaam akwaaba sawubona
 bula talofa namaste namaskar aloha kumusta mingalaba sawasdee habari
+parfait rien surtout vraiment justement exactement effectivement pourtant evidemment enfants tutelles libertes referes
 monsieur madame messieurs mesdames allo allô voila voilà euh hum bah ben ordre jour compte rendu
 legifrance chorus franceconnect tchap tchat chat resana osmose webconf webinaire github gitlab outlook excel word
 powerpoint linkedin twitter youtube google microsoft slack jira confluence sharepoint wikipedia

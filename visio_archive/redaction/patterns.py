@@ -255,7 +255,9 @@ def _classify(units: list[Unit], folded: str, text: str = "", whole: bool = True
         # nine digits cut from a longer run are no such number ("eight seven seven three two eight nine six
         # seven seven": a ten-digit freephone number)
         if whole and complete and not _SERVICE_CTX.search(near) and not _CONTACT_VETO.search(ctx[-25:]) and (
-                _PHONE_CTX.search(near) or (spoken and "numero" in near and not _NEG_CTX.search(near))):
+                _PHONE_CTX.search(near) or (spoken and "numero" in near and not _NEG_CTX.search(near))) \
+                and _cue_label(folded, start) not in ("NIR", "IBAN", "PAYMENT_CARD"):
+            # ("votre numéro d'assurance sociale c'est deux quatre six ...": the cue names another scheme)
             return "PHONE", 0.8, "context"
     if whole and 7 <= len(body) <= 12 and _foreign_national(units, body, text, ctx):
         return "PHONE", 1.0, "pattern"
@@ -565,6 +567,8 @@ _IBAN_LETTERS = re.compile(r"(?<![\w'’])([a-z])[ \t]([a-z])[ \t]$")
 
 # the words a scheme writes before its number, no letters of the number ("PhilHealth PIN 12-…", "NHS No 4…")
 _LEADING_CAPS = re.compile(r"(?<![\w'’-])([A-Z]{2})[ \t]$")
+# capitals that open the value given after a colon: "numéro provisoire : RANV 8552 1512"
+_VALUE_CAPS = re.compile(r"(?:[:=]|(?<![\w'’])(?:est|is|c['’]est))[ \t]+([A-Z]{3,4})[ \t]$")
 _NUMBER_WORDS_WRITTEN = frozenset("pin no nr num id ref tel nos ins".split())
 _CODE_AFTER_CUE = re.compile(r"(?<![\w'’-])([A-Za-z][\w'’-]*)[ \t]+([A-Z]{2,4})[ \t]$")
 
@@ -581,6 +585,10 @@ def leading_letters_start(text: str, start: int) -> int:
             and not is_cue_word(code.group(2).lower())
             and code.group(2).lower() not in _NUMBER_WORDS_WRITTEN):
         return code.start(2)  # "RAMQ BELM 8557 1212": a Quebec health number opens with four letters of the name
+    value = _VALUE_CAPS.search(text, max(0, start - 12), start)
+    if (value is not None and not is_cue_word(value.group(1).lower())
+            and value.group(1).lower() not in _NUMBER_WORDS_WRITTEN):
+        return value.start(1)  # "numéro provisoire : RANV 8552 1512": a Quebec health number's four letters
     caps = _LEADING_CAPS.search(text, max(0, start - 6), start)
     if (caps is not None and not is_cue_word(caps.group(1).lower())
             and caps.group(1).lower() not in _NUMBER_WORDS_WRITTEN):
@@ -620,6 +628,16 @@ def _garbled(tok: str, common: Container[str] | None) -> bool:
     return common is not None and f not in common and core.lower() not in common
 
 
+_LONE_LETTER_BEFORE = re.compile(r"(?<![\w'’])[b-hj-np-xzB-HJ-NP-XZ][ \t]+$")
+_LONE_LETTER_AFTER = re.compile(r"[ \t]+[b-hj-np-xzB-HJ-NP-XZ](?![\w'’])")
+
+
+def _spelled_pair(text: str, start: int, end: int, a: int, b: int) -> bool:
+    """Is the lone "a" (or "i", "o", "y") at ``start`` spelled next to another letter within [a, b)?"""
+    return (_LONE_LETTER_BEFORE.search(text, a, start) is not None
+            or _LONE_LETTER_AFTER.match(text, end, b) is not None)
+
+
 def _link(text: str, folded: str, a: int, b: int, common: Container[str] | None) -> bool:
     """May the text between two numeric stretches sit inside one spoken identifier?"""
     if b - a > 40:
@@ -641,8 +659,10 @@ def _link(text: str, folded: str, a: int, b: int, common: Container[str] | None)
         tok = t.group()
         words += 1
         # a lone letter said between digits belongs to the number ("… quatre cinq six k zéro vingt-deux": French
-        # account numbers hold letters), not "a", "y", "à", "i" (words of their own)
-        letter = len(tok) == 1 and tok.isalpha() and tok.islower() and fold(tok) not in ("a", "y", "i", "o")
+        # account numbers hold letters), not "a", "y", "à", "i" (words of their own) unless they are spelled
+        # beside another letter: "passeport dix-neuf a v huit trois cinq un deux"
+        letter = len(tok) == 1 and tok.isalpha() and tok.islower() and (
+            fold(tok) not in ("a", "y", "i", "o") or _spelled_pair(text, t.start(), t.end(), a, b))
         if words > 4 or not (fold(tok).strip(".…") in _FILLERS or _garbled(tok, common) or letter):
             return False
         if (tok.isupper() and len(tok.rstrip(".…")) >= 2) or is_cue_word(fold(tok).strip(".…")):
@@ -724,6 +744,12 @@ def _cue_after(folded: str, end: int) -> str | None:
     m = _CUE_AFTER.match(folded[end:end + 50])
     if m is None:
         return None
+    if re.search(r"[.!?;]", m.group()):
+        # "ligne 6568-12. Son numéro NEPH, c'est 1907 …": a cue past the end of the sentence that goes on to
+        # give a number of its own is that number's
+        rest = re.split(r"[.!?;]", folded[end + m.end():end + m.end() + 60], maxsplit=1)[0]
+        if re.search(r"\d", rest) or any(w in NUMBER_WORDS for w in re.findall(r"[a-z]+", rest)):
+            return None
     for label, rx in _CONTACT_CUES:
         if label and rx.search(m.group()):
             return label
@@ -846,6 +872,8 @@ def _national_ids(text: str, ents: list[Entity]) -> list[Entity]:
 # unless the words before make it someone's ("her cell is 1 800 ...").
 _TOLL_FREE = re.compile(r"(?:44|0)?(?:800|808|500)\d{6,7}|(?:353)?1(?:800|850|890)\d{6}|(?:61)?1[38]00\d{6}"
                         r"|(?:61)?13\d{4}|1?(?:800|888|877|866|855|844|833)\d{7}|(?:33|0)80[0-5]\d{6}")
+# (France's 0806-0809 are ordinary-rate service numbers, but a number said alone is not sure to be one: they stay
+# personal data unless a service cue names them)
 _PERSONAL_CUE = re.compile(r"(?<![\w'’])(?:his|her|my|your|their|mobile|cell|home|personal|direct|private|portable"
                            r"|perso|personnel|son|sa|mon|ma|domicile|fixe)(?![\w'’])[^.!?\n,;]{0,30}$")
 
@@ -855,15 +883,21 @@ _PERSONAL_CUE = re.compile(r"(?<![\w'’])(?:his|her|my|your|their|mobile|cell|h
 # 01 …". Nobody's own: it is printed on letters and websites. A possessive or a person's line word between
 # ("her desk line", "mon portable") makes it someone's again.
 _SERVICE_LINE_BEFORE = re.compile(
-    r"(?<![\w'’])(?:help[ -]?line|hot[ -]?line|front desk|reception(?: desk)?|call cent(?:re|er)|contact cent(?:re|er)"
+    r"(?<!\w)(?:help[ -]?line|hot[ -]?line|front desk|reception(?: desk)?|call cent(?:re|er)|contact cent(?:re|er)"
     r"|customer (?:service|services|care|support)|enquir(?:y|ies) line|inquir(?:y|ies) line|advice line"
     r"|information line|info line|switchboard|general(?: [a-z]+){0,2} line|(?:main|office) line"
     # "the consumer affairs victoria line is …": an organisation's line, unless someone's ("the direct line")
     r"|the(?:[ \t]+(?!(?:my|his|her|your|their|our|direct|mobile|cell|personal|home|private|land|landline|phone"
-    r"|work|own|desk)\b)[a-z]+){1,3}"
+    # a mobile-money or messaging line is someone's own ("she has given the mpesa line oh seven …")
+    r"|work|own|desk|mpesa|m-pesa|momo|whatsapp|viber|telegram|signal|gcash|wave)\b)[a-z]+){1,3}"
     r"[ \t]+(?:line|hotline|helpline)"
     r"|standard(?: (?:du|de la|de l'|des) [a-z'-]+(?: [a-z'-]+)?)?|accueil(?: (?:du|de la|de l'|des) [a-z'-]+)?"
-    r"|plateforme(?: telephonique)?|service client|serveur vocal)"
+    r"|plateforme(?: telephonique)?|service client|serveur vocal"
+    # "vous appelez l'agence au 05 …", "pour toute question c'est le …": an office's line
+    r"|(?:appelez|appeler|contactez|contacter|joindre|joignez)[ \t]+(?:l'|la |le )(?:agence|mairie|caf|cpam"
+    r"|prefecture|tresorerie|permanence|secretariat|guichet|bureau|service|centre|accueil|antenne|standard)"
+    r"(?:[ \t]+(?:du|de la|de l'|des|d')[ \t]*[a-z'-]+)?"
+    r"|pour (?:toute|tout|toutes|tous) (?:question|questions|renseignement|renseignements|information|informations))"
     r"(?:[ \t]+(?:number|no|numero))?[ \t]*(?:is|was|est|c['’]est|:|on|at|au)?[ \t]*(?:the|le)?[ \t]*\(?$")
 
 
@@ -880,7 +914,10 @@ def service_line(folded: str, start: int) -> bool:
 def _toll_free(text: str, folded: str, e: Entity, lang: str) -> bool:
     units = numeric_runs(text[e.start:e.end], folded[e.start:e.end], lang=lang)
     digits = "".join(u.digits for run in units for u in run if u.is_number) or re.sub(r"\D", "", e.text)
-    if not _TOLL_FREE.fullmatch(digits):
+    # "zéro huit cents quarante-six quarante-six zéro zéro": a freephone's 800 said as a hundred, then pairs
+    spoken = re.sub(r"(?<![\w'’])(cents?|hundred)[ \t]+", r"\1, ", folded[e.start:e.end])
+    as_hundred = "".join(u.digits for run in numeric_runs(spoken, spoken, lang=lang) for u in run if u.is_number)
+    if not (_TOLL_FREE.fullmatch(digits) or _TOLL_FREE.fullmatch(as_hundred)):
         return False
     return _PERSONAL_CUE.search(folded, max(0, e.start - 50), e.start) is None
 
@@ -911,6 +948,8 @@ def _reference_number(text: str, start: int, *, code_counts: bool = True, identi
         return True  # "2024, 15:00": a time
     if re.match(r"(?:19|20)[0-9]{2}[-/][0-9A-Za-z]", text[start:start + 6]):
         return True  # "2026-00451", "2025-DPE-00731", "2025/004871": how files are numbered
+    if re.search(r"(?<![\w-])(?:19|20)[0-9]{2}[-/][A-Za-z0-9]+[-/]$", text[max(0, start - 16):start]):
+        return True  # "Dossier RAMQ 2026-MTL-440917": the tail of a file number opened by its year
     if identity:
         return start > 1 and text[start - 1] in "/_" and text[start - 2].isalnum()
     if start > 0 and text[start - 1] in "-/_" and start > 1 and text[start - 2].isalnum():
@@ -1012,7 +1051,7 @@ _BANK_PART_BEFORE = re.compile(r"(?<![\w'’])(?:transit|institution|routing|bsb
                                # an Indian branch's IFSC: four letters (spelled out), a zero, six more
                                r"|(?<![\w'’])ifsc(?:[ \t]+code)?(?:[ \t]+is)?[ \t:]+(?:[a-z][ \t]+){4}$")
 # "account 442 109 336": groups of three right after the account's name are its digits, not thousands
-_ACCOUNT_JUST_BEFORE = re.compile(r"(?<![\w'’])(?:account|acct|a/c|compte)(?:[ \t]+(?:number|no|numero|n°))?"
+_ACCOUNT_JUST_BEFORE = re.compile(r"(?<![\w'’])(?:account|acct|a/c|compte|folio)(?:[ \t]+(?:number|no|numero|n°))?"
                                   r"[ \t.:#]*$")
 _BANK_PART_LABEL = re.compile(r"(?<![\w'’])(?:transit|routing|bsb|sort[ \t-]?code|branch code|aba|ifsc)"
                               r"(?:[ \t]+(?:number|no\.?|code))?(?:[ \t]+(?:is|c'est|est))?[ \t]*[:,]?[ \t]*$")
@@ -1022,7 +1061,8 @@ _BANK_PART_GAP = re.compile(r"[ \t]*,?[ \t]*(?:(?:uh|um|euh|and|et|then|puis)[ \
                             r"(?:account(?:[ \t]+(?:number|no\.?))?|acct\.?|a/c(?:[ \t]+no\.?)?"
                             r"|institution(?:[ \t]+number)?"
                             r"|transit(?:[ \t]+number)?|routing(?:[ \t]+number)?|compte|numero de compte"
-                            r"|account number is|no de compte)[ \t]*:?[ \t]*")
+                            # Desjardins numbers the account itself as its "folio"
+                            r"|account number is|no de compte|folio(?:[ \t]+(?:number|numero))?)[ \t]*:?[ \t]*")
 
 
 # An Indian branch's IFSC written out: four letters (the bank), a zero, six letters or digits (the branch),
@@ -1533,13 +1573,20 @@ _INTL_RE = re.compile(
 # takes an address cue before it, a box or a floor after the number, or a code and a town.
 _STREET_FIRST_HEAD = re.compile(
     r"(?<![\w'’-])(?:rue|avenue|chaussee|chemin|route|boulevard|place|allee|impasse|quai|dreve|square|clos"
-    r"|sentier|ruelle|venelle|rampe|montee|cours|strasse|straat|laan|steenweg)[ \t]+")
+    r"|sentier|ruelle|venelle|rampe|montee|cours|strasse|straat|laan|steenweg"
+    # Portugal, Cape Verde, Brazil, Spain, Italy said in a French meeting: "rua da liberdade quarante-sept
+    # segundo esquerdo quatre mille sept cent quinze braga"
+    r"|rua|avenida|travessa|calle|paseo|viale|piazza|corso|strada)[ \t]+")
 _STREET_FIRST_CUE = re.compile(r"(?:habite|habitent|habitait|adresse|domicil\w*|demenage|demenagee|demenages|loge"
+                               r"|quitte|maison|appartement"
                                r"|logent|vit|vivent|reste|restent|heberge\w*|chez|registered|address|lives|living|moved)"
                                r"(?![\w'’])")
 _BOX_WORD = frozenset("boite bte box bus b.".split())
 _SIGN_OFF = frozenset("thanks thank cheers please okay ok yeah yes right merci voila".split())
 _HOUSE_LETTER = frozenset("a b c d e f g h bis ter".split())
+# the floor and side of a flat in Portugal and Spain, said after the number ("segundo esquerdo", "tercero izquierda")
+_IBERIAN_FLOOR = frozenset("""esquerdo esquerda direito direita esq dto frente tras andar piso bajo izquierda derecha
+primeiro segundo terceiro quarto quinto primero tercero cuarto centro puerta""".split())
 _NUMBER_TOKEN = re.compile(r"[^\W_][\w'’.-]*")
 
 
@@ -1574,6 +1621,10 @@ def find_street_first_spoken(text: str, folded: str) -> list[Entity]:
                 thousand = thousand or ft == "mille" or ft == "thousand"
             elif ft in _HOUSE_LETTER and digits_groups and not box:
                 pass  # "quarante-six b"
+            elif ft in _IBERIAN_FLOOR and digits_groups and not thousand:
+                box = True  # "quarante-sept segundo esquerdo": a flat's floor and side make it someone's home
+            elif ft in ("numero", "no", "n°") and not digits_groups:
+                pass  # "rua de moçambique numéro douze"
             elif ft in _BOX_WORD and digits_groups:
                 box = True
             else:

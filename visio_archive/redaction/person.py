@@ -301,11 +301,17 @@ _CUE_RE = re.compile(
     r"|belle-soeur|beau-frere|enfant|enfants|fiancee?|ex-mari|ex-femme|tuteur|tutrice) de"
     # "sa mère vaimiti a appelé", "sa voisine manoucheka qui a répondu", "son cousin dieuseul": a relative, then
     # the name (a word of the language after it, "sa fille aînée", is left: the rule wants a name-like word)
-    r"|(?:sa|son|ma|mon|leur|notre|votre|ta|ton) (?:maman|mere|pere|papa|fils|fille|frere|soeur|femme|mari|epouse"
+    r"|(?:sa|son|ma|mon|leur|notre|votre|ta|ton|l'|le|la)(?: ?(?:grand|grande|petit|petite|jeune|aine|ainee"
+    r"|cadet|cadette|demi-frere|demi-soeur))? ?(?:maman|mere|pere|papa|fils|fille|frere|soeur|femme|mari|epouse"
     r"|epoux|conjoint|conjointe|compagne|compagnon|tante|oncle|cousin|cousine|niece|neveu|grand-mere|grand-pere"
     r"|petit-fils|petite-fille|belle-mere|beau-pere|belle-soeur|beau-frere|voisin|voisine|amie?|copine|copain"
-    r"|fiancee?|filleul|filleule|marraine|parrain))(?=\s)"
+    r"|fiancee?|filleul|filleule|marraine|parrain|collegue|maitresse|institutrice|instituteur|enfant|bebe"
+    r"|benjamin|benjamine))(?=\s)"
 )
+# "ma fille espérance", "sa maîtresse claire", "l'enfant grâce": after a relative, a first name that is also
+# a word is the relative's name ("grâce à", "rose et blanche" aside: a preposition or a colour follows)
+_RELATIVE_CUE = re.compile(r"(?:sa|son|ma|mon|leur|notre|votre|ta|ton|l'|le|la)\b.*[a-z]$")
+_NOT_AFTER_WORDNAME = re.compile(r"[ \t]*(?:a|au|aux|et|ou|comme|que|qui)\b|[ \t]*$")
 
 
 _SELF_INTRO = frozenset(("je m'appelle", "je m appelle", "moi c'est", "mon nom est", "mon nom c'est"))
@@ -377,6 +383,8 @@ def cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
                 out.append(Entity(start=start, end=mm.end(1), label="PERSON", text=text[start:mm.end(1)],
                                   score=0.6, source="context"))
             continue
+        if ftok in ("le", "de", "du", "des") and re.match(r"l['’]|le |la ", m.group(1)):
+            continue  # "la maman du petit", "le fils de la voisine": the relative's noun phrase goes on
         if ftok in ("le", "de", "du", "des") or (ftok in PARTICLES and _is_cap(tok) and ftok not in ("la", "l")):
             # "et pour le gall", "c'est De Villepin": a particle followed by a name-like word
             t2 = _WORD_RE.match(text, t.end() + 1) if text[t.end():t.end() + 1] == " " else None
@@ -393,11 +401,14 @@ def cue_names(text: str, folded: str, common: Container[str]) -> list[Entity]:
             continue
         if ftok in PARTICLES or ftok in STOP or ftok in TITLES or ftok in NON_NAMES or ftok in PUBLIC_BODIES:
             continue
-        if not (ftok in FIRST_NAMES or ftok in SURNAMES or _surname_like(tok, ftok, common)):
+        if not (ftok in FIRST_NAMES or ftok in SURNAMES or ftok in AMBIGUOUS_FIRST or _surname_like(tok, ftok, common)):
             continue
         if tok.isupper() and len(tok) > 1:
             continue  # an acronym
         end = _extend_name(text, folded, start, common, lower_ok=not _is_cap(tok), max_tokens=3)
+        if end is None and ftok in AMBIGUOUS_FIRST and _RELATIVE_CUE.fullmatch(m.group(1)) \
+                and not _NOT_AFTER_WORDNAME.match(folded, t.end()):
+            end = t.end()
         if end is None:
             continue
         out.append(Entity(start=start, end=end, label="PERSON", text=text[start:end], score=0.7, source="context"))

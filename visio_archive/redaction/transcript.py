@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING
 
 from visio_archive.models import Entity, RedactedSegment, RedactedTranscript, Segment, Speaker, Transcript, Word
 from visio_archive.redaction.crypto import encrypt_mapping, hmac_key
-from visio_archive.redaction.detector import answered_cues, detect_many, repeated_numbers, spread_names
+from visio_archive.redaction.detector import (
+    answered_cues,
+    continued_numbers,
+    detect_many,
+    repeated_numbers,
+    spread_names,
+)
 from visio_archive.redaction.numbers_fr import fold
 from visio_archive.redaction.operators import Pseudonymizer, redact_text
 from visio_archive.redaction.person import looks_like_name, participant_names
@@ -184,6 +190,9 @@ def redact_transcript(transcript: Transcript, *, settings: Settings, series: str
     # a number read back later in the meeting ("so that's 06 12 …, correct?") is the same personal data
     seg_ents = repeated_numbers([seg.text for seg in transcript.segments], seg_ents,
                                 [(seg.language or lang)[:2].lower() for seg in transcript.segments])
+    # "… et pour ma conjointe 947 125 332": the next number of a list takes the first one's label
+    seg_ents = continued_numbers([seg.text for seg in transcript.segments], seg_ents,
+                                 [(seg.language or lang)[:2].lower() for seg in transcript.segments])
     if labels is None or "PERSON" in labels:
         # a name found once (with a civility, in the title) is redacted wherever it comes back alone
         texts = fields + [seg.text for seg in transcript.segments]

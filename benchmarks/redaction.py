@@ -96,6 +96,8 @@ PARTS: dict[str, tuple[Path, str]] = {
     "meet12-fr": (ROOT / "benchmarks" / "data" / "redaction_meet12_fr.txt", "fr"),
     "meet13-en": (ROOT / "benchmarks" / "data" / "redaction_meet13_en.txt", "en"),
     "meet13-fr": (ROOT / "benchmarks" / "data" / "redaction_meet13_fr.txt", "fr"),
+    "meet14-en": (ROOT / "benchmarks" / "data" / "redaction_meet14_en.txt", "en"),
+    "meet14-fr": (ROOT / "benchmarks" / "data" / "redaction_meet14_fr.txt", "fr"),
 }
 LABELS = ["PERSON", "EMAIL", "PHONE", "NIR", "IBAN", "PAYMENT_CARD", "ADDRESS"]
 TARGETS = {"EMAIL": 0.98, "PHONE": 0.98, "NIR": 0.98, "IBAN": 0.98, "PAYMENT_CARD": 0.98,

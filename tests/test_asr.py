@@ -296,7 +296,9 @@ def test_an_uncovered_tail_is_decoded_again(transcriber, french) -> None:
     kept = [w for s in segments for w in s.words]
     assert retries >= 1
     assert not any(s.flagged for s in segments)
-    assert _coverage(regions, kept) > 0.9
+    # Without the second decode coverage is about 0.3 (4 s of 13.8 s); with it 0.90-0.95 depending
+    # on the CPU's int8 kernels (0.897 on one AMD EPYC with unchanged code and models).
+    assert _coverage(regions, kept) > 0.85
     assert max(w.end for w in kept) > regions[-1][1] - 1.5
     # Nothing decoded twice: word times never overlap.
     assert all(a.end <= b.start + 0.05 for a, b in pairwise(sorted(kept, key=lambda w: w.start)))

@@ -240,3 +240,29 @@ def test_an_iberian_street_said_in_french_with_its_floor_is_an_address() -> None
     found = spans("on loue à calle mayor doce segundo izquierda ... non pardon à rua do carmo trente segundo direito "
                   "mille deux cents lisboa", "fr", "ADDRESS")
     assert any("rua do carmo trente segundo direito" in t for _, t in found)
+
+
+def test_the_next_number_keeps_its_spelled_letter_prefix() -> None:
+    turns = ["my licence number is oh four two uh seven seven one three five",
+             "mine's an irish one it's k m four four seven one two nine and we both live in cork"]
+    assert ("NIR", "k m four four seven one two nine") in meeting(turns)[1]
+
+
+def test_a_chat_messages_author_is_one_name() -> None:
+    found = spans("[Chat] Mahamoudou Soilihi: le dossier est complet, je l'envoie ce soir", "fr", "PERSON")
+    assert ("PERSON", "Mahamoudou Soilihi") in found
+
+
+@pytest.mark.parametrize("text", [
+    "[Note] Commission le 3 juin 2026 au rectorat de Guadeloupe, BP 480, 97183 Les Abymes.",
+    "[Note] Rendez-vous salle Aimé Césaire, Hôtel de ville, place de l'Église, 97200 Fort-de-France.",
+    "vous pouvez passer au guichet quarante-deux avenue de la gare à namur le matin",
+    "l'accueil c'est le bureau du cent douze rue de rivoli",
+])
+def test_a_public_offices_address_is_kept(text: str) -> None:
+    assert spans(text, "fr", "ADDRESS") == []
+
+
+def test_an_address_near_a_public_office_is_still_someones_home() -> None:
+    found = spans("j'habite juste à côté de la mairie au douze rue des lilas à vannes", "fr", "ADDRESS")
+    assert any("douze rue des lilas" in t for _, t in found)

@@ -695,7 +695,12 @@ _LIST_NEXT = re.compile(
 _TURN_NEXT = re.compile(
     r"[ \t]*(?:(?:oui|ok|d'accord|yes|yeah|okay|alors|so)[ \t,]+)*(?:et[ \t]+)?(?:(?:pour[ \t]+)?moi|le mien|la mienne"
     r"|and (?:me|mine)|mine|and for me|et pour (?:ma|mon) " + _RELATIVES + r")"
+    # "mine's a new zealand one, it's …": the kind of document said before the number
+    r"(?:(?:'s|[ \t]+is)[ \t]+an?[ \t]+(?:[^\W\d_]+[ \t]+){0,3}one)?"
     r"(?:[ \t,]+(?:c'est|c est|ce sera|it's|it is|is|euh|uh|um|le|la))*[ \t,:]*$")
+# letters spelled before the digits belong to the number ("d k three eight one …", a licence's prefix);
+# not the one-letter words of either language
+_SPELLED_PREFIX = re.compile(r"(?<![\w'’])(?:(?![aiyo][ \t])[a-z][ \t]+){1,3}$")
 
 
 def continued_numbers(texts: Sequence[str], found: Sequence[list[Entity]], langs: Sequence[str]) -> list[list[Entity]]:
@@ -717,6 +722,9 @@ def continued_numbers(texts: Sequence[str], found: Sequence[list[Entity]], langs
                      and (overlap[0].start, overlap[0].end) == (a, b))
             if digits < 6 or (overlap and not guess):
                 continue
+            prefix = _SPELLED_PREFIX.search(folded, max(0, a - 12), a)
+            if prefix is not None and not any(x.start < a and prefix.start() < x.end for x in out[i]):
+                a = prefix.start()
             prev = [e for e in numbers if e.end <= a and _LIST_NEXT.fullmatch(folded, e.end, a)]
             if not prev and before and _TURN_NEXT.fullmatch(folded, 0, a):
                 prev = before[-1:]

@@ -1818,7 +1818,19 @@ def find_structured(text: str, folded: str | None = None, lang: str = "fr",
     out += find_postcode_addresses(text, f, [(e.start, e.end) for e in out])
     out += [e for e in find_ifsc(text, f) if not any(x.start < e.end and e.start < x.end for x in out)]
     out = join_addresses(text, _number_false_starts(text, f, _join_bank_parts(text, f, out)))
-    return [e for e in out if not (e.label == "ADDRESS" and _PUBLIC_PLACE_AT.search(f, max(0, e.start - 50), e.start))]
+    return [e for e in out if not (e.label == "ADDRESS" and _public_place_at(f, e.start, e.end))]
+
+
+# "j'habite à côté de la mairie, au 12 …": a landmark near someone's home, not the place's own address
+_NEAR = re.compile(r"(?<![\w'’])(?:pres|cote|face|loin|derriere|devant|near|opposite|behind|next to)[ \t]+"
+                   r"(?:(?:de|du|des|d'|to)[ \t]*)?(?:(?:la|le|l'|the)[ \t]*)?$")
+
+
+def _public_place_at(folded: str, start: int, end: int) -> bool:
+    m = _PUBLIC_PLACE_AT.search(folded, max(0, start - 50), start)
+    if m is not None and not _NEAR.search(folded, max(0, m.start() - 20), m.start()):
+        return True
+    return _PUBLIC_PLACE_AT.match(folded[start:end]) is not None
 
 
 # "forty minutes to the office at Via Cesare Giulio Viola 68", "la mairie se trouve au 3 place …": the address
@@ -1828,9 +1840,13 @@ _PUBLIC_PLACE_AT = re.compile(
     r"(?<![\w'’])(?:(?:the|our)(?:[ \t]+[a-z'-]+){0,3}[ \t]+(?:office|offices|hall|council|ministry|department"
     r"|headquarters|centre|center|branch|clinic|hospital|school|court|embassy|consulate|library|station)"
     r"(?:[ \t]+(?:is|are|was|sits|lies))?[ \t]*(?:at|on|in)?"
-    r"|(?:la|le|l')[ \t]*(?:mairie|prefecture|sous-prefecture|agence|tresorerie|caf|cpam|ambassade|consulat"
-    r"|bibliotheque|mediatheque|gendarmerie|commissariat|tribunal|hopital)(?:[ \t]+[a-z'-]+){0,3}"
-    r"(?:[ \t]+(?:est|se trouve|se situe))?[ \t]*(?:au|aux|a|,)?)[ \t]*,?[ \t]*$")
+    r"|(?:(?:la|le|l'|au|du|a la|a l')[ \t]*)?"
+    r"(?:mairie|hotel de ville|hotel du departement|hotel de region|prefecture|sous-prefecture|rectorat|agence"
+    r"|tresorerie|caf|cpam|cpas|ccas|ambassade|consulat|bibliotheque|mediatheque|gendarmerie|commissariat"
+    r"|tribunal|hopital|guichet|bureau|antenne|siege|maison france services|cite administrative)"
+    r"(?:[ \t]+[a-z'-]+){0,3}(?:[ \t]+(?:est|se trouve|se situe))?[ \t]*(?:au|aux|a|du|,)?)[ \t]*,?[ \t]*$"
+    # the span opens with the public place itself: "salle Roland Garros, Hôtel de ville, rue de Paris, 97400 …"
+    r"|^(?:salle|hotel de ville|mairie|rectorat|prefecture|tribunal|hopital)(?![\w'’])")
 
 
 # "K88... sorry, Z4412078", "0612… non, 06 13 45 …": a written first attempt the speaker broke off and corrected

@@ -1038,7 +1038,9 @@ _MENTION = re.compile(r"(?<![\w.@])@([A-Z][a-zà-ÿ'’-]+)(?![\w@.-]*\.[a-z])"
                       r"|(?:^|[—–]\s*)([A-Z][a-zà-ÿ'’-]+):[ \t]*[\"“«]"
                       # a speaker label with a title at the start of a line: "Judge Obi: The complaints ..."
                       r"|(?m:^)(?:Judge|Dr|Mr|Mrs|Ms|Mx|Cllr|Councillor|Prof|Professor|Inspector|Sergeant)\.?[ \t]+"
-                      r"([A-Z][a-zà-ÿ'’-]+):")
+                      r"([A-Z][a-zà-ÿ'’-]+):"
+                      # a chat message's author: "[Chat] Houssamoudine Anli: le père …"
+                      r"|(?m:^)\[(?:Chat|Tchat|Message)\][ \t]+([A-ZÀ-Ý][\w'’-]*(?:[ \t]+[A-ZÀ-Ý][\w'’.-]*){0,3}):")
 # Irish surnames in O' ("o'neill", "O'Brien") are names however ASR writes them, with an initial before
 _O_SURNAME = re.compile(r"(?<![\w'’])(?:[b-hj-z][ \t]+)?o['’](?!clock)[a-z]{3,}(?![\w'’])")
 
@@ -1058,7 +1060,7 @@ def written_names(text: str, folded: str) -> list[Entity]:
         out.append(Entity(start=m.start(), end=m.end(), label="PERSON", text=m.group(), score=0.8, source="context"))
     for m in (_MENTION.finditer(text) if "@" in text or ":" in text else ()):
         # a chat's "@Rich", a transcript's "— Rich:" before a quote: a participant's handle, whatever the word
-        group = next(g for g in (1, 2, 3) if m.group(g))
+        group = next(g for g in (1, 2, 3, 4) if m.group(g))
         a, b = m.span(group)
         if fold(text[a:b]) not in STOP and fold(text[a:b]) not in TITLES:
             out.append(Entity(start=a, end=b, label="PERSON", text=text[a:b], score=0.8, source="label"))

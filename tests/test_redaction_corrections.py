@@ -266,3 +266,75 @@ def test_a_public_offices_address_is_kept(text: str) -> None:
 def test_an_address_near_a_public_office_is_still_someones_home() -> None:
     found = spans("j'habite juste à côté de la mairie au douze rue des lilas à vannes", "fr", "ADDRESS")
     assert any("douze rue des lilas" in t for _, t in found)
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("his health card number is 6120-447-913-PB", "6120-447-913-PB"),
+    ("my alien registration number is a one nine three oh two two eight four seven",
+     "a one nine three oh two two eight four seven"),
+    ("i came on my ghanaian passport a three one four four two nine zero seven",
+     "a three one four four two nine zero seven"),
+    ("Her MBI is 3QW7-EK8-RT52, the card came last week.", "3QW7-EK8-RT52"),
+])
+def test_identifier_letters_go_with_the_number(text: str, number: str) -> None:
+    assert ("NIR", number) in spans(text, "en")
+
+
+def test_an_mbi_shape_needs_its_letters_where_cms_puts_them() -> None:
+    # S, L, O, I, B and Z never stand in a Medicare beneficiary identifier
+    assert [t for label, t in spans("the part is 3QW7-BK8-RT52 in the catalogue", "en") if label == "NIR"] == []
+
+
+def test_an_account_on_a_void_cheque_is_a_bank_account() -> None:
+    assert ("IBAN", "06021-010 4417729") in spans("the numbers on my void cheque are 06021-010 4417729.", "en")
+
+
+def test_a_description_after_the_cue_does_not_put_the_answer_out_of_reach() -> None:
+    turns = ["vous pouvez me donner votre numéro fiscal il fait treize chiffres il est en haut à gauche de l'avis",
+             "oui c'est deux un zéro quatre quarante-huit cinquante-deux soixante-trois quatre-vingt-onze"]
+    assert [label for label, _ in meeting(turns, "fr")[1]] == ["NIR"]
+
+
+def test_the_question_not_the_remark_after_it_is_what_the_number_answers() -> None:
+    turns = ["Vous avez le numéro de votre passeport ? Ça m'aidera pour la demande.", "Oui, c'est le 19AH45021."]
+    assert ("NIR", "19AH45021") in meeting(turns, "fr")[1]
+
+
+def test_a_number_ending_in_a_letter_is_an_identifier_not_a_phone() -> None:
+    turns = ["Vous me rappelez votre identifiant France Travail ?", "Oui, c'est le 3318204K."]
+    assert ("NIR", "3318204K") in meeting(turns, "fr")[1]
+
+
+@pytest.mark.parametrize(("text", "second"), [
+    ("C'est le 756.3412.0098.55. Celui de mon épouse est le 756.2210.4476.31.", "756.2210.4476.31"),
+    ("Le mien c'est BELM 7712 0415. Celle de ma fille, c'est le BELA 1402 2218.", "BELA 1402 2218"),
+])
+def test_the_next_number_of_a_list_in_a_new_sentence(text: str, second: str) -> None:
+    assert ("NIR", second) in meeting(["Il me faut vos numéros d'assurance sociale.", text], "fr")[1]
+
+
+@pytest.mark.parametrize(("text", "lang", "name"), [
+    ("Ma sœur, Nirmala, garde les enfants le mercredi.", "fr", "Nirmala"),
+    ("My wife, Chipo Dube, has the letter.", "en", "Chipo Dube"),
+    ("Farhiya, can you tell me when the pain started?", "en", "Farhiya"),
+    ("Merci. Ousmane, vous avez reçu le courrier ?", "fr", "Ousmane"),
+    ("[Note] Assessment for T. Mabuza booked; landlord informed.", "en", "T. Mabuza"),
+])
+def test_names_written_in_apposition_spoken_to_or_with_an_initial(text: str, lang: str, name: str) -> None:
+    assert ("PERSON", name) in spans(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Okay, can you confirm the date?", "en"),
+    ("Écoutez, vous avez jusqu'au quinze.", "fr"),
+    ("Mon fils, Monsieur, est arrivé.", "fr"),
+    ("the application for housing benefit was refused", "en"),
+])
+def test_no_name_in_openings_and_applications(text: str, lang: str) -> None:
+    assert [t for label, t in spans(text, lang) if label == "PERSON"] == []
+
+
+def test_an_amount_with_its_currency_inside_is_no_identifier() -> None:
+    turns = ["and can you confirm your national insurance number it's q r one two three four five six c",
+             "you're also showing three hundred and four pounds twenty arrears"]
+    assert meeting(turns)[1] == []

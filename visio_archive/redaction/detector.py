@@ -49,6 +49,7 @@ from visio_archive.redaction.patterns import (
     find_cued_addresses_fr,
     find_structured,
     is_cue_word,
+    last_cue_end,
     leading_letters_start,
     names_a_number,
     public_place,
@@ -58,6 +59,7 @@ from visio_archive.redaction.person import (
     EN_AMBIGUOUS_FIRST,
     EN_STOP,
     Gazetteer,
+    addressed_names,
     capitalised_names,
     civility_names,
     clean_person,
@@ -518,6 +520,7 @@ _CUE_THEN_MORE = re.compile(r"(?<![\w'’])(?:number|numero|no|id|code|iban|acco
                             r"(?=(?:[ \t]+[\w'’-]+){1,5}[ \t]*$)")
 _NUMBER_LABELS = frozenset({"PHONE", "NIR", "IBAN", "PAYMENT_CARD"})
 _LAST_SENTENCE = re.compile(r"[^.!?]*[.!?]*[ \t]*$")
+_QUESTION = re.compile(r"[^.!?]*\?")
 
 
 def answered_cues(texts: Sequence[str], found: Sequence[list[Entity]], langs: Sequence[str],
@@ -544,7 +547,13 @@ def answered_cues(texts: Sequence[str], found: Sequence[list[Entity]], langs: Se
         if not tail or not wanted or not (spoken or any(c.isdigit() for c in opening)):
             continue
         common = commons[langs[i]]
-        for e in _answers(tail, texts[i], langs[i], common):
+        answers = _answers(tail, texts[i], langs[i], common)
+        questions = _QUESTION.findall(texts[i - 1])
+        if not answers and questions and questions[-1].strip() not in tail:
+            # "Vous avez le numéro de votre passeport ? Ça m'aidera à retrouver la demande." / "Oui, c'est le
+            # RM3074521.": the question asked, not the remark after it, is what the number answers
+            answers = _answers(_up_to_cue(questions[-1].strip().rstrip("?").strip()[-80:]), texts[i], langs[i], common)
+        for e in answers:
             if e.label not in wanted:
                 continue
             inside = [x for x in out[i] if x.start < e.end and e.start < x.end]
@@ -561,7 +570,11 @@ def _up_to_cue(tail: str) -> str:
     """The question cut after its last number word: what follows it ("on her card", "for the form, please")
     would stand between the cue and the answer read after it."""
     ends = [m.end() for m in _CUE_THEN_MORE.finditer(fold(tail))]
-    return tail[:ends[-1]] if ends else tail
+    if ends:
+        return tail[:ends[-1]]
+    # a long description after the cue would put it out of the number's reach
+    cut = last_cue_end(fold(tail))
+    return tail[:cut] if cut is not None and len(tail) - cut > 30 else tail
 
 
 def _answers(tail: str, text: str, lang: str, common: Container[str]) -> list[Entity]:
@@ -688,10 +701,12 @@ def repeated_numbers(texts: Sequence[str], found: Sequence[list[Entity]], langs:
 _RELATIVES = (r"(?:conjointe?|femme|mari|epouse|epoux|compagne|compagnon|fils|fille|frere|soeur|mere|pere|enfant"
               r"|wife|husband|partner|son|daughter|brother|sister|mother|father|child|spouse)")
 _LIST_NEXT = re.compile(
-    r"[ \t,;.]*(?:et|puis|ou|and|or)[ \t]+(?:(?:pour|for|de|celui de|celui d'|that of)[ \t]*)?"
+    r"[ \t,;.]*(?:(?:et|puis|ou|and|or)[ \t]+(?:(?:pour|for|de|celui de|celui d'|celle de|celle d'|that of)[ \t]*)?"
+    # a new sentence for the next one: "C'est le 756.1234.8901.24. Celui de mon mari est le 756.9876…"
+    r"|(?:celui|celle)[ \t]+(?:de[ \t]+|d')|(?=(?:my|his|her|our|their)[ \t]))"
     r"(?:(?:ma|mon|sa|son|votre|notre|leur|my|his|her|our|their|the)[ \t]+" + _RELATIVES + r"(?:'s)?"
     r"|moi|lui|elle|me|him|mine|hers|his|le mien|la mienne|le sien|la sienne)"
-    r"(?:[ \t,]+(?:c'est|c est|ce sera|it's|it is|is|that's|ca fait|euh|uh|um|le|la))*[ \t,:]*$")
+    r"(?:[ \t,]+(?:c'est|c est|ce sera|it's|it is|is|est|that's|ca fait|euh|uh|um|le|la))*[ \t,:]*$")
 _TURN_NEXT = re.compile(
     r"[ \t]*(?:(?:oui|ok|d'accord|yes|yeah|okay|alors|so)[ \t,]+)*(?:et[ \t]+)?(?:(?:pour[ \t]+)?moi|le mien|la mienne"
     r"|and (?:me|mine)|mine|and for me|et pour (?:ma|mon) " + _RELATIVES + r")"
@@ -700,6 +715,7 @@ _TURN_NEXT = re.compile(
     r"(?:[ \t,]+(?:c'est|c est|ce sera|it's|it is|is|euh|uh|um|le|la))*[ \t,:]*$")
 # letters spelled before the digits belong to the number ("d k three eight one …", a licence's prefix);
 # not the one-letter words of either language
+_CAPS_PREFIX = re.compile(r"(?<![\w'’])[A-Z]{2,4}[ \t]?$")
 _SPELLED_PREFIX = re.compile(r"(?<![\w'’])(?:(?![aiyo][ \t])[a-z][ \t]+){1,3}$")
 
 
@@ -725,6 +741,8 @@ def continued_numbers(texts: Sequence[str], found: Sequence[list[Entity]], langs
             prefix = _SPELLED_PREFIX.search(folded, max(0, a - 12), a)
             if prefix is not None and not any(x.start < a and prefix.start() < x.end for x in out[i]):
                 a = prefix.start()
+            elif (caps := _CAPS_PREFIX.search(text, max(0, a - 8), a)) is not None:
+                a = caps.start()  # "c'est le AMRS 9057 0314": a Quebec health number's letters
             prev = [e for e in numbers if e.end <= a and _LIST_NEXT.fullmatch(folded, e.end, a)]
             if not prev and before and _TURN_NEXT.fullmatch(folded, 0, a):
                 prev = before[-1:]
@@ -838,7 +856,7 @@ class Detector:
                 ents += en_kin_names(text, folded, names, self.common)
                 ents += possessive_names(text, folded, names, self.common)
                 ents += honorific_names(text, folded, self.common, names)
-            ents += given_names(text, folded) + written_names(text, folded)
+            ents += given_names(text, folded) + written_names(text, folded) + addressed_names(text, self.common)
             if names is not None:
                 ents += listed_attendees(text, names)
             if names is not None:
@@ -883,7 +901,7 @@ class Detector:
                     # lower-case ASR text it calls names places: "luana is off sick")
                     places = [(x.start_char, x.end_char) for x in doc.ents
                               if x.label_ in ("GPE", "LOC", "FAC", "NORP") and x.text[:1].isupper()]
-                    ents = [x for x in ents if x.label != "PERSON" or x.source == "gazetteer"
+                    ents = [x for x in ents if x.label != "PERSON" or x.source in ("gazetteer", "label")
                             or any(w in FIRST_NAMES for w in folded[x.start:x.end].split())
                             # "Seun Adeyemi": a first name of the big list, then a second capitalised word
                             or (self.names is not None and x.text[:1].isupper()

@@ -66,6 +66,9 @@ _SCHEMES: tuple[tuple[re.Pattern[str], re.Pattern[str], _Validator], ...] = (
      re.compile(rf"\d{{2,3}}{_SEP}\d{{3}}{_SEP}\d{{3}}(?![\w'’-])"), ird.is_valid),
     (re.compile(r"\bpan\b", re.IGNORECASE),
      re.compile(r"[A-Z]{5}[ \t]?\d{4}[ \t]?[A-Z](?![\w'’])"), lambda n: bool(pan.is_valid(n))),
+    # a French passport: two digits, two letters, five digits (its letters stop the spoken-number reading)
+    (re.compile(r"passeport|passport", re.IGNORECASE),
+     re.compile(r"\d{2}[ \t]?[A-Z]{2}[ \t]?\d{5}(?![\w'’-])"), lambda n: True),
     (re.compile(r"\bid (?:no|number|card)\b\.?|national id\b|identity card|kitambulisho", re.IGNORECASE),
      re.compile(r"\d{7,8}(?![\w'’-])"), _kenyan_id_ok),
 )
@@ -79,11 +82,21 @@ _CUE_REACH = 60  # characters before the number where its cue must stand ("IRD 4
 _PPSN_TWO_LETTERS = re.compile(r"(?<![\w'’/-])\d{7}[A-W][A-IW](?![\w'’-])")
 
 
+# The US Medicare Beneficiary Identifier (CMS, 2018): eleven characters, digits and letters at fixed places,
+# letters without S, L, O, I, B, Z, written 4-3-4 with dashes or without ("5TP9-QR2-HW41"): no date, amount or
+# file number has that shape
+_MBI_LETTER = "[AC-HJKMNP-RT-Y]"
+_MBI = re.compile(rf"(?<![\w'’/-])[1-9]{_MBI_LETTER}[0-9AC-HJKMNP-RT-Y]\d-?{_MBI_LETTER}[0-9AC-HJKMNP-RT-Y]\d-?"
+                  rf"{_MBI_LETTER}{{2}}\d{{2}}(?![\w'’-])")
+
+
 def find_national_ids(text: str) -> list[Entity]:
     """Written national identifiers after their cue, checked by their scheme's rule (label NIR); Irish PPS
-    numbers with two letters wherever they stand."""
+    numbers with two letters and Medicare beneficiary identifiers wherever they stand."""
     out: list[Entity] = [Entity(start=m.start(), end=m.end(), label="NIR", text=m.group(), score=0.9, source="pattern")
                          for m in _PPSN_TWO_LETTERS.finditer(text)]
+    out += [Entity(start=m.start(), end=m.end(), label="NIR", text=m.group(), score=0.9, source="pattern")
+            for m in _MBI.finditer(text)]
     if _ANY_CUE.search(text) is None:
         return out  # one pass over the text for the common case: no scheme named
     for cue, shape, valid in _SCHEMES:
@@ -125,6 +138,9 @@ def trailing_letters_end(text: str, end: int) -> int:
     brackets or after a slash."""
     if end < len(text) and text[end].isalpha():
         m = re.match(r"[A-Za-z]{1,2}(?![\w'’])", text[end:])
+        end = end + m.end() if m else end
+    elif text[end:end + 1] == "-" and end > 0 and text[end - 1].isdigit():
+        m = re.match(r"-[A-Z]{1,2}(?![\w'’-])", text[end:])  # Ontario's health card "5483-910-278-KT"
         end = end + m.end() if m else end
     else:
         m = re.match(r"(?:[ \t][A-Za-z](?![\w'’])){1,2}", text[end:])

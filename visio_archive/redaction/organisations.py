@@ -29,7 +29,7 @@ _AFFILIATED_ROLES = (
 _ORG_BEFORE = re.compile(
     rf"(?<![\w'’-])(?:{_ORG_NOUNS})(?:[ \t]+(?!de\b|du\b|des\b|d['’]|of\b)[\w'’-]+){{0,2}}[ \t]+"
     rf"(?:c['’]est|c est|est|is|was|called|named|nomme|nommee|appelee?|:)[ \t]+(?:(?:la|le|les|l['’]|the)[ \t]*)?$"
-    rf"|(?<![\w'’-])(?:{_ORG_NOUNS})(?:[ \t]+(?!de\b|du\b|des\b|d['’]|of\b)[a-z'’-]+)?[ \t]+$"
+    rf"|(?<![\w'’-])(?:{_ORG_NOUNS})(?:[ \t]+(?!de\b|du\b|des\b|d['’]|of\b|for\b|pour\b)[a-z'’-]+)?[ \t]+$"
     rf"|(?<![\w'’-])(?:interim|travaille|travaillait|embauchee?|recrutee?|salariee?|cdd|cdi|stage|works|worked|employed"
     rf"|job|contract)[ \t]+(?:[\w'’-]+[ \t]+)?(?:chez|at|for|with)[ \t]+$"
     rf"|(?<![\w'’-])(?:site|appli|application|plateforme)[ \t]+(?:de|d['’]|of)[ \t]+[a-z'’ -]{{2,30}}?[ \t]+$"
@@ -75,8 +75,8 @@ _SAINT_PLACE = re.compile(r"(?:saint|sainte|st|ste|san|santa|sao)[- ][a-z]")
 def organisation_context(folded: str, start: int) -> bool:
     """The words before ``start`` say that what follows is an organisation."""
     window = folded[max(0, start - 60):start]
-    if _CIVILITY_OPENING.match(folded, start):
-        return False  # "…, caseworker with Mrs Adeyemi": a person
+    if _CIVILITY_OPENING.match(folded, start) or re.match(r"[a-z]\.[ \t]?[a-z]{2}", folded[start:start + 6]):
+        return False  # "…, caseworker with Mrs Adeyemi", "the landlord S. Dlamini": a person
     return (_ORG_BEFORE.search(window) is not None and _CIVILITY_JUST_BEFORE.search(window) is None
             and _PERSON_ROLE_JUST_BEFORE.search(window) is None)
 

@@ -511,7 +511,13 @@ _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        # Morocco, Tunisia, Haiti, consular and residence cards
                        r"|\bniss\b|\binsz\b|\bavs\b|\bahv\b|\bins\b(?= (?:qualifie|est|c'est|:|du|de))"
                        r"|\ballocataire\b|carte soleil|\bcafat\b|\bcin\b|carte nationale|carte consulaire"
-                       r"|carte de (?:sejour|resident)|titre de sejour|\bnina\b|\bnnu\b)"
+                       r"|carte de (?:sejour|resident)|titre de sejour|\bnina\b|\bnnu\b"
+                       # the US alien registration number (A-number), green card, Medicare's MBI; India's
+                       # pension payment order (PPO) and provident-fund account (UAN)
+                       r"|alien (?:registration )?number|\ba-number|\bgreen card|\bmbi\b|medicare beneficiary"
+                       r"|\bppo\b|\buan\b"
+                       # France Travail's (formerly Pôle emploi's) jobseeker identifier
+                       r"|identifiant (?:france travail|pole emploi)|numero (?:de )?demandeur d'emploi)"
                        r"(?: card\b)?")),
     ("PAYMENT_CARD", re.compile(r"carte (?:bancaire|bleue|de credit|de paiement|visa|cb)|\bcb\b|mastercard"
                                 # a travel visa is no card: "the visa application", "le visa de long séjour"
@@ -522,7 +528,9 @@ _CONTACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("IBAN", re.compile(r"\biban|\brib\b|\bcompte\b(?! rendu)|virement|\bvirer\b|\bvirez\b|\bbic\b"
                         r"|\baccount\b|\bacct\b|\ba/c\b|sort code|\bbank\b|\bkonto|\brekening"
                         # the parts of a bank account that North America and Australia give apart
-                        r"|\btransit\b|\binstitution\b|\brouting\b|\bbsb\b|\baba\b")),
+                        r"|\btransit\b|\binstitution\b|\brouting\b|\bbsb\b|\baba\b"
+                        # the account printed on a (void) cheque, a direct deposit form
+                        r"|\bcheque\b|\bcheck\b(?= (?:number|numbers|is|are))|specimen|direct deposit|depot direct")),
     ("PHONE", re.compile(r"appel|\bjoindre\b|joignable|telephone|\btel\b|portable|mobile|\bfixe\b|standard"
                          r"|ligne directe|whatsapp|\bsms\b|texto|contact|compose|\bfax\b|\bcall\b|\bcalling\b"
                          r"|\bphone|\bcell\b|\breach\b|\bring\b|\btext\b|\bdial\b|extension|landline|hotline"
@@ -561,7 +569,7 @@ _LEADING_LETTERS = re.compile(r"(?:(?<![\w'’])[A-Za-z][ \t]){2,5}(?:(?:uh|um|e
                               # glued to the digits: "K6874-79021-80315" (an Ontario licence)
                               r"|(?<![\w'’-])[A-Za-z]{1,2}$")
 # "her hkid is a three three four …", "kra pin is a zero one …": after "is" the letter A opens the number
-_LEADING_A = re.compile(r"(?<![\w'’])(?:is|c['’]est|est|:)[ \t]+([Aa])[ \t]$")
+_LEADING_A = re.compile(r"(?:^|(?<![\w'’])(?:is|c['’]est|est|:|passport|passeport|number)[ \t]+)([Aa])[ \t]$")
 _IBAN_LETTERS = re.compile(r"(?<![\w'’])([a-z])[ \t]([a-z])[ \t]$")
 
 
@@ -684,6 +692,23 @@ _POINTS_BACK = re.compile(
     r"|mine is|mine['’]s|his is|hers is|c['’]est|c est|ce sera|voila|le mien c['’]est|le sien c['’]est)"
     r"(?:[ \t,.…]+(?:hold on|one sec|one second|wait|let me see|let me check"
     r"|attendez|attends|euh|um|uh|er|le|the))*[ \t,.…]*$")
+
+
+def last_cue_end(folded: str) -> int | None:
+    """Where the last cue that names a kind of number ends, when nothing after it vetoes it or gives a number:
+    "votre numéro fiscal, il fait treize chiffres, il est en haut à gauche de l'avis" asks for the fiscal
+    number; what follows only describes it."""
+    ends = [m.end() for label, rx in _CONTACT_CUES if label for m in rx.finditer(folded)]
+    if not ends:
+        return None
+    end = max(ends)
+    # "il fait treize chiffres", "it has nine digits": the length of the number asked for, no number given
+    rest = re.sub(r"[\w'’-]+[ \t]+(?:chiffres|caracteres|lettres|digits|characters|letters|numbers)\b", " ",
+                  folded[end:])
+    if _CONTACT_VETO.search(folded, end) or any(c.isdigit() for c in rest) or any(
+            w in NUMBER_WORDS or w in EN_NUMBER_WORDS for w in re.findall(r"[\w'’-]+", rest)):
+        return None  # the question gives a number of its own (a read-back, a first attempt)
+    return end
 
 
 def _cue_label(folded: str, start: int) -> str | None:
@@ -1187,6 +1212,8 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         words = folded[start:end]
         if re.search(r"\bmillions?\b|\bmilliards?\b|\bmillion\b|\bthousand\b", words):
             continue
+        if re.search(r"\b(?:pounds?|euros?|dollars?|francs?|dirhams?|rands?|rupees?|pence|centimes?)\b", words):
+            continue  # "two hundred and twelve pounds forty": an amount with its currency inside
         if "mille" in words and label not in ("IBAN", "NIR", "PAYMENT_CARD"):
             continue
         if label == "PAYMENT_CARD" and (
@@ -1229,6 +1256,8 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
             start = iban_country_start(text, folded, start)
             if bank_part:
                 start = leading_letters_start(text, start)  # "ifsc s b i n oh oh one …": the bank's letters
+        if label == "PHONE" and end < len(text) and text[end].isalpha() and text[end - 1].isdigit():
+            label = "NIR"  # "4521873R": no phone number ends in a letter; an identifier does
         if label == "NIR":
             # an identifier's letters around its digits: "seven seven one nine two six four f" (PPSN),
             # "n p seven three oh one five eight a" (NINO), "s nine oh one ... d" (NRIC), "GHA-728146390-1"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Container, Iterable, Sequence
 
 from visio_archive.models import Entity
 from visio_archive.redaction.asr_names import EN_FINITE, EN_VERB_FORMS, SHORT_NOT_NAMES, en_known
-from visio_archive.redaction.civility import CIVILITY_ALT, needs_capital, needs_dot, strip_civility
+from visio_archive.redaction.civility import CIVILITIES, CIVILITY_ALT, needs_capital, needs_dot, strip_civility
 from visio_archive.redaction.lexicon import (
     AMBIGUOUS_FIRST,
     CJK_GIVEN,
@@ -1045,6 +1045,39 @@ _MENTION = re.compile(r"(?<![\w.@])@([A-Z][a-zà-ÿ'’-]+)(?![\w@.-]*\.[a-z])"
 _O_SURNAME = re.compile(r"(?<![\w'’])(?:[b-hj-z][ \t]+)?o['’](?!clock)[a-z]{3,}(?![\w'’])")
 
 
+_CIVILITY_WORDS = frozenset(fold(c) for c in CIVILITIES)
+# "Mon mari, Kumaran, a perdu son travail", "My husband, Tendai, works nights": a relative, then a capitalised
+# word between commas, is that relative's name (an apposition, as written minutes and Whisper punctuate it)
+_RELATIVE_APPOSITION = re.compile(
+    r"(?<![\w'’])(?:[Mm]on|[Mm]a|[Ss]on|[Ss]a|[Nn]otre|[Vv]otre|[Ll]eur|[Mm]y|[Hh]is|[Hh]er|[Oo]ur|[Tt]heir)[ \t]+"
+    r"(?:(?:petite?|grande?|little|older|younger|eldest|big)[ \t]+)?"
+    r"(?:conjointe?|femme|mari|épouse|époux|compagne|compagnon|fils|fille|frère|sœur|soeur|mère|père|enfant"
+    r"|neveu|nièce|cousine?|tante|oncle|grand-mère|grand-père|beau-frère|belle-sœur|belle-mère|beau-père"
+    r"|wife|husband|partner|son|daughter|brother|sister|mother|father|child|spouse|nephew|niece|cousin|aunt"
+    r"|uncle|grandmother|grandfather|grandson|granddaughter|stepson|stepdaughter|fiancée?)"
+    r"[ \t]*,[ \t]*([A-ZÀ-Ý][\w'’-]+(?:[ \t]+[A-ZÀ-Ý][\w'’-]+){0,2})[ \t]*[,;—–)]")
+
+
+# "Hodan, can you tell me about a typical day?", "Aïcha, tu peux me lire la date ?": a capitalised word that no
+# dictionary holds, spoken to at the start of a sentence, then a request or a question to that person
+_ADDRESSED = re.compile(
+    r"(?:^(?:\[\w{2,8}\][ \t]+)?|(?<=[.!?][ \t]))([A-ZÀ-Ý][a-zà-ÿ'’-]{2,})[ \t]*,[ \t]+"
+    r"(?=(?:can|could|would|will|do|did|are|were|have|has|tell|please|thanks|thank|what|how|when|where|why"
+    r"|est-ce|pouvez|peux|pourriez|pourrais|tu|vous|avez|as|merci|dites|dis)(?![\w'’]))")
+
+
+def addressed_names(text: str, common: Container[str]) -> list[Entity]:
+    out = []
+    for m in (_ADDRESSED.finditer(text) if "," in text else ()):
+        word = fold(m.group(1))
+        if m.group(1).lower() in common or word in STOP or word in TITLES or word in _CIVILITY_WORDS:
+            continue
+        # a name spoken to, like a speaker's label: not an ordinary word that opens a sentence
+        out.append(Entity(start=m.start(1), end=m.end(1), label="PERSON", text=m.group(1), score=0.7,
+                          source="label"))
+    return out
+
+
 _DOTTED_ABBREVIATIONS = frozenset("u.s u.k p.o e.u u.n d.c n.y l.a u.s.a r.d a.m p.m b.p c.s s.a n.b i.e e.g".split())
 
 
@@ -1064,6 +1097,11 @@ def written_names(text: str, folded: str) -> list[Entity]:
         a, b = m.span(group)
         if fold(text[a:b]) not in STOP and fold(text[a:b]) not in TITLES:
             out.append(Entity(start=a, end=b, label="PERSON", text=text[a:b], score=0.8, source="label"))
+    for m in (_RELATIVE_APPOSITION.finditer(text) if "," in text else ()):
+        word = fold(m.group(1).split()[0])
+        if word not in STOP and word not in TITLES and word not in _CIVILITY_WORDS:
+            out.append(Entity(start=m.start(1), end=m.end(1), label="PERSON", text=m.group(1), score=0.8,
+                              source="context"))
     for m in (_O_SURNAME.finditer(folded) if "o'" in folded or "o’" in folded else ()):
         out.append(Entity(start=m.start(), end=m.end(), label="PERSON", text=text[m.start():m.end()], score=0.7,
                           source="context"))

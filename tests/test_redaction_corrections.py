@@ -338,3 +338,43 @@ def test_an_amount_with_its_currency_inside_is_no_identifier() -> None:
     turns = ["and can you confirm your national insurance number it's q r one two three four five six c",
              "you're also showing three hundred and four pounds twenty arrears"]
     assert meeting(turns)[1] == []
+
+
+def test_a_pronouns_contraction_ends_a_name() -> None:
+    found = spans("good morning my name is carol pettigrew i'm the housing officer for the east team")
+    assert ("PERSON", "carol pettigrew") in found
+    assert not any("i'm" in t for _, t in found)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("name one of the founding fathers george washington", "en"),
+    ("what did martin luther king junior fight for", "en"),
+    ("le plan suit la loi de jules ferry", "fr"),
+])
+def test_a_piece_of_a_historic_figures_name_is_no_ones_data(text: str, lang: str) -> None:
+    assert [t for label, t in spans(text, lang) if label == "PERSON"] == []
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("if you have any questions ring oh one nine two three four five six seven eight", "en"),
+    ("after hours call oh eight hundred five five five oh one two three", "en"),
+    ("Le service des inscriptions est joignable au 05 56 10 20 30 le matin.", "fr"),
+    ("Ouvert du lundi au vendredi de 8 h 30 à 12 h 15, 4 place de la Mairie.", "fr"),
+])
+def test_an_offices_own_line_and_its_opening_hours_are_kept(text: str, lang: str) -> None:
+    assert [t for label, t in spans(text, lang) if label == "PHONE"] == []
+
+
+def test_someones_line_after_any_questions_call_me_is_still_theirs() -> None:
+    assert spans("if you have any questions call me on oh seven seven zero zero nine double oh four five six",
+                 "en", "PHONE")
+
+
+@pytest.mark.parametrize("text", [
+    "je suis inspecteur des finances publiques au centre de Rennes",
+    "l'audience devant le juge des contentieux de la protection",
+    "on est arrivés de moroni en décembre",
+    "donc aeeh accordée avec le complément deux et rqth pour cinq ans",
+])
+def test_fields_origins_and_benefits_are_no_names(text: str) -> None:
+    assert [t for label, t in spans(text, "fr") if label == "PERSON"] == []

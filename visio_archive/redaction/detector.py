@@ -267,6 +267,26 @@ def _role_title(folded: str, e: Entity) -> bool:
             and words[-1] in _ROLE_LAST)
 
 
+def _title_of_a_field(text: str, folded: str, e: Entity) -> bool:
+    """"inspecteur des finances publiques", "juge des contentieux de la protection", "juge des enfants": a title
+    and the field it covers, not a title and a surname in "des"."""
+    if e.label != "PERSON" or e.source in ("gazetteer", "label") or not re.match(r"(?:des|du)[ \t]", text[e.start:]):
+        return False  # "le juge Des Rosiers" keeps the capital of a surname
+    before = re.search(r"([a-z-]+)[ \t]+$", folded[max(0, e.start - 24):e.start])
+    return before is not None and before.group(1) in TITLES
+
+
+# "on est arrivés de moroni en décembre", "originally from Mogadishu": where someone comes from is a place
+_ORIGIN_BEFORE = re.compile(
+    r"(?<![\w'’])(?:arrive|arrivee|arrives|arrivees|originaire|originaires|rentres|rentrees|arrived|originally)"
+    r"[ \t]+(?:de|d'|du|from)[ \t]*$")
+
+
+def _origin_place(folded: str, e: Entity) -> bool:
+    return (e.label == "PERSON" and e.source in ("ner", "lexicon", "shape") and " " not in e.text.strip()
+            and _ORIGIN_BEFORE.search(folded, max(0, e.start - 24), e.start) is not None)
+
+
 def _calendar_word(folded: str, e: Entity) -> bool:
     """A day or a month, not the person of that name: "Tue 9am", "Jan–Apr", "12 Jan", "mon to fri",
     "the 3rd of may" (a day or month name before a number or a range, or after a number)."""
@@ -288,7 +308,15 @@ def _famous_namesake(folded: str, e: Entity) -> bool:
     words = re.sub(r"[\s'’]+", "-", folded[e.start:e.end].strip(" .")).split("-")
     # the whole name, first name included ("Charles de Gaulle"): "M. de La Fontaine" or "de Saint-Exupéry"
     # alone may well be someone living
-    return any(words[i] in FIRST_NAMES and "-".join(words[i:]) in NAMESAKES for i in range(len(words) - 1))
+    if any(words[i] in FIRST_NAMES and "-".join(words[i:]) in NAMESAKES for i in range(len(words) - 1)):
+        return True
+    # the span is a piece of the whole name: "[george] washington", "martin [luther king] junior"
+    before = re.findall(r"[\w'’-]+", folded[max(0, e.start - 24):e.start])[-2:]
+    after = re.findall(r"[\w'’-]+", folded[e.end:e.end + 24])[:2]
+    around = [*before, *words, *after]
+    first, last = len(before), len(before) + len(words)
+    return any(j - i >= 2 and "-".join(around[i:j]) in NAMESAKES
+               for i in range(first + 1) for j in range(last, len(around) + 1))
 
 
 _EN_INSTITUTION_LAST = re.compile(
@@ -937,6 +965,10 @@ class Detector:
                     if self.lang == "en":
                         end = en_trim_verbs(text, folded, x.start, end, self.common)
                     end = _said_again(folded, end)
+                    # "my name is dawn whitaker i'm a benefits officer": a pronoun's contraction ends the name
+                    tail = re.search(r"[ \t]+([\w'’]+)$", folded[x.start:end])
+                    if tail is not None and _CONTRACTION.fullmatch(tail.group(1)):
+                        end = x.start + tail.start()
                     start = _false_start(text, folded, extend_person_left(text, x.start, self.common))
                     if (start, end) != (x.start, x.end):
                         ents[k] = x.model_copy(update={"start": start, "end": end, "text": text[start:end]})
@@ -948,6 +980,8 @@ class Detector:
                         and not _famous_namesake(folded, x)
                         and not _calendar_word(folded, x)
                         and not _role_title(folded, x)
+                        and not _title_of_a_field(text, folded, x)
+                        and not _origin_place(folded, x)
                         and not (x.label == "PERSON" and x.source != "gazetteer" and (
                             (organisation_context(folded, x.start) and not spoken_to(folded, x.end))
                             or place_or_institution(folded, x.start, x.end)

@@ -244,6 +244,8 @@ NON_NAMES = frozenset(fold(w) for w in """
 iban rib bic nir cb insee secu tel mail email courriel visio zoom teams ok merci bonjour bonsoir salut mister missus
 moien iaorana kia ora mauruuru bonjou mesi mbote jambo salam salaam akwaaba sawubona
 bula talofa namaste namaskar aloha kumusta mingalaba sawasdee habari
+vanakkam whaea koutou ka pai sat sri akal
+aah aeeh rqth pch ame apl als alf aspa asi ash apa cmg ulis sessad itep ime esat segpa upe2a rased avs aesh
 parfait rien surtout vraiment justement exactement effectivement pourtant evidemment enfants tutelles libertes referes
 monsieur madame messieurs mesdames allo allô voila voilà euh hum bah ben ordre jour compte rendu
 legifrance chorus franceconnect tchap tchat chat resana osmose webconf webinaire github gitlab outlook excel word
@@ -371,6 +373,13 @@ denis-diderot diderot montesquieu joliot-curie irene-joliot-curie frederic-jolio
 louis-armand jean-perrin paul-langevin andre-breton rene-char boris-vian edith-piaf jacques-brel
 georges-clemenceau jean-giono albert-schweitzer abbe-pierre coluche mere-teresa gandhi
 robert-desnos max-jacob jacques-decour gaston-monnerville felix-eboue nicolas-appert
+luther-king martin-luther-king-junior luther-king-junior martin-luther-king-jr washington george-washington
+abraham-lincoln lincoln thomas-jefferson jefferson john-f-kennedy winston-churchill churchill florence-nightingale
+mahatma-gandhi indira-gandhi rajiv-gandhi jawaharlal-nehru nehru jomo-kenyatta kenyatta kwame-nkrumah nkrumah
+nnamdi-azikiwe azikiwe obafemi-awolowo awolowo desmond-tutu oliver-tambo steve-biko walter-sisulu chris-hani
+harriet-tubman frederick-douglass susan-b-anthony eleanor-roosevelt franklin-roosevelt theodore-roosevelt
+john-a-macdonald wilfrid-laurier william-shakespeare shakespeare charles-dickens isaac-newton charles-darwin
+james-cook edmund-hillary kate-sheppard robert-burns queen-elizabeth king-edward sun-yat-sen
 """.split())
 
 

@@ -920,9 +920,16 @@ _SERVICE_LINE_BEFORE = re.compile(
     r"|plateforme(?: telephonique)?|service client|serveur vocal"
     # "vous appelez l'agence au 05 …", "pour toute question c'est le …": an office's line
     r"|(?:appelez|appeler|contactez|contacter|joindre|joignez)[ \t]+(?:l'|la |le )(?:agence|mairie|caf|cpam"
-    r"|prefecture|tresorerie|permanence|secretariat|guichet|bureau|service|centre|accueil|antenne|standard)"
+    r"|prefecture|tresorerie|permanence|secretariat|guichet|bureau|centre|accueil|antenne|standard)"
     r"(?:[ \t]+(?:du|de la|de l'|des|d')[ \t]*[a-z'-]+)?"
-    r"|pour (?:toute|tout|toutes|tous) (?:question|questions|renseignement|renseignements|information|informations))"
+    r"|pour (?:toute|tout|toutes|tous) (?:question|questions|renseignement|renseignements|information|informations)"
+    # "le service gestion locative est joignable au 01 …": a service's own line
+    r"|(?:le|la|l')[ \t]*(?:service|secretariat|accueil|standard|guichet|permanence|agence|mairie|bureau)"
+    r"(?:[ \t]+[a-z'-]+){0,3}[ \t]+(?:est[ \t]+)?joignable"
+    # "if you have any questions, ring …", "after hours call …": the office gives its own line
+    r"|(?:if you(?:'ve| have)(?: got)? any (?:questions|queries|concerns?)|any (?:questions|queries)|after hours"
+    r"|out of hours)[ \t,]+(?:before then[ \t,]+)?(?:please[ \t]+)?(?:ring|call|phone|contact|dial)"
+    r"(?:[ \t]+(?!me\b|my\b|him\b|her\b)[a-z]+){0,2})"
     r"(?:[ \t]+(?:number|no|numero))?[ \t]*(?:is|was|est|c['’]est|:|on|at|au)?[ \t]*(?:the|le)?[ \t]*\(?$")
 
 
@@ -1127,6 +1134,10 @@ def _join_bank_parts(text: str, folded: str, ents: list[Entity]) -> list[Entity]
     return out
 
 
+def _digit_count(runs: list[list[Unit]]) -> int:
+    return sum(len(u.digits) for run in runs for u in run if u.is_number)
+
+
 def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Container[str] | None = None,
                          runs: list[list[Unit]] | None = None) -> list[Entity]:
     """Spoken identifiers as ASR really writes them: a run of digits and number words that carries six
@@ -1149,9 +1160,13 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         lettered = trailing_letters_end(text, st[0][-1].end) > st[0][-1].end
         # a short group right after an identity scheme's name opens its number ("ird number is one one oh uh …")
         opening = bool(joined) and len(joined[-1]) == 1 and _identity_cue_just_before(folded, joined[-1][0][0].start)
+        # "zéro six trente-neuf soixante-neuf quarante-deux euh dix-sept": the last pair of a French number
+        # that a pause cut off, not the police's 17
+        completes = bool(joined) and _digit_count(joined[-1]) == 8 and _digit_count([st[0]]) == 2 and (
+            "".join(u.digits for r in joined[-1] for u in r if u.is_number).startswith("0"))
         if joined and _link(text, folded, joined[-1][-1][-1].end, st[0][0].start, common) and not (
                 (_service_number(joined[-1][-1], lang) and not opening)
-                or (_service_number(st[0], lang) and not lettered)):
+                or (_service_number(st[0], lang) and not lettered and not completes)):
             joined[-1].append(st[0])
         else:
             joined.append(st)
@@ -1212,6 +1227,8 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         words = folded[start:end]
         if re.search(r"\bmillions?\b|\bmilliards?\b|\bmillion\b|\bthousand\b", words):
             continue
+        if re.search(r"(?<![\w'’])\d{1,2}[ \t]?h[ \t]?\d\d(?!\d)|\bheures?\b|o'clock", words):
+            continue  # "de 7 h 45 à 15 h 30, 2 rue …": opening hours, not a number of anyone's
         if re.search(r"\b(?:pounds?|euros?|dollars?|francs?|dirhams?|rands?|rupees?|pence|centimes?)\b", words):
             continue  # "two hundred and twelve pounds forty": an amount with its currency inside
         if "mille" in words and label not in ("IBAN", "NIR", "PAYMENT_CARD"):
@@ -1281,7 +1298,8 @@ _AMBIGUOUS_TYPES = frozenset("voie parc mail domaine clos passage villa galerie 
                              .split())
 _NUMW = "|".join(sorted((w for w in NUMBER_WORDS if w not in ("un", "une", "et", "zero")), key=len, reverse=True))
 _ADDR_HEAD_RE = re.compile(
-    rf"(?<![\w,.])(\d{{1,4}}(?:\s?[-/]\s?\d{{1,4}})?|(?:{_NUMW})(?:[\s-](?:{_NUMW}|et|un|une))*)"
+    # Quebec numbers its houses up to five digits ("11230, avenue Pelletier")
+    rf"(?<![\w,.])(\d{{1,5}}(?:\s?[-/]\s?\d{{1,4}})?|(?:{_NUMW})(?:[\s-](?:{_NUMW}|et|un|une))*)"
     rf"(?:\s?(?:bis|ter|quater|[a-hq])\b)?\s*,?\s*(?:(?:de la|de l'|du|des)\s+)?(?:{_STREET_TYPES})\b\.?",
 )
 # The same head with the house number read out in English ("twelve rue des lilas" in an English meeting).
@@ -1872,7 +1890,7 @@ _PUBLIC_PLACE_AT = re.compile(
     r"|(?:(?:la|le|l'|au|du|a la|a l')[ \t]*)?"
     r"(?:mairie|hotel de ville|hotel du departement|hotel de region|prefecture|sous-prefecture|rectorat|agence"
     r"|tresorerie|caf|cpam|cpas|ccas|ambassade|consulat|bibliotheque|mediatheque|gendarmerie|commissariat"
-    r"|tribunal|hopital|guichet|bureau|antenne|siege|maison france services|cite administrative)"
+    r"|tribunal|hopital|guichet|bureau|antenne|maison france services|cite administrative)"
     r"(?:[ \t]+[a-z'-]+){0,3}(?:[ \t]+(?:est|se trouve|se situe))?[ \t]*(?:au|aux|a|du|,)?)[ \t]*,?[ \t]*$"
     # the span opens with the public place itself: "salle Roland Garros, Hôtel de ville, rue de Paris, 97400 …"
     r"|^(?:salle|hotel de ville|mairie|rectorat|prefecture|tribunal|hopital)(?![\w'’])")

@@ -563,7 +563,7 @@ def answered_cues(texts: Sequence[str], found: Sequence[list[Entity]], langs: Se
     out = [list(x) for x in found]
     for i in range(1, len(texts)):
         m = _LAST_SENTENCE.search(texts[i - 1])
-        tail = (m.group() if m else "").strip().rstrip(".!?…").strip()[-80:]
+        tail = _sentence_tail(m.group() if m else "")
         if addresses and _PUBLIC_ADDRESS_ASKED.search(fold(tail)):
             # "What's the address of the tax office?" / "It's 40 Market Street": a public place's address stays
             out[i] = [x for x in out[i] if not (x.label == "ADDRESS" and len(texts[i][:x.start].split()) <= 3)]
@@ -580,7 +580,7 @@ def answered_cues(texts: Sequence[str], found: Sequence[list[Entity]], langs: Se
         if not answers and questions and questions[-1].strip() not in tail:
             # "Vous avez le numéro de votre passeport ? Ça m'aidera à retrouver la demande." / "Oui, c'est le
             # RM3074521.": the question asked, not the remark after it, is what the number answers
-            answers = _answers(_up_to_cue(questions[-1].strip().rstrip("?").strip()[-80:]), texts[i], langs[i], common)
+            answers = _answers(_up_to_cue(_sentence_tail(questions[-1])), texts[i], langs[i], common)
         for e in answers:
             if e.label not in wanted:
                 continue
@@ -592,6 +592,11 @@ def answered_cues(texts: Sequence[str], found: Sequence[list[Entity]], langs: Se
                 continue
             out[i] = sorted([x for x in out[i] if x not in inside] + [e], key=lambda x: x.start)
     return out
+
+
+def _sentence_tail(sentence: str) -> str:
+    """A sentence of the turn before as a cue: without its end punctuation, its last 80 characters."""
+    return sentence.strip().rstrip(".!?…").strip()[-80:]
 
 
 def _up_to_cue(tail: str) -> str:

@@ -1134,8 +1134,8 @@ def _join_bank_parts(text: str, folded: str, ents: list[Entity]) -> list[Entity]
     return out
 
 
-def _digit_count(runs: list[list[Unit]]) -> int:
-    return sum(len(u.digits) for run in runs for u in run if u.is_number)
+def _digits_of(runs: list[list[Unit]]) -> str:
+    return "".join(u.digits for run in runs for u in run if u.is_number)
 
 
 def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Container[str] | None = None,
@@ -1162,8 +1162,8 @@ def find_contact_numbers(text: str, folded: str, lang: str = "fr", common: Conta
         opening = bool(joined) and len(joined[-1]) == 1 and _identity_cue_just_before(folded, joined[-1][0][0].start)
         # "zéro six trente-neuf soixante-neuf quarante-deux euh dix-sept": the last pair of a French number
         # that a pause cut off, not the police's 17
-        completes = bool(joined) and _digit_count(joined[-1]) == 8 and _digit_count([st[0]]) == 2 and (
-            "".join(u.digits for r in joined[-1] for u in r if u.is_number).startswith("0"))
+        said_so_far = _digits_of(joined[-1]) if joined else ""
+        completes = len(said_so_far) == 8 and said_so_far.startswith("0") and len(_digits_of([st[0]])) == 2
         if joined and _link(text, folded, joined[-1][-1][-1].end, st[0][0].start, common) and not (
                 (_service_number(joined[-1][-1], lang) and not opening)
                 or (_service_number(st[0], lang) and not lettered and not completes)):

@@ -184,19 +184,18 @@ def redact_transcript(transcript: Transcript, *, settings: Settings, series: str
                             labels=labels, processes=processes)
         for k, ents in zip(indexes, found, strict=True):
             seg_ents[k] = ents
+    seg_texts = [seg.text for seg in transcript.segments]
+    seg_langs = [(seg.language or lang)[:2].lower() for seg in transcript.segments]
     # a number that opens a segment answers the question the segment before ends on
-    seg_ents = answered_cues([seg.text for seg in transcript.segments], seg_ents,
-                             [(seg.language or lang)[:2].lower() for seg in transcript.segments], labels)
+    seg_ents = answered_cues(seg_texts, seg_ents, seg_langs, labels)
     # a number read back later in the meeting ("so that's 06 12 …, correct?") is the same personal data
-    seg_ents = repeated_numbers([seg.text for seg in transcript.segments], seg_ents,
-                                [(seg.language or lang)[:2].lower() for seg in transcript.segments])
+    seg_ents = repeated_numbers(seg_texts, seg_ents, seg_langs)
     # "… et pour ma conjointe 947 125 332": the next number of a list takes the first one's label
-    seg_ents = continued_numbers([seg.text for seg in transcript.segments], seg_ents,
-                                 [(seg.language or lang)[:2].lower() for seg in transcript.segments])
+    seg_ents = continued_numbers(seg_texts, seg_ents, seg_langs)
     if labels is None or "PERSON" in labels:
         # a name found once (with a civility, in the title) is redacted wherever it comes back alone
-        texts = fields + [seg.text for seg in transcript.segments]
-        langs = [lang] * len(fields) + [(seg.language or lang)[:2].lower() for seg in transcript.segments]
+        texts = fields + seg_texts
+        langs = [lang] * len(fields) + seg_langs
         spread = spread_names(texts, field_ents + seg_ents, langs)
         field_ents, seg_ents = spread[:len(fields)], spread[len(fields):]
     ps = Pseudonymizer(lang, hmac_key(settings), participants=names)
